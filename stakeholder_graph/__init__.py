@@ -1,0 +1,34 @@
+"""stakeholder-graph: see and mend the relationships of a health and care partnership.
+
+Interaction logs in, a weighted networkx graph of organisations and teams out, with a
+diagnosis of the barriers between them.
+
+>>> import stakeholder_graph as sg
+>>> tables = sg.demo_tables()
+>>> G = sg.build_graph(tables["interactions"], tables["meetings"], tables["actors"])
+>>> G.number_of_nodes()
+45
+"""
+
+__version__ = "0.1.0"
+
+from .datasets import HEALTHY, PLANTED, demo_tables, write_demo_files
+from .errors import (AmbiguousDateError, InputError, MissingColumnError, RegistryError,
+                     StakeholderGraphError, UnknownActorError)
+from .export import write_graph, write_table
+from .graph import actor_frame, build_graph, ego_graph, initiation_graph, tie_frame
+from .io import Inputs, ReadReport, read_actors, read_inputs, read_interactions, read_meetings
+from .metrics import ei_index, freeman_centralization, network_summary
+from .ties import DEFAULT_HALF_LIFE_DAYS, tie_table
+
+__all__ = [
+    "__version__",
+    "read_interactions", "read_meetings", "read_actors", "read_inputs", "Inputs", "ReadReport",
+    "build_graph", "initiation_graph", "ego_graph", "tie_frame", "actor_frame", "tie_table",
+    "DEFAULT_HALF_LIFE_DAYS",
+    "network_summary", "ei_index", "freeman_centralization",
+    "write_graph", "write_table",
+    "demo_tables", "write_demo_files", "PLANTED", "HEALTHY",
+    "StakeholderGraphError", "InputError", "MissingColumnError", "AmbiguousDateError",
+    "RegistryError", "UnknownActorError",
+]

@@ -1,0 +1,260 @@
+"""The click front end: parse options, call one library function, print or write.
+
+No analysis happens here.  Library errors (:class:`StakeholderGraphError`) become one
+``Error: ...`` line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from . import __version__
+from .errors import StakeholderGraphError
+from .export import GRAPH_FORMATS, table_json, write_graph, write_table
+from .graph import build_graph
+from .io import read_inputs
+from .metrics import network_summary
+from .ties import DEFAULT_HALF_LIFE_DAYS
+
+BIG_FILE_BYTES = 5_000_000
+
+
+class UserError(click.ClickException):
+    """A mistake in what the user gave us: exit code 2, one line, no traceback."""
+
+    exit_code = 2
+
+
+def user_errors(func):
+    """Turn the library's own exceptions into ``Error: ...`` lines."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except StakeholderGraphError as err:
+            raise UserError(str(err)) from None
+        except OSError as err:
+            # An output folder that cannot be written, a disk that is full.
+            raise UserError(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ")) from None
+
+    return wrapper
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def input_options(func):
+    """The INPUTS every analysis command takes, declared once."""
+    options = [
+        click.argument("interaction_files", nargs=-1, type=click.Path(dir_okay=False)),
+        click.option("--meetings", "meeting_files", multiple=True, type=click.Path(dir_okay=False),
+                     help="Meeting register (one row per participant per meeting); repeatable."),
+        click.option("--actors", "actors_file", type=click.Path(dir_okay=False),
+                     help="Actor registry: name, kind, sector, parent, aliases."),
+        click.option("--as-of", callback=_date, help="Measure tie strength at this date (default: last contact)."),
+        click.option("--since", callback=_date, help="Only contacts on or after this date."),
+        click.option("--until", callback=_date, help="Only contacts on or before this date."),
+        click.option("--programme", multiple=True, help="Only contacts of this programme; repeatable."),
+        click.option("--type", "contact_type", multiple=True, help="Only contacts of this type; repeatable."),
+        click.option("--level", type=click.Choice(["actor", "organisation"]), default="actor", show_default=True,
+                     help="Actors as logged, or rolled up to organisations through 'parent'."),
+        click.option("--half-life", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_HALF_LIFE_DAYS,
+                     show_default=True, help="Days for a contact's weight in tie strength to halve."),
+        click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
+        click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _progress(path, report):
+    size = Path(path).stat().st_size if isinstance(path, (str, Path)) and Path(path).exists() else 0
+    if size >= BIG_FILE_BYTES:
+        click.echo(f"read {path}: {report.rows_used:,} of {report.rows_read:,} rows used", err=True)
+
+
+def load(interaction_files, meeting_files, actors_file, day_first, month_first):
+    if not interaction_files and not meeting_files:
+        raise UserError("give at least one interaction file or --meetings FILE (try: stakeholder-graph demo)")
+    for path in list(interaction_files) + list(meeting_files):
+        if Path(path).exists() and Path(path).stat().st_size >= BIG_FILE_BYTES:
+            click.echo(f"reading {path} ({Path(path).stat().st_size / 1e6:.0f} MB)...", err=True)
+    return read_inputs(interaction_files, meeting_files, actors_file, day_first=day_first,
+                       month_first=month_first, on_read=_progress)
+
+
+def graph_from_options(opts: dict):
+    """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
+    inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
+                  opts["day_first"], opts["month_first"])
+    G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=opts["as_of"],
+                    half_life=opts["half_life"], since=opts["since"], until=opts["until"],
+                    programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
+                    level=opts["level"])
+    return G, inputs
+
+
+def emit_table(df: pd.DataFrame, fmt: str, output):
+    """Print or write a table in the chosen format."""
+    if output:
+        write_table(df, output, "json" if fmt == "json" else "csv")
+        click.echo(f"wrote {len(df)} rows to {output}", err=True)
+    elif fmt == "json":
+        click.echo(table_json(df))
+    elif fmt == "csv":
+        click.echo(df.to_csv(index=df.index.name is not None, lineterminator="\n"), nl=False)
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 60):
+            click.echo(df.to_string() if len(df) else "(no rows)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stakeholder-graph")
+def cli():
+    """See and mend the relationships of a health and care partnership.
+
+    Turns interaction logs (who met or contacted whom, when, about what) into a weighted
+    graph of organisations and teams, and diagnoses where relationships are weak,
+    one-sided, broken or missing.
+
+    \b
+    Example:
+        stakeholder-graph demo
+        stakeholder-graph summary data/interactions.csv --meetings data/meetings.csv --actors data/actors.csv
+    """
+
+
+@cli.command()
+@input_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@user_errors
+def validate(fmt, **opts):
+    """Say what was read, what was not, and why: every row is accounted for.
+
+    \b
+    Example:
+        stakeholder-graph validate log.csv --meetings boards.xlsx --actors actors.csv --day-first
+    """
+    inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
+                  opts["day_first"], opts["month_first"])
+    unknown = inputs.unknown_actors()
+    if fmt == "json":
+        click.echo(json.dumps({"files": [r.to_dict() for r in inputs.reports], "unknown_actors": unknown},
+                              indent=1, ensure_ascii=False))
+        return
+    for report in inputs.reports:
+        rejected = len(report.rejected)
+        click.echo(f"{report.file} ({report.what}): {report.rows_read:,} rows read, "
+                   f"{report.rows_used:,} used, {rejected:,} rejected")
+        for note in report.notes:
+            click.echo(f"  note: {note}")
+        for reason, count in report.counts_by_reason().items():
+            click.echo(f"  {count:>6,} {reason}")
+        for row in report.rejected.head(20).itertuples():
+            click.echo(f"    row {row.row}, column '{row.column}': {row.reason}")
+        if rejected > 20:
+            click.echo(f"    ... and {rejected - 20:,} more (use --format json for all)")
+    if inputs.actors is not None:
+        click.echo(f"{len(unknown)} name(s) in the logs are not in the actor registry"
+                   + (": " + "; ".join(unknown[:30]) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
+
+
+@cli.command()
+@input_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@user_errors
+def summary(fmt, **opts):
+    """The partnership in numbers: density, reciprocity, centralization, E-I index.
+
+    \b
+    Example:
+        stakeholder-graph summary log.csv --actors actors.csv --level organisation --format json
+    """
+    G, _ = graph_from_options(opts)
+    result = network_summary(G)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=1))
+        return
+    for key, value in _flatten(result).items():
+        click.echo(f"{key:<34} {_fmt(value)}")
+
+
+def _flatten(d, prefix=""):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def _fmt(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+@cli.command()
+@input_options
+@click.option("--to", "fmt", type=click.Choice(GRAPH_FORMATS), required=True, help="graphml or gexf (Gephi), json (node-link).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default outputs/graph.FORMAT).")
+@user_errors
+def export(fmt, output, **opts):
+    """Write the graph for Gephi (GraphML, GEXF) or as node-link JSON.
+
+    \b
+    Example:
+        stakeholder-graph export log.csv --actors actors.csv --to gexf -o partnership.gexf
+    """
+    G, _ = graph_from_options(opts)
+    path = write_graph(G, output or Path("outputs") / f"graph.{fmt}", fmt)
+    click.echo(f"wrote {G.number_of_nodes()} actors and {G.number_of_edges()} ties to {path}")
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="outputs", show_default=True,
+              help="Folder to write into.")
+@click.option("--seed", type=int, default=None, help="Generate the demo with another seed (default: the bundled one).")
+@user_errors
+def demo(out_dir, seed):
+    """Run the whole job on the bundled demo partnership and write the results.
+
+    \b
+    Example:
+        stakeholder-graph demo --out outputs
+    """
+    from .pipeline import run_demo
+    started = time.perf_counter()
+    written = run_demo(out_dir, seed=seed, echo=lambda m: click.echo(m, err=True))
+    click.echo(f"Demo partnership analysed in {time.perf_counter() - started:.1f} s. Wrote:")
+    for label, path in written.items():
+        click.echo(f"  {label:<22} {path}")
+
+
+def main(argv=None):
+    """Console-script entry point."""
+    return cli.main(args=argv, prog_name="stakeholder-graph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Write tables and graphs to files, whole or not at all (temporary file, then rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .errors import StakeholderGraphError
+
+__all__ = ["atomic_path", "write_graph", "write_table", "GRAPH_FORMATS", "clean_for_export"]
+
+GRAPH_FORMATS = ("graphml", "gexf", "json")
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path``; on success rename it over ``path``.
+
+    A reader never sees half a file, and a failure leaves any earlier file untouched.
+    """
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _plain(value):
+    """A value GraphML/GEXF/JSON can hold: str, int, float, bool; None for missing."""
+    if value is None:
+        return None
+    if isinstance(value, (pd.Timestamp,)):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (list, tuple, set)):
+        return ";".join(map(str, value))
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def clean_for_export(G: nx.Graph) -> nx.Graph:
+    """A copy of ``G`` whose attributes are plain values (missing values left out)."""
+    H = G.__class__()
+    H.graph.update({k: v for k, v in ((k, _plain(v)) for k, v in G.graph.items()) if v is not None})
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: v for k, v in ((k, _plain(v)) for k, v in d.items()) if v is not None})
+    for u, v, d in G.edges(data=True):
+        H.add_edge(u, v, **{k: x for k, x in ((k, _plain(x)) for k, x in d.items()) if x is not None})
+    return H
+
+
+def write_graph(G: nx.Graph, path, format: str | None = None) -> Path:
+    """Write ``G`` as GraphML, GEXF (Gephi) or node-link JSON; format from the suffix if not given."""
+    path = Path(path)
+    format = (format or path.suffix.lstrip(".")).lower()
+    if format not in GRAPH_FORMATS:
+        raise StakeholderGraphError(f"unknown graph format '{format}'; use one of {', '.join(GRAPH_FORMATS)}")
+    H = clean_for_export(G)
+    with atomic_path(path) as tmp:
+        if format == "graphml":
+            nx.write_graphml(H, tmp)
+        elif format == "gexf":
+            nx.write_gexf(H, tmp)
+        else:
+            data = nx.node_link_data(H, edges="links")
+            tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def write_table(df: pd.DataFrame, path, format: str | None = None) -> Path:
+    """Write a DataFrame as CSV or JSON (records); format from the suffix if not given."""
+    path = Path(path)
+    format = (format or path.suffix.lstrip(".") or "csv").lower()
+    with atomic_path(path) as tmp:
+        if format == "json":
+            tmp.write_text(table_json(df), encoding="utf-8")
+        elif format == "csv":
+            df.to_csv(tmp, index=df.index.name is not None, lineterminator="\n")
+        else:
+            raise StakeholderGraphError(f"unknown table format '{format}'; use csv or json")
+    return path
+
+
+def table_json(df: pd.DataFrame) -> str:
+    """Records JSON with ISO dates and null for missing values."""
+    frame = df.reset_index() if df.index.name is not None else df
+    records = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    return json.dumps(records, indent=1, ensure_ascii=False)

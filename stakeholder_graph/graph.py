@@ -1,0 +1,239 @@
+"""From logs, registers and the actor registry to a networkx graph of weighted ties.
+
+The graph is undirected (a relationship is one tie) and every edge carries the tie
+attributes of :func:`stakeholder_graph.ties.tie_table`; who initiated is kept as
+``a_to_b`` / ``b_to_a`` counts with ``actor_a`` / ``actor_b`` naming the ends, and
+:func:`initiation_graph` turns that into a directed graph when a measure needs direction.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, UnknownActorError
+from .io import read_actors, read_interactions, read_meetings
+from .ties import (DEFAULT_HALF_LIFE_DAYS, filter_contacts, meeting_contacts, pairwise_contacts,
+                   roll_up, tie_table)
+
+__all__ = ["build_graph", "initiation_graph", "ego_graph", "tie_frame", "actor_frame", "LEVELS"]
+
+LEVELS = ("actor", "organisation")
+
+
+def _as_table(value, reader):
+    if value is None:
+        return None
+    if isinstance(value, pd.DataFrame) and "report" in value.attrs:
+        return value
+    return reader(value)
+
+
+def _name_index(actors: pd.DataFrame | None) -> dict:
+    """Case-insensitive lookup from every registry name and alias to the canonical name."""
+    if actors is None:
+        return {}
+    index = {}
+    for name, aliases in zip(actors["name"], actors["aliases"]):
+        index[name.casefold()] = name
+        for alias in filter(None, (a.strip() for a in str(aliases).split(";"))):
+            index[alias.casefold()] = name
+    return index
+
+
+def _resolve(names: pd.Series, index: dict) -> pd.Series:
+    if not index:
+        return names
+    uniques = pd.Series(names.unique())
+    mapped = uniques.map(lambda n: index.get(str(n).casefold(), n))
+    return names.map(dict(zip(uniques, mapped)))
+
+
+def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
+                half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
+                type=None, level: str = "actor", day_first: bool = False) -> nx.Graph:
+    """Build the weighted stakeholder graph.
+
+    Parameters
+    ----------
+    interactions, meetings, actors : DataFrame or path, optional
+        As returned by :func:`read_interactions`, :func:`read_meetings`,
+        :func:`read_actors` (a path or a raw DataFrame is read with them).  At least one of
+        ``interactions`` and ``meetings``.
+    as_of : date, optional
+        The date tie strengths are measured at; default the last contact's date.  Contacts
+        after ``as_of`` are left out (the graph is the partnership as it stood then).
+    half_life : float
+        Days for a contact's contribution to tie strength to halve (default 180; see
+        :mod:`stakeholder_graph.ties` for why).
+    since, until : date, optional
+        Keep contacts in this window (inclusive).
+    programme, type : str or list, optional
+        Keep contacts of these programmes / types (case-insensitive).
+    level : {"actor", "organisation"}
+        ``"organisation"`` rolls teams up through ``parent`` to their organisation; contacts
+        inside an organisation become the node attributes ``internal_count`` and
+        ``internal_volume``.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are actors with the registry's attributes (``kind``, ``sector``, ``parent``,
+        ``organisation``, extra columns; ``kind="unknown"`` for names not in the registry);
+        every registry actor is a node, even with no ties (an isolate is a finding).
+        Edges carry the tie attributes (``weight`` = strength, ``distance`` = 1/strength,
+        ``count``, ``first``, ``last``, ``a_to_b``, ``b_to_a``, ``reciprocity``,
+        ``negative_share``, ``types``, ``programmes`` ...).  ``G.graph`` records ``as_of``,
+        ``half_life``, ``level``, the filters, ``contacts_used`` and ``unknown_actors``.
+
+    Examples
+    --------
+    >>> import pandas as pd, stakeholder_graph as sg
+    >>> log = pd.DataFrame({"date": ["2024-01-01", "2024-07-01", "2024-07-01"],
+    ...                     "source": ["Trust", "Trust", "Council"],
+    ...                     "target": ["Council", "Council", "Hospice"]})
+    >>> G = sg.build_graph(log, half_life=182)
+    >>> round(G["Trust"]["Council"]["weight"], 3)   # 1 (today) + 0.5 (182 days ago)
+    1.5
+    >>> G["Trust"]["Council"]["count"], G["Council"]["Hospice"]["reciprocity"]
+    (2, 0.0)
+    """
+    if level not in LEVELS:
+        raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
+    reader_i = (lambda v: read_interactions(v, day_first=day_first))
+    reader_m = (lambda v: read_meetings(v, day_first=day_first))
+    interactions = _as_table(interactions, reader_i)
+    meetings = _as_table(meetings, reader_m)
+    actors = _as_table(actors, read_actors)
+    if interactions is None and meetings is None:
+        raise InputError("give an interaction log, a meeting register, or both")
+    index = _name_index(actors)
+    parts, merged_self = [], 0
+    if interactions is not None and len(interactions):
+        logs = interactions.assign(source=_resolve(interactions["source"], index),
+                                   target=_resolve(interactions["target"], index))
+        # Two spellings of one actor, mapped by the registry, would make a self-contact:
+        # counted in G.graph["merged_self_contacts"] rather than dropped unseen.
+        merged = logs["source"] == logs["target"]
+        merged_self = int(merged.sum())
+        logs = logs[~merged]
+        parts.append(pairwise_contacts(logs))
+    if meetings is not None and len(meetings):
+        parts.append(meeting_contacts(meetings.assign(participant=_resolve(meetings["participant"], index))))
+    contacts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if as_of is None:
+        as_of = contacts["date"].max() if len(contacts) else pd.Timestamp.today().normalize()
+    as_of = pd.Timestamp(as_of)
+    window_end = min(pd.Timestamp(until), as_of) if until is not None else as_of
+    kept = filter_contacts(contacts, since=since, until=window_end, programme=programme, type=type)
+
+    known = set(actors["name"]) if actors is not None else set()
+    seen = pd.unique(np.concatenate([contacts["actor_a"].to_numpy(), contacts["actor_b"].to_numpy()]))
+    unknown = sorted(n for n in seen if n not in known) if actors is not None else []
+
+    organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
+    internal = None
+    if level == "organisation":
+        kept, internal = roll_up(kept, organisation_of)
+    ties = tie_table(kept, as_of=as_of, half_life=half_life)
+
+    G = nx.Graph()
+    G.graph.update({
+        "as_of": as_of.date().isoformat(), "half_life": float(half_life), "level": level,
+        "since": str(pd.Timestamp(since).date()) if since is not None else "",
+        "until": str(window_end.date()), "programme": _label(programme), "type": _label(type),
+        "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
+        "unknown_actors": unknown, "merged_self_contacts": merged_self,
+    })
+    _add_actor_nodes(G, actors, level)
+    for name in pd.unique(np.concatenate([ties["actor_a"].to_numpy(), ties["actor_b"].to_numpy()])):
+        if name not in G:
+            G.add_node(name, kind="unknown", sector="", parent="", organisation=name)
+    if internal is not None:
+        for org, row in internal.iterrows():
+            if org not in G:
+                G.add_node(org, kind="unknown", sector="", parent="", organisation=org)
+            G.nodes[org]["internal_count"] = int(row["internal_count"])
+            G.nodes[org]["internal_volume"] = float(row["internal_volume"])
+    records = ties.to_dict("records")
+    G.add_edges_from((r["actor_a"], r["actor_b"], r) for r in records)
+    return G
+
+
+def _label(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else ";".join(value)
+
+
+def _add_actor_nodes(G: nx.Graph, actors: pd.DataFrame | None, level: str) -> None:
+    if actors is None:
+        return
+    skip = {"aliases", "file", "row"}
+    rows = actors if level == "actor" else actors[actors["name"] == actors["organisation"]]
+    for record in rows.to_dict("records"):
+        attrs = {k: ("" if (v is None or (isinstance(v, float) and np.isnan(v))) else v)
+                 for k, v in record.items() if k not in skip and k != "name"}
+        G.add_node(record["name"], **attrs)
+
+
+def initiation_graph(G: nx.Graph, *, weight: str = "count") -> nx.DiGraph:
+    """Directed graph of who initiated contact with whom.
+
+    An arc ``u -> v`` exists when ``u`` initiated at least one pairwise contact with ``v``;
+    its ``count`` is the number of such contacts and its ``weight`` is the tie's strength
+    shared in proportion to initiations (``weight="strength"``) or the count (default).
+    Meeting-only ties have no initiator and give no arc.
+    """
+    D = nx.DiGraph()
+    D.add_nodes_from(G.nodes(data=True))
+    D.graph.update(G.graph)
+    for u, v, d in G.edges(data=True):
+        a, b = d.get("actor_a", u), d.get("actor_b", v)
+        total = d.get("a_to_b", 0) + d.get("b_to_a", 0)
+        for s, t, n in [(a, b, d.get("a_to_b", 0)), (b, a, d.get("b_to_a", 0))]:
+            if n > 0:
+                w = n if weight == "count" else d["weight"] * n / total
+                D.add_edge(s, t, count=int(n), weight=float(w))
+    return D
+
+
+def ego_graph(G: nx.Graph, focus: str, radius: int = 1) -> nx.Graph:
+    """The neighbourhood of ``focus`` within ``radius`` steps, as a subgraph copy.
+
+    ``focus`` matches case-insensitively; an unknown name raises
+    :class:`~stakeholder_graph.errors.UnknownActorError` listing close matches.
+    """
+    name = find_actor(G, focus)
+    return nx.ego_graph(G, name, radius=radius).copy()
+
+
+def find_actor(G: nx.Graph, name: str) -> str:
+    """The node called ``name`` (case-insensitive); raise UnknownActorError otherwise."""
+    if name in G:
+        return name
+    folded = {str(n).casefold(): n for n in G}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    import difflib
+    close = difflib.get_close_matches(name, [str(n) for n in G], n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownActorError(f"no actor called '{name}' in the graph{hint}")
+
+
+def tie_frame(G: nx.Graph) -> pd.DataFrame:
+    """The graph's ties as a DataFrame (one row per edge, ``actor_a``/``actor_b`` first)."""
+    rows = [dict(d, actor_a=d.get("actor_a", u), actor_b=d.get("actor_b", v)) for u, v, d in G.edges(data=True)]
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return pd.DataFrame(columns=["actor_a", "actor_b", "weight"])
+    first = ["actor_a", "actor_b"]
+    return df[first + [c for c in df.columns if c not in first]]
+
+
+def actor_frame(G: nx.Graph) -> pd.DataFrame:
+    """The graph's actors and their attributes as a DataFrame indexed by actor."""
+    df = pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index")
+    df.index.name = "actor"
+    return df

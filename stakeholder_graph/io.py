@@ -1,0 +1,665 @@
+"""Read interaction logs, meeting registers and actor registries, and account for every row.
+
+Each reader accepts a path (CSV, TSV, XLSX, Parquet, JSON lines, or ``.gz`` of the text
+formats) or a pandas DataFrame, and returns a DataFrame with the canonical columns of the
+contract.  Rows that cannot be used are not dropped silently: they are listed, with file,
+row number, column and reason, in the :class:`ReadReport` found in ``df.attrs["report"]``.
+
+Row numbers are the ones a person sees when opening the file: for CSV/TSV/XLSX the header
+is row 1 and the first data row is row 2; for JSON lines the first line is row 1; for
+Parquet files and DataFrames the first record is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import AmbiguousDateError, InputError, MissingColumnError, RegistryError
+
+__all__ = [
+    "ReadReport",
+    "read_interactions",
+    "read_meetings",
+    "read_actors",
+    "INTERACTION_ALIASES",
+    "MEETING_ALIASES",
+    "ACTOR_ALIASES",
+    "Inputs",
+    "read_inputs",
+]
+
+# Header aliases: matched after lower-casing and removing spaces, "_" and "-".
+INTERACTION_ALIASES = {
+    "date": ["date", "datetime", "timestamp", "time", "when", "day", "contactdate"],
+    "source": ["source", "from", "sender", "initiator", "src", "actor1", "ego", "fromactor"],
+    "target": ["target", "to", "recipient", "receiver", "dst", "actor2", "alter", "toactor", "partner"],
+    "type": ["type", "channel", "kind", "mode", "contacttype", "interactiontype"],
+    "programme": ["programme", "program", "workstream", "project", "theme"],
+    "weight": ["weight", "minutes", "duration", "value", "contacts"],
+    "sentiment": ["sentiment", "tone", "valence", "quality"],
+    "note": ["note", "notes", "comment", "comments", "subject", "about"],
+}
+MEETING_ALIASES = {
+    "event": ["event", "meeting", "meetingid", "eventid", "session", "meetingname"],
+    "date": ["date", "datetime", "timestamp", "when", "day", "meetingdate"],
+    "participant": ["participant", "attendee", "actor", "name", "member", "person"],
+    "programme": INTERACTION_ALIASES["programme"],
+    "type": INTERACTION_ALIASES["type"],
+    "weight": ["weight", "minutes", "duration", "value"],
+}
+ACTOR_ALIASES = {
+    "name": ["name", "actor", "id", "label", "node"],
+    "kind": ["kind", "type", "category", "actortype"],
+    "sector": ["sector", "group", "department", "dept"],
+    "parent": ["parent", "organisation", "organization", "belongsto", "memberof", "partof"],
+    "aliases": ["aliases", "alias", "alsoknownas", "othernames", "aka"],
+}
+
+SENTIMENT_WORDS = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+_TEXT_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".dat", ".jsonl", ".ndjson", ".json"}
+_SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:[ T].*)?$")
+_DAY_FIRST_FORMATS = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
+_MONTH_FIRST_FORMATS = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y"]
+
+
+@dataclass(eq=False)
+class ReadReport:
+    """What one reader did with one input: rows read, used, and rejected with reasons.
+
+    ``rejected`` is a DataFrame with columns ``file``, ``row``, ``column``, ``value`` and
+    ``reason``; ``rows_read == rows_used + len(rejected)`` always holds.
+    """
+
+    file: str
+    what: str
+    rows_read: int = 0
+    rows_used: int = 0
+    rejected: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["file", "row", "column", "value", "reason"])
+    )
+    notes: list = field(default_factory=list)
+
+    def __deepcopy__(self, memo):
+        # pandas deep-copies ``attrs`` on every operation; a report is final once made,
+        # so sharing it is safe and keeps large rejected tables from being copied.
+        return self
+
+    def counts_by_reason(self) -> pd.Series:
+        """Number of rejected rows per reason, most common first."""
+        if self.rejected.empty:
+            return pd.Series(dtype="int64", name="rows")
+        return self.rejected["reason"].value_counts().rename("rows")
+
+    def to_dict(self) -> dict:
+        """A JSON-ready summary: counts, reasons and every rejected row."""
+        return {
+            "file": self.file,
+            "what": self.what,
+            "rows_read": int(self.rows_read),
+            "rows_used": int(self.rows_used),
+            "rows_rejected": int(len(self.rejected)),
+            "rejected_by_reason": {k: int(v) for k, v in self.counts_by_reason().items()},
+            "notes": list(self.notes),
+            "rejected": [
+                {k: (None if pd.isna(v) else (int(v) if k == "row" else str(v))) for k, v in r.items()}
+                for r in self.rejected.to_dict("records")
+            ],
+        }
+
+
+# ---------------------------------------------------------------------------
+# Loading a table from a path or a DataFrame
+# ---------------------------------------------------------------------------
+
+def _norm_header(name) -> str:
+    return re.sub(r"[\s_\-]+", "", str(name).strip().lower())
+
+
+def _sniff_separator(first_line: str, suffix: str) -> str:
+    if suffix in {".tsv", ".tab"}:
+        return "\t"
+    counts = {sep: first_line.count(sep) for sep in [",", "\t", ";", "|"]}
+    best = max(counts, key=counts.get)
+    if counts[best] > 0:
+        return best
+    if re.search(r"\S\s+\S", first_line):
+        return r"\s+"
+    return ","
+
+
+def _decode(data: bytes, name: str, notes: list) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" as Windows-1252; decoding it that way keeps names
+        # such as "Café Connect" intact instead of failing the whole file.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"is neither UTF-8 nor Windows-1252 text (undecodable byte at offset {err.start}); "
+                "save it as CSV UTF-8", file=name) from err
+        notes.append("read as Windows-1252 (not valid UTF-8)")
+        return text
+
+
+def _load_text_table(path: Path, name: str, notes: list) -> tuple[pd.DataFrame, int]:
+    raw = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as err:
+            raise InputError(f"is not a readable gzip file ({err})", file=name) from err
+        suffix = Path(path.stem).suffix.lower()
+    if not raw.strip():
+        raise InputError("is empty: no header and no rows", file=name)
+    head = raw[:8192]
+    if head.startswith(b"PK\x03\x04"):
+        raise InputError("is an Excel (XLSX) or zip file, not text; give it the .xlsx extension", file=name)
+    if head.startswith(b"PAR1"):
+        raise InputError("is a Parquet file, not text; give it the .parquet extension", file=name)
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("is a binary file, not CSV/TSV text", file=name)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16")
+        notes.append("read as UTF-16")
+    else:
+        text = _decode(raw, name, notes)
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        try:
+            df = pd.read_json(io.StringIO(text), lines=True, dtype=False)
+        except ValueError as err:
+            raise InputError(f"is not valid JSON lines ({err})", file=name) from err
+        return df.astype(object).where(df.notna(), ""), 1
+    first_line = text.split("\n", 1)[0]
+    sep = _sniff_separator(first_line, suffix)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                         skipinitialspace=True, engine="c" if sep != r"\s+" else "python")
+    except (pd.errors.ParserError, csv.Error) as err:
+        raise InputError(f"cannot be parsed as {'tab' if sep == chr(9) else repr(sep)}-separated text ({err})",
+                         file=name) from err
+    except pd.errors.EmptyDataError as err:
+        raise InputError("is empty: no header and no rows", file=name) from err
+    return df, 2
+
+
+def load_table(source, what: str = "table") -> tuple[pd.DataFrame, str, int, list]:
+    """Load ``source`` (path or DataFrame) as a table of raw values.
+
+    Returns ``(frame, name, first_row_number, notes)`` where ``first_row_number`` is the row
+    number a person sees for the frame's first record.
+    """
+    notes: list = []
+    if isinstance(source, pd.DataFrame):
+        return source.reset_index(drop=True), "DataFrame", 1, notes
+    path = Path(source)
+    name = str(source)
+    if not path.exists():
+        raise InputError("file not found", file=name)
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=name)
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        try:
+            df = pd.read_excel(path, dtype=object)
+        except Exception as err:  # openpyxl raises many kinds for a broken workbook
+            raise InputError(f"cannot be read as an Excel workbook ({type(err).__name__}: {err})",
+                             file=name) from err
+        df = df.dropna(how="all")
+        df = df.map(_excel_cell_text)
+        return df, name, 2, notes
+    if suffix == ".parquet":
+        try:
+            df = pd.read_parquet(path)
+        except Exception as err:  # pyarrow raises ArrowInvalid and OSError among others
+            raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=name) from err
+        return df, name, 1, notes
+    if suffix in _TEXT_SUFFIXES or suffix == ".gz" or suffix == "":
+        df, first = _load_text_table(path, name, notes)
+        return df, name, first, notes
+    raise InputError(f"has an unknown extension '{suffix}'; use .csv, .tsv, .xlsx, .parquet, .jsonl "
+                     "or .gz of a text format", file=name)
+
+
+def _excel_cell_text(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def map_columns(df: pd.DataFrame, aliases: dict, required: list, name: str,
+                columns: dict | None = None) -> pd.DataFrame:
+    """Rename the columns of ``df`` to canonical names.
+
+    ``columns`` maps a canonical name to the user's column (``{"source": "From org"}``) and
+    wins over the aliases.  Extra columns are kept under their own names.
+    """
+    columns = dict(columns or {})
+    rename = {}
+    for canonical, user_col in columns.items():
+        if user_col not in df.columns:
+            raise MissingColumnError(
+                f"has no column '{user_col}' (mapped to '{canonical}'); columns are: "
+                f"{', '.join(map(str, df.columns))}", file=name)
+        rename[user_col] = canonical
+    taken = set(rename.values())
+    for canonical, names in aliases.items():
+        if canonical in taken:
+            continue
+        matches = [c for c in df.columns if c not in rename and _norm_header(c) in names]
+        # An exact name wins over an alias: a file with both "type" and "channel" means type.
+        exact = [c for c in matches if _norm_header(c) == canonical]
+        if exact:
+            matches = exact
+        if len(matches) > 1:
+            raise InputError(
+                f"columns {', '.join(repr(str(m)) for m in matches)} all look like '{canonical}'; "
+                f"say which one with an explicit mapping (columns={{'{canonical}': ...}})", file=name)
+        if matches:
+            rename[matches[0]] = canonical
+    df = df.rename(columns=rename)
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise MissingColumnError(
+            f"has no '{missing[0]}' column (accepted names: {', '.join(aliases[missing[0]])}); "
+            f"columns are: {', '.join(map(str, df.columns))}", file=name, column=missing[0])
+    return df
+
+
+# ---------------------------------------------------------------------------
+# Cell parsing: vectorised, each returns values plus a per-row reason (or "")
+# ---------------------------------------------------------------------------
+
+def _text(series: pd.Series) -> pd.Series:
+    s = series.astype("string").fillna("")
+    return s.str.strip().str.replace(r"\s+", " ", regex=True)
+
+
+def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool = False,
+                name: str = "", column: str = "date", first_row: int = 2) -> tuple[pd.Series, pd.Series]:
+    """Parse a date column; return ``(datetimes, reasons)``.
+
+    ISO 8601 dates and datetimes are always accepted (time zones are converted to UTC and
+    dropped).  ``dd/mm/yyyy`` only with ``day_first=True``, ``mm/dd/yyyy`` only with
+    ``month_first=True``; without either, a column written that way raises
+    :class:`AmbiguousDateError` rather than guess.  Unparseable cells get a reason.
+    """
+    if day_first and month_first:
+        raise InputError("day_first and month_first cannot both be set")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = pd.to_datetime(values, utc=True).dt.tz_localize(None)
+        reasons = pd.Series(np.where(parsed.isna(), "missing date", ""), index=values.index)
+        return parsed, reasons
+    text = _text(values)
+    parsed = pd.to_datetime(text.where(text != ""), format="ISO8601", errors="coerce", utc=True)
+    parsed = parsed.dt.tz_localize(None)
+    todo = parsed.isna() & (text != "")
+    if todo.any():
+        slashy = text[todo].str.match(_SLASH_DATE.pattern)
+        if slashy.any() and not (day_first or month_first):
+            first = slashy[slashy].index[0]
+            parts = text[slashy[slashy].index].str.extract(_SLASH_DATE.pattern).astype(float)
+            hint = ""
+            if (parts[0] > 12).any():
+                hint = " (values such as '{}' suggest day-first)".format(text[parts[0].idxmax()])
+            elif (parts[1] > 12).any():
+                hint = " (values such as '{}' suggest month-first)".format(text[parts[1].idxmax()])
+            raise AmbiguousDateError(
+                f"'{text[first]}' could be day/month or month/day{hint}; write dates as YYYY-MM-DD, "
+                "or say which with --day-first / day_first=True (UK) or --month-first / month_first=True",
+                file=name, column=column, row=int(first) + first_row)
+        formats = _DAY_FIRST_FORMATS if day_first else _MONTH_FIRST_FORMATS if month_first else []
+        for fmt in formats:
+            still = parsed.isna() & (text != "")
+            if not still.any():
+                break
+            parsed[still] = pd.to_datetime(text[still], format=fmt, errors="coerce")
+    reasons = pd.Series("", index=values.index, dtype=object)
+    reasons[text == ""] = "missing date"
+    bad = parsed.isna() & (text != "")
+    reasons[bad] = "unparseable date '" + text[bad].astype(str) + "'"
+    return parsed, reasons
+
+
+def parse_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Positive finite numbers; empty means 1.  Returns ``(weights, reasons)``."""
+    text = _text(values)
+    num = pd.to_numeric(text.where(text != "", "1"), errors="coerce").astype(float)
+    reasons = pd.Series("", index=values.index, dtype=object)
+    nan = num.isna()
+    reasons[nan] = "weight '" + text[nan].astype(str) + "' is not a number"
+    bad = ~nan & ~(np.isfinite(num) & (num > 0))
+    reasons[bad] = "weight " + text[bad].astype(str) + " is not a positive number"
+    return num, reasons
+
+
+def parse_sentiment(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers in [-1, 1] or the words negative/neutral/positive; empty means not recorded."""
+    text = _text(values)
+    lower = text.str.lower()
+    words = lower.map(SENTIMENT_WORDS)
+    num = pd.to_numeric(text.where(words.isna() & (text != "")), errors="coerce")
+    out = words.astype(float).fillna(num.astype(float))
+    reasons = pd.Series("", index=values.index, dtype=object)
+    bad = (text != "") & (out.isna() | (out < -1) | (out > 1))
+    reasons[bad] = ("sentiment '" + text[bad].astype(str)
+                    + "' is not a number in [-1, 1] or negative/neutral/positive")
+    return out, reasons
+
+
+def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, first_row: int) -> tuple:
+    """Combine per-column reasons into the rejected table (first reason per row wins)."""
+    keep = pd.Series(True, index=df.index)
+    pieces = []
+    for column, reason in reasons.items():
+        bad = (reason != "") & keep
+        if bad.any():
+            value = raw[column][bad] if column in raw.columns else pd.Series("", index=bad[bad].index)
+            pieces.append(pd.DataFrame({
+                "file": name,
+                "row": bad[bad].index.to_numpy() + first_row,
+                "column": column,
+                "value": value.astype(str).to_numpy(),
+                "reason": reason[bad].to_numpy(),
+            }))
+            keep &= ~bad
+    rejected = (pd.concat(pieces, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+                if pieces else ReadReport(name, "").rejected)
+    return keep, rejected
+
+
+def _finish(df, keep, rejected, name, what, first_row, notes, raw_len):
+    out = df[keep].copy()
+    out["row"] = out.index.to_numpy() + first_row
+    out["file"] = name
+    out = out.reset_index(drop=True)
+    report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
+                        notes=notes)
+    out.attrs["report"] = report
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Public readers
+# ---------------------------------------------------------------------------
+
+def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
+                      month_first: bool = False) -> pd.DataFrame:
+    """Read a pairwise interaction log: one row per contact between two actors.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        CSV, TSV, XLSX, Parquet, JSON lines, ``.gz`` of a text format, or a DataFrame.
+    columns : dict, optional
+        Explicit mapping from canonical name to the input's column, e.g.
+        ``{"source": "From organisation"}``.  Wins over the built-in header aliases.
+    day_first, month_first : bool
+        How to read ``03/04/2017``-style dates.  Without either such a column is an error.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``date`` (datetime64), ``source``, ``target``, ``type``, ``programme``,
+        ``weight`` (float, > 0; 1 when absent), ``sentiment`` (float in [-1, 1] or NaN),
+        ``note``, plus ``file`` and ``row`` (where each contact came from) and any extra
+        input columns.  ``df.attrs["report"]`` is the :class:`ReadReport`.
+
+    Rows are rejected (and reported) for: missing or unparseable date, missing source or
+    target, a self-contact (source == target), a weight that is not a positive number, a
+    sentiment outside [-1, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd, stakeholder_graph as sg
+    >>> log = sg.read_interactions(pd.DataFrame({
+    ...     "Date": ["2024-01-05", "2024-02-01", "bad"],
+    ...     "From": ["Trust A", "Council B", "Trust A"],
+    ...     "To": ["Council B", "Council B", "Council B"]}))
+    >>> len(log), log.attrs["report"].rejected["reason"].tolist()
+    (1, ["unparseable date 'bad'", 'self-contact: source and target are both the same actor'])
+    """
+    df, name, first_row, notes = load_table(source, "interactions")
+    df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
+    raw = df.copy()
+    out = pd.DataFrame(index=df.index)
+    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           name=name, first_row=first_row)
+    out["source"], out["target"] = _text(df["source"]), _text(df["target"])
+    reasons = {"date": date_reason}
+    reasons["source"] = pd.Series(np.where(out["source"] == "", "missing source actor", ""), index=df.index)
+    reasons["target"] = pd.Series(np.where(out["target"] == "", "missing target actor", ""), index=df.index)
+    same = (out["source"] != "") & (out["source"].str.casefold() == out["target"].str.casefold())
+    reasons["target"] = reasons["target"].where(
+        ~same, "self-contact: source and target are both the same actor")
+    for optional in ["type", "programme", "note"]:
+        out[optional] = _text(df[optional]) if optional in df.columns else ""
+    if "weight" in df.columns:
+        out["weight"], reasons["weight"] = parse_weights(df["weight"])
+    else:
+        out["weight"] = 1.0
+    if "sentiment" in df.columns:
+        out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
+    else:
+        out["sentiment"] = np.nan
+    for extra in df.columns:
+        if extra not in out.columns and extra not in INTERACTION_ALIASES:
+            out[extra] = df[extra]
+    keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
+    if not keep.any() and len(df):
+        top = rejected["reason"].value_counts().index[0]
+        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
+    return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
+
+
+def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
+                  month_first: bool = False) -> pd.DataFrame:
+    """Read a meeting register: one row per participant per meeting.
+
+    Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
+    and ``weight`` (the meeting's weight, e.g. minutes; default 1).  A meeting is identified
+    by ``event`` and ``date`` together.  Rows are rejected for a missing or bad date,
+    missing event or participant, a bad weight, the same participant listed twice for one
+    meeting, and a meeting with a single participant (it gives no tie).
+
+    Examples
+    --------
+    >>> import pandas as pd, stakeholder_graph as sg
+    >>> reg = sg.read_meetings(pd.DataFrame({"meeting": ["Board"] * 3 + ["Solo"],
+    ...     "date": ["2024-01-05"] * 4, "attendee": ["A", "B", "A", "C"]}))
+    >>> sorted(reg.attrs["report"].rejected["reason"])
+    ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
+    """
+    df, name, first_row, notes = load_table(source, "meetings")
+    df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
+    raw = df.copy()
+    out = pd.DataFrame(index=df.index)
+    out["event"] = _text(df["event"])
+    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           name=name, first_row=first_row)
+    out["participant"] = _text(df["participant"])
+    reasons = {
+        "event": pd.Series(np.where(out["event"] == "", "missing event", ""), index=df.index),
+        "date": date_reason,
+        "participant": pd.Series(np.where(out["participant"] == "", "missing participant", ""),
+                                 index=df.index),
+    }
+    for optional in ["type", "programme"]:
+        out[optional] = _text(df[optional]) if optional in df.columns else ""
+    if "weight" in df.columns:
+        out["weight"], reasons["weight"] = parse_weights(df["weight"])
+    else:
+        out["weight"] = 1.0
+    ok = pd.concat(reasons, axis=1).eq("").all(axis=1)
+    key = out["event"] + "\x1f" + out["date"].astype(str)
+    dup = ok & pd.DataFrame({"k": key, "p": out["participant"].str.casefold()}).duplicated()
+    reasons["participant"] = reasons["participant"].where(~dup, "participant listed twice for this meeting")
+    size = (ok & ~dup).groupby(key).transform("sum")
+    single = ok & ~dup & (size < 2)
+    reasons["event"] = reasons["event"].where(~single, "meeting has a single participant: no tie")
+    keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
+    return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
+
+
+def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
+    """Read the actor registry: who is who, and which organisation each team belongs to.
+
+    Required ``name``; optional ``kind`` (organisation, voluntary, team, person...),
+    ``sector``, ``parent`` (the organisation a team belongs to: a name in the same file),
+    ``aliases`` (other spellings, ``;``-separated).  Further columns are kept and become
+    node attributes.  Rows with no name are rejected.  Duplicate names (case-insensitive),
+    an alias claimed twice, a ``parent`` that is not in the file, or parents that form a
+    cycle raise :class:`RegistryError` naming the row: the registry is the ground truth
+    every other input is matched against, so it must be consistent.
+
+    Returns a DataFrame with columns ``name``, ``kind``, ``sector``, ``parent``,
+    ``aliases`` (a ``;``-separated string), ``organisation`` (the top of the parent chain),
+    ``file``, ``row``, and the extra columns.
+    """
+    df, name, first_row, notes = load_table(source, "actors")
+    df = map_columns(df, ACTOR_ALIASES, ["name"], name, columns)
+    raw = df.copy()
+    out = pd.DataFrame(index=df.index)
+    out["name"] = _text(df["name"])
+    for optional in ["kind", "sector", "parent", "aliases"]:
+        out[optional] = _text(df[optional]) if optional in df.columns else ""
+    out["kind"] = out["kind"].where(out["kind"] != "", "unknown").str.lower()
+    for extra in df.columns:
+        if extra not in out.columns:
+            out[extra] = df[extra]
+    reasons = {"name": pd.Series(np.where(out["name"] == "", "missing name", ""), index=df.index)}
+    keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
+    used = out[keep]
+    _check_registry(used, name, first_row)
+    report_df = _finish(out, keep, rejected, name, "actors", first_row, notes, len(df))
+    report_df["organisation"] = _organisations(report_df)
+    # Teams inherit their organisation's sector when they have none of their own.
+    org_sector = report_df.set_index("name")["sector"]
+    inherited = report_df["organisation"].map(org_sector).fillna("")
+    report_df["sector"] = report_df["sector"].where(report_df["sector"] != "", inherited)
+    return report_df
+
+
+def _check_registry(used: pd.DataFrame, name: str, first_row: int) -> None:
+    folded = used["name"].str.casefold()
+    dup = folded.duplicated(keep="first")
+    if dup.any():
+        i = dup[dup].index[0]
+        j = folded[folded == folded[i]].index[0]
+        raise RegistryError(f"actor '{used['name'][i]}' is listed twice (first at row {j + first_row})",
+                            file=name, column="name", row=int(i) + first_row)
+    owner = {n: i for i, n in folded.items()}
+    for i, aliases in used["aliases"].items():
+        for alias in filter(None, (a.strip() for a in aliases.split(";"))):
+            key = alias.casefold()
+            if key in owner and owner[key] != i:
+                raise RegistryError(
+                    f"alias '{alias}' already names another actor (row {owner[key] + first_row})",
+                    file=name, column="aliases", row=int(i) + first_row)
+            owner[key] = i
+    names = set(folded)
+    for i, parent in used["parent"].items():
+        if parent and parent.casefold() not in names:
+            raise RegistryError(f"parent '{parent}' of '{used['name'][i]}' is not an actor in this file",
+                                file=name, column="parent", row=int(i) + first_row)
+    parent_of = {n.casefold(): p.casefold() for n, p in zip(used["name"], used["parent"]) if p}
+    row_of = dict(zip(folded, used.index))
+    for start in parent_of:
+        seen, node = [start], parent_of[start]
+        while node in parent_of:
+            if node in seen:
+                cycle = seen[seen.index(node):] + [node]
+                pretty = " -> ".join(used["name"][row_of[c]] for c in cycle)
+                raise RegistryError(f"parents form a cycle: {pretty}", file=name, column="parent",
+                                    row=int(row_of[start]) + first_row)
+            seen.append(node)
+            node = parent_of[node]
+
+
+def _organisations(actors: pd.DataFrame) -> pd.Series:
+    """The top of each actor's parent chain (itself when it has no parent)."""
+    canon = {n.casefold(): n for n in actors["name"]}
+    parent = {n.casefold(): p.casefold() for n, p in zip(actors["name"], actors["parent"]) if p}
+
+    def top(n):
+        key = n.casefold()
+        while key in parent:
+            key = parent[key]
+        return canon[key]
+
+    return actors["name"].map(top)
+
+
+@dataclass
+class Inputs:
+    """Everything read for one run: the tables and one :class:`ReadReport` per file."""
+
+    interactions: pd.DataFrame | None
+    meetings: pd.DataFrame | None
+    actors: pd.DataFrame | None
+    reports: list
+
+    def unknown_actors(self) -> list:
+        """Names in the logs that the registry does not know (after aliases), sorted."""
+        if self.actors is None:
+            return []
+        known = {n.casefold() for n in self.actors["name"]}
+        for aliases in self.actors["aliases"]:
+            known.update(a.strip().casefold() for a in str(aliases).split(";") if a.strip())
+        names = set()
+        if self.interactions is not None:
+            names.update(self.interactions["source"]), names.update(self.interactions["target"])
+        if self.meetings is not None:
+            names.update(self.meetings["participant"])
+        return sorted(n for n in names if n.casefold() not in known)
+
+
+def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
+                month_first: bool = False, on_read=None) -> Inputs:
+    """Read several logs and registers (concatenated) and the registry, keeping every report.
+
+    ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
+    """
+    reports, logs, registers = [], [], []
+    for source in interaction_files or ():
+        df = read_interactions(source, day_first=day_first, month_first=month_first)
+        reports.append(df.attrs["report"])
+        logs.append(df)
+        if on_read:
+            on_read(source, df.attrs["report"])
+    for source in meetings or ():
+        df = read_meetings(source, day_first=day_first, month_first=month_first)
+        reports.append(df.attrs["report"])
+        registers.append(df)
+        if on_read:
+            on_read(source, df.attrs["report"])
+    registry = None
+    if actors is not None:
+        registry = read_actors(actors)
+        reports.append(registry.attrs["report"])
+        if on_read:
+            on_read(actors, registry.attrs["report"])
+
+    def combine(frames):
+        if not frames:
+            return None
+        out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        # build_graph takes a frame carrying a report as already read and validated.
+        out.attrs["report"] = frames[0].attrs["report"]
+        return out
+
+    return Inputs(combine(logs), combine(registers), registry, reports)
