@@ -14,8 +14,8 @@ import pandas as pd
 
 from .errors import InputError, UnknownActorError
 from .io import read_actors, read_interactions, read_meetings
-from .ties import (DEFAULT_HALF_LIFE_DAYS, filter_contacts, meeting_contacts, pairwise_contacts,
-                   roll_up, tie_table)
+from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
+                   meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
 __all__ = ["build_graph", "initiation_graph", "ego_graph", "tie_frame", "actor_frame", "LEVELS"]
 
@@ -109,7 +109,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
     index = _name_index(actors)
-    parts, merged_self = [], 0
+    merged_self = 0
+    logs = register = None
     if interactions is not None and len(interactions):
         logs = interactions.assign(source=_resolve(interactions["source"], index),
                                    target=_resolve(interactions["target"], index))
@@ -118,10 +119,15 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         merged = logs["source"] == logs["target"]
         merged_self = int(merged.sum())
         logs = logs[~merged]
-        parts.append(pairwise_contacts(logs))
     if meetings is not None and len(meetings):
-        parts.append(meeting_contacts(meetings.assign(participant=_resolve(meetings["participant"], index))))
-    contacts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        register = meetings.assign(participant=_resolve(meetings["participant"], index))
+    categories = actor_categories(*(
+        ([logs["source"], logs["target"]] if logs is not None else [])
+        + ([register["participant"]] if register is not None else [])))
+    contacts = combine_contacts([
+        pairwise_contacts(logs, categories) if logs is not None else None,
+        meeting_contacts(register, categories) if register is not None else None,
+    ])
     if as_of is None:
         as_of = contacts["date"].max() if len(contacts) else pd.Timestamp.today().normalize()
     as_of = pd.Timestamp(as_of)
@@ -129,8 +135,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     kept = filter_contacts(contacts, since=since, until=window_end, programme=programme, type=type)
 
     known = set(actors["name"]) if actors is not None else set()
-    seen = pd.unique(np.concatenate([contacts["actor_a"].to_numpy(), contacts["actor_b"].to_numpy()]))
-    unknown = sorted(n for n in seen if n not in known) if actors is not None else []
+    unknown = sorted(n for n in categories if n not in known) if actors is not None else []
 
     organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
     internal = None
@@ -147,7 +152,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         "unknown_actors": unknown, "merged_self_contacts": merged_self,
     })
     _add_actor_nodes(G, actors, level)
-    for name in pd.unique(np.concatenate([ties["actor_a"].to_numpy(), ties["actor_b"].to_numpy()])):
+    for name in actor_categories(ties["actor_a"], ties["actor_b"]):
         if name not in G:
             G.add_node(name, kind="unknown", sector="", parent="", organisation=name)
     if internal is not None:

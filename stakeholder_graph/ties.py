@@ -34,6 +34,8 @@ __all__ = [
     "filter_contacts",
     "roll_up",
     "tie_table",
+    "combine_contacts",
+    "actor_categories",
 ]
 
 DEFAULT_HALF_LIFE_DAYS = 180.0
@@ -41,22 +43,51 @@ DEFAULT_HALF_LIFE_DAYS = 180.0
 CONTACT_COLUMNS = ["actor_a", "actor_b", "date", "weight", "a_to_b", "b_to_a", "meeting",
                    "type", "programme", "sentiment"]
 
+# Actor, type and programme columns are pandas Categoricals: a log of a million contacts
+# names a few thousand actors, and integer codes make ordering, grouping and roll-up cheap.
+# Actor categories are sorted, so code order is name order and actor_a < actor_b by name.
 
-def _ordered(first: pd.Series, second: pd.Series):
-    """Put each pair in a fixed order (actor_a < actor_b) and say which way it was logged."""
-    swap = (first > second).to_numpy()
-    a = np.where(swap, second.to_numpy(dtype=object), first.to_numpy(dtype=object))
-    b = np.where(swap, first.to_numpy(dtype=object), second.to_numpy(dtype=object))
+
+def actor_categories(*name_columns) -> pd.Index:
+    """The sorted distinct names found in the given columns."""
+    uniques = [pd.unique(np.asarray(c, dtype=object)) for c in name_columns if c is not None and len(c)]
+    if not uniques:
+        return pd.Index([], dtype=object)
+    return pd.Index(pd.unique(np.concatenate(uniques))).sort_values()
+
+
+def _codes(names, categories: pd.Index) -> np.ndarray:
+    """Integer codes of ``names`` in ``categories`` (-1 if absent), looking up each distinct name once."""
+    codes, uniques = pd.factorize(np.asarray(names, dtype=object) if not hasattr(names, "array") else names)
+    return categories.get_indexer(pd.Index(uniques, dtype=object))[codes] if len(codes) else codes
+
+
+def _ordered_pair(first, second, categories: pd.Index):
+    """Canonical order (actor_a < actor_b) as categoricals, and whether the pair was swapped."""
+    cf, cs = _codes(first, categories), _codes(second, categories)
+    swap = cf > cs
+    a = pd.Categorical.from_codes(np.where(swap, cs, cf), categories=categories)
+    b = pd.Categorical.from_codes(np.where(swap, cf, cs), categories=categories)
     return a, b, swap
 
 
-def pairwise_contacts(interactions: pd.DataFrame) -> pd.DataFrame:
+def _labels(frame: pd.DataFrame, column: str, n: int):
+    if column not in frame:
+        return pd.Categorical([""] * n)
+    return pd.Categorical(frame[column].astype(object))
+
+
+def pairwise_contacts(interactions: pd.DataFrame, categories: pd.Index | None = None) -> pd.DataFrame:
     """One row per logged contact, with the pair in canonical order.
 
     ``a_to_b`` is 1 when ``actor_a`` initiated the contact (was the log's ``source``),
-    ``b_to_a`` is 1 when ``actor_b`` did.
+    ``b_to_a`` is 1 when ``actor_b`` did.  ``categories`` are the actor names (sorted);
+    by default those of this log.
     """
-    a, b, swap = _ordered(interactions["source"], interactions["target"])
+    if categories is None:
+        categories = actor_categories(interactions["source"], interactions["target"])
+    a, b, swap = _ordered_pair(interactions["source"], interactions["target"], categories)
+    n = len(interactions)
     return pd.DataFrame({
         "actor_a": a,
         "actor_b": b,
@@ -64,38 +95,57 @@ def pairwise_contacts(interactions: pd.DataFrame) -> pd.DataFrame:
         "weight": interactions["weight"].to_numpy(dtype=float),
         "a_to_b": (~swap).astype(np.int64),
         "b_to_a": swap.astype(np.int64),
-        "meeting": np.zeros(len(interactions), dtype=np.int64),
-        "type": interactions["type"].to_numpy(dtype=object) if "type" in interactions else "",
-        "programme": interactions["programme"].to_numpy(dtype=object) if "programme" in interactions else "",
-        "sentiment": interactions["sentiment"].to_numpy(dtype=float) if "sentiment" in interactions else np.nan,
+        "meeting": np.zeros(n, dtype=np.int64),
+        "type": _labels(interactions, "type", n),
+        "programme": _labels(interactions, "programme", n),
+        "sentiment": (interactions["sentiment"].to_numpy(dtype=float) if "sentiment" in interactions
+                      else np.full(n, np.nan)),
     })
 
 
-def meeting_contacts(meetings: pd.DataFrame) -> pd.DataFrame:
+def meeting_contacts(meetings: pd.DataFrame, categories: pd.Index | None = None) -> pd.DataFrame:
     """Project attendance onto pairs: each pair at a meeting of n gets ``weight/(n-1)``."""
     if meetings is None or meetings.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
-    m = meetings[["event", "date", "participant", "weight", "type", "programme"]].copy()
+    if categories is None:
+        categories = actor_categories(meetings["participant"])
+    m = meetings[["event", "date", "participant", "weight"]].copy()
+    for column in ["type", "programme"]:
+        m[column] = meetings[column].astype(object) if column in meetings else ""
     m["key"] = pd.factorize(m["event"].astype(str) + "\x1f" + m["date"].astype(str))[0]
-    m = m.drop_duplicates(["key", "participant"])
-    m["n"] = m.groupby("key")["participant"].transform("size")
+    m["code"] = _codes(m["participant"], categories)
+    m = m.drop_duplicates(["key", "code"])
+    m["n"] = m.groupby("key")["code"].transform("size")
     m = m[m["n"] > 1]
-    left = m[["key", "participant", "date", "weight", "n", "type", "programme"]]
-    pairs = left.merge(m[["key", "participant"]], on="key", suffixes=("", "_other"))
-    pairs = pairs[pairs["participant"] < pairs["participant_other"]]
+    pairs = m.merge(m[["key", "code"]], on="key", suffixes=("", "_other"))
+    pairs = pairs[pairs["code"] < pairs["code_other"]]
     meeting_type = pairs["type"].where(pairs["type"] != "", "meeting")
+    n = len(pairs)
     return pd.DataFrame({
-        "actor_a": pairs["participant"].to_numpy(dtype=object),
-        "actor_b": pairs["participant_other"].to_numpy(dtype=object),
+        "actor_a": pd.Categorical.from_codes(pairs["code"].to_numpy(), categories=categories),
+        "actor_b": pd.Categorical.from_codes(pairs["code_other"].to_numpy(), categories=categories),
         "date": pairs["date"].to_numpy(),
         "weight": (pairs["weight"] / (pairs["n"] - 1)).to_numpy(dtype=float),
-        "a_to_b": 0,
-        "b_to_a": 0,
-        "meeting": 1,
-        "type": meeting_type.to_numpy(dtype=object),
-        "programme": pairs["programme"].to_numpy(dtype=object),
-        "sentiment": np.nan,
+        "a_to_b": np.zeros(n, dtype=np.int64),
+        "b_to_a": np.zeros(n, dtype=np.int64),
+        "meeting": np.ones(n, dtype=np.int64),
+        "type": pd.Categorical(meeting_type.to_numpy(dtype=object)),
+        "programme": pd.Categorical(pairs["programme"].to_numpy(dtype=object)),
+        "sentiment": np.full(n, np.nan),
     })
+
+
+def combine_contacts(parts: list) -> pd.DataFrame:
+    """Stack contact tables, keeping the label columns categorical (union of categories)."""
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    if len(parts) == 1:
+        return parts[0]
+    out = pd.concat([p.drop(columns=["type", "programme"]) for p in parts], ignore_index=True)
+    for column in ["type", "programme"]:
+        out[column] = pd.Categorical(np.concatenate([np.asarray(p[column], dtype=object) for p in parts]))
+    return out
 
 
 def filter_contacts(contacts: pd.DataFrame, *, since=None, until=None, programme=None,
@@ -127,40 +177,50 @@ def roll_up(contacts: pd.DataFrame, organisation_of: dict) -> tuple[pd.DataFrame
     organisations, re-ordered; and per organisation the internal volume (``internal_count``,
     ``internal_volume``) of contacts whose two ends are in the same organisation.
     """
-    a = contacts["actor_a"].map(lambda n: organisation_of.get(n, n))
-    b = contacts["actor_b"].map(lambda n: organisation_of.get(n, n))
-    same = (a == b).to_numpy()
-    internal = (contacts[same].assign(org=a[same].to_numpy())
+    categories = contacts["actor_a"].cat.categories
+    org_names = [organisation_of.get(n, n) for n in categories]
+    org_codes, org_categories = pd.factorize(np.asarray(org_names, dtype=object), sort=True)
+    a = org_codes[contacts["actor_a"].cat.codes.to_numpy()]
+    b = org_codes[contacts["actor_b"].cat.codes.to_numpy()]
+    same = a == b
+    internal = (pd.DataFrame({"org": org_categories[a[same]], "weight": contacts["weight"].to_numpy()[same]})
                 .groupby("org").agg(internal_count=("weight", "size"), internal_volume=("weight", "sum")))
     rest = contacts[~same]
-    na, nb, swap = _ordered(a[~same], b[~same])
+    a, b = a[~same], b[~same]
+    swap = a > b
+    org_categories = pd.Index(org_categories)
     between = rest.assign(
-        actor_a=na, actor_b=nb,
+        actor_a=pd.Categorical.from_codes(np.where(swap, b, a), categories=org_categories),
+        actor_b=pd.Categorical.from_codes(np.where(swap, a, b), categories=org_categories),
         a_to_b=np.where(swap, rest["b_to_a"], rest["a_to_b"]),
         b_to_a=np.where(swap, rest["a_to_b"], rest["b_to_a"]),
     )
     return between, internal
 
 
-def _joined_labels(pairs: pd.DataFrame, column: str, keys: list) -> pd.Series:
-    """The sorted, ``;``-joined distinct labels of ``column`` per pair.
+def _joined_labels(work: pd.DataFrame, labels: pd.Categorical, keys: list) -> pd.Series | None:
+    """The sorted, ``;``-joined distinct labels per pair.
 
     Uses a bitmask per label so the join is done once per distinct combination, not once
-    per pair (the per-group Python join took seconds at 100,000 pairs).
+    per pair (a per-group Python join took seconds at 100,000 pairs).
     """
-    labels = pairs[column].astype(str)
-    present = labels != ""
-    codes, uniques = pd.factorize(labels[present], sort=True)
-    if len(uniques) == 0:
+    labels = pd.Categorical(labels)
+    categories = [c for c in labels.categories if c != ""]
+    if not categories:
         return None
-    if len(uniques) > 62:
-        sub = pairs.loc[present, keys].assign(label=labels[present]).drop_duplicates()
-        return sub.groupby(keys)["label"].agg(lambda s: ";".join(sorted(s)))
-    sub = pairs.loc[present, keys].assign(bit=np.left_shift(np.int64(1), codes.astype(np.int64)))
-    sub = sub.drop_duplicates()
-    masks = sub.groupby(keys)["bit"].sum()
-    names = {m: ";".join(u for i, u in enumerate(uniques) if (int(m) >> i) & 1) for m in masks.unique()}
-    return masks.map(names)
+    order = {c: i for i, c in enumerate(sorted(categories))}
+    bit_of = np.array([np.int64(1) << order[c] if c in order and order[c] < 62 else 0
+                       for c in labels.categories] + [0], dtype=np.int64)
+    codes = labels.codes  # -1 (missing) takes the trailing 0
+    sub = work[keys].assign(bit=bit_of[codes])
+    sub = sub[sub["bit"] > 0].drop_duplicates()
+    masks = sub.groupby(keys, observed=True)["bit"].sum()
+    names = sorted(categories)
+    joined = {m: ";".join(names[i] for i in range(min(len(names), 62)) if (int(m) >> i) & 1)
+              for m in masks.unique()}
+    # More than 62 distinct labels is unusual for types or programmes; they are still all
+    # counted in the filters, only the joined list stops at 62.
+    return masks.map(joined)
 
 
 def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
@@ -192,8 +252,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     as_of = pd.Timestamp(as_of) if as_of is not None else contacts["date"].max()
     age_days = (as_of - contacts["date"]).dt.total_seconds().to_numpy() / 86400.0
     work = pd.DataFrame({
-        "actor_a": contacts["actor_a"].to_numpy(),
-        "actor_b": contacts["actor_b"].to_numpy(),
+        "actor_a": pd.Categorical(contacts["actor_a"]),
+        "actor_b": pd.Categorical(contacts["actor_b"]),
         "date": contacts["date"].to_numpy(),
         "weight": contacts["weight"].to_numpy(dtype=float),
         "strength": contacts["weight"].to_numpy(dtype=float) * np.power(0.5, np.maximum(age_days, 0) / half_life),
@@ -207,7 +267,7 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         "period": np.floor(np.maximum(age_days, 0) / period_days).astype(np.int64),
     })
     keys = ["actor_a", "actor_b"]
-    grouped = work.groupby(keys, sort=True)
+    grouped = work.groupby(keys, sort=True, observed=True)
     ties = grouped.agg(
         weight=("strength", "sum"), volume=("weight", "sum"), count=("weight", "size"),
         contacts=("contact", "sum"), meetings=("meeting", "sum"), first=("date", "min"),
@@ -222,16 +282,15 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     ties["mean_sentiment"] = ties.pop("sentiment_sum") / rated
     ties["distance"] = 1.0 / ties["weight"]
     for column, out in [("type", "types"), ("programme", "programmes")]:
-        joined = _joined_labels(contacts.assign(actor_a=work["actor_a"].to_numpy(),
-                                                actor_b=work["actor_b"].to_numpy()), column, keys)
-        ties[out] = joined.reindex(ties.index).fillna("") if joined is not None else ""
-    per_period = work.groupby(keys + ["period"], sort=False)["weight"].sum()
-    peak_idx = per_period.groupby(level=[0, 1]).idxmax()
-    peak = per_period.loc[peak_idx.to_list()]
-    peak.index = peak.index.droplevel(2)
-    ties["peak_volume"] = peak.reindex(ties.index).to_numpy()
-    peak_period = pd.Series([p[2] for p in peak_idx.to_list()], index=peak_idx.index).reindex(ties.index)
-    ties["peak_end"] = as_of - pd.to_timedelta(peak_period.to_numpy() * period_days, unit="D")
-    recent = per_period.xs(0, level="period") if (work["period"] == 0).any() else pd.Series(dtype=float)
+        joined = _joined_labels(work, contacts[column].to_numpy() if column in contacts else [""] * len(work), keys)
+        ties[out] = joined.reindex(ties.index).fillna("").to_numpy() if joined is not None else ""
+    per_period = (work.groupby(keys + ["period"], sort=False, observed=True)["weight"].sum()
+                  .reset_index())
+    # Busiest period per pair; among equals the most recent (lowest period number).
+    peak = (per_period.sort_values(["weight", "period"], ascending=[False, True], kind="stable")
+            .drop_duplicates(keys).set_index(keys))
+    ties["peak_volume"] = peak["weight"].reindex(ties.index).to_numpy()
+    ties["peak_end"] = as_of - pd.to_timedelta(peak["period"].reindex(ties.index).to_numpy() * period_days, unit="D")
+    recent = per_period[per_period["period"] == 0].set_index(keys)["weight"]
     ties["recent_volume"] = recent.reindex(ties.index).fillna(0.0).to_numpy()
     return ties.reset_index()

@@ -1,0 +1,98 @@
+"""Time and memory of building the graph from a 1,000,000-row pairwise log.
+
+Baseline, measured in the same run on the same file: ``pandas.read_csv`` of the file plus
+one ``groupby(["source", "target"]).size()``.  Ours: ``read_interactions`` (validation
+included) plus ``build_graph``.  Each is run in a fresh subprocess so peak memory (max
+RSS above the process's size after imports) is not shared between them.
+
+    python benchmarks/bench_build_graph.py [--rows 1000000] [--actors 2000] [--repeat 3]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+
+def make_log(path, rows, actors, seed=0):
+    rng = np.random.default_rng(seed)
+    names = np.array([f"Organisation {i:05d} team" for i in range(actors)], dtype=object)
+    # ~10 partners each: a sparse partnership where each pair is contacted many times.
+    partners = rng.integers(0, actors, size=(actors, 10))
+    src = rng.integers(0, actors, size=rows)
+    dst = partners[src, rng.integers(0, 10, size=rows)]
+    dst = np.where(dst == src, (dst + 1) % actors, dst)
+    start = np.datetime64("2022-01-01T00:00")
+    dates = start + rng.integers(0, 3 * 365 * 24 * 60, size=rows).astype("timedelta64[m]")
+    df = pd.DataFrame({
+        "date": pd.Series(dates).dt.strftime("%Y-%m-%d %H:%M"),
+        "source": names[src], "target": names[dst],
+        "type": rng.choice(["meeting", "email", "call", "referral"], size=rows),
+        "programme": rng.choice(["diabetes", "end of life care", "medicines optimisation"], size=rows),
+        "weight": rng.integers(1, 60, size=rows),
+    })
+    df.to_csv(path, index=False)
+
+
+CHILD = r"""
+import json, resource, sys, time
+import pandas as pd
+which, path = sys.argv[1], sys.argv[2]
+import stakeholder_graph as sg
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+if which == "baseline":
+    df = pd.read_csv(path)
+    g = df.groupby(["source", "target"]).size()
+    frame_bytes = int(df.memory_usage(deep=True).sum())
+    result = {"groups": int(len(g))}
+else:
+    log = sg.read_interactions(path)
+    G = sg.build_graph(log)
+    frame_bytes = 0
+    result = {"actors": G.number_of_nodes(), "ties": G.number_of_edges(), "rows_used": len(log)}
+elapsed = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": elapsed, "peak_rss_above_imports_mb": (peak - before) / 1024,
+                  "frame_mb": frame_bytes / 2**20, **result}))
+"""
+
+
+def run(which, path):
+    out = subprocess.run([sys.executable, "-c", CHILD, which, path], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--actors", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "log.csv")
+        make_log(path, args.rows, args.actors)
+        print(f"log: {args.rows:,} rows, {args.actors:,} actors, {os.path.getsize(path) / 1e6:.0f} MB")
+        base = [run("baseline", path) for _ in range(args.repeat)]
+        ours = [run("ours", path) for _ in range(args.repeat)]
+    b = min(r["seconds"] for r in base)
+    o = min(r["seconds"] for r in ours)
+    frame = base[0]["frame_mb"]
+    peak = min(r["peak_rss_above_imports_mb"] for r in ours)
+    print(f"baseline read_csv + groupby: {b:.2f} s (best of {args.repeat}), DataFrame {frame:.0f} MB, "
+          f"peak RSS above imports {min(r['peak_rss_above_imports_mb'] for r in base):.0f} MB")
+    print(f"read_interactions + build_graph: {o:.2f} s (best of {args.repeat}), "
+          f"peak RSS above imports {peak:.0f} MB; {ours[0]['ties']:,} ties")
+    print(f"time ratio: {o / b:.2f}x (target <= 2x)")
+    print(f"peak memory / DataFrame memory: {peak / frame:.2f}x (target <= 3x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""The command line: exact exit codes, one-line errors, help with examples, the demo."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import stakeholder_graph as sg
+from stakeholder_graph.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def run():
+    def _run(*args):
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return _run
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory):
+    return sg.write_demo_files(tmp_path_factory.mktemp("demo"))
+
+
+def inputs(files):
+    return [files["interactions"], "--meetings", files["meetings"], "--actors", files["actors"]]
+
+
+def test_every_command_has_help_with_an_example(run):
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, f"{name} help has no example"
+        assert command.help and command.help.strip(), name
+
+
+def test_every_command_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name in cli.commands:
+        assert f"stakeholder-graph {name}" in readme, name
+
+
+def test_summary_table_and_json(run, demo_files):
+    result = run("summary", *inputs(demo_files))
+    assert result.exit_code == 0
+    assert "degree_centralization" in result.output and "ei_index.sector" in result.output
+    data = json.loads(run("summary", *inputs(demo_files), "--format", "json").output)
+    assert data["actors"] == 45 and data["level"] == "actor"
+    org = json.loads(run("summary", *inputs(demo_files), "--level", "organisation", "--format", "json").output)
+    assert org["actors"] < data["actors"]
+
+
+def test_validate_accounts_for_every_row(run, write, demo_files):
+    log = write("log.csv", "date,source,target,weight\n2024-01-01,A,B,1\n2024-01-02,A,A,1\n"
+                           "2024-01-03,A,B,-2\nsoon,A,B,1\n2024-01-04,A,Mystery,1\n")
+    actors = write("actors.csv", "name\nA\nB\n")
+    result = run("validate", log, "--actors", actors)
+    assert result.exit_code == 0
+    assert "5 rows read, 2 used, 3 rejected" in result.output
+    assert "row 3, column 'target': self-contact" in result.output
+    assert "row 4, column 'weight': weight -2 is not a positive number" in result.output
+    assert "1 name(s) in the logs are not in the actor registry: Mystery" in result.output
+    data = json.loads(run("validate", log, "--actors", actors, "--format", "json").output)
+    first = data["files"][0]
+    assert first["rows_read"] == first["rows_used"] + first["rows_rejected"] == 5
+    assert data["unknown_actors"] == ["Mystery"]
+
+
+@pytest.mark.parametrize("args,message", [
+    ([], "give at least one interaction file"),
+    (["missing.csv"], "missing.csv: file not found"),
+    (["{uk}"], "could be day/month or month/day"),
+    (["{good}", "--actors", "{cyclic}"], "parents form a cycle"),
+    (["{good}", "--as-of", "someday"], "'someday' is not a date"),
+    (["{good}", "--level", "planet"], "'planet' is not one of"),
+])
+def test_user_mistakes_exit_2_with_one_error_line(run, write, args, message):
+    files = {"uk": write("uk.csv", "date,source,target\n03/04/2024,A,B\n"),
+             "good": write("good.csv", "date,source,target\n2024-01-01,A,B\n"),
+             "cyclic": write("actors.csv", "name,parent\nA,B\nB,A\n")}
+    result = CliRunner().invoke(cli, ["summary"] + [a.format(**files) for a in args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    if "Error: " in result.output and "Usage" not in result.output:
+        assert result.output.strip().count("\n") == 0            # exactly one line
+
+
+def test_export_formats(run, demo_files, tmp_path):
+    import networkx as nx
+    for fmt, reader in [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)]:
+        out = tmp_path / f"g.{fmt}"
+        result = run("export", *inputs(demo_files), "--to", fmt, "-o", out)
+        assert result.exit_code == 0, result.output
+        H = reader(out)
+        assert H.number_of_nodes() == 45
+    out = tmp_path / "g.json"
+    assert run("export", *inputs(demo_files), "--to", "json", "-o", out).exit_code == 0
+    assert len(json.loads(out.read_text())["nodes"]) == 45
+
+
+def test_demo_writes_outputs(run, tmp_path):
+    result = run("demo", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for name in ["summary.json", "ties.csv", "actors.csv", "partnership.gexf", "validation.json"]:
+        assert (tmp_path / "out" / name).stat().st_size > 0, name
+    assert str(tmp_path / "out") in result.output
+
+
+def test_python_dash_m_works():
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "stakeholder_graph", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "stakeholder-graph" in out.stdout

@@ -1,0 +1,210 @@
+"""Readers: formats, encodings, header aliases, dates, and a clear answer for every bad input."""
+
+import gzip
+
+import pandas as pd
+import pytest
+
+import stakeholder_graph as sg
+
+LOG = "date,source,target,type,programme,weight,sentiment\n" \
+      "2024-01-05,Trust A,Council B,meeting,diabetes,30,positive\n" \
+      "2024-02-01,Council B,Trust A,email,diabetes,,negative\n" \
+      "2024-03-10,Trust A,Hospice C,call,end of life care,5,0.5\n"
+
+
+def rejected_reasons(df):
+    return df.attrs["report"].rejected["reason"].tolist()
+
+
+# ---- formats and encodings ------------------------------------------------------------
+
+def test_csv_reads_every_row_with_canonical_columns(write):
+    log = sg.read_interactions(write("log.csv", LOG))
+    assert list(log["source"]) == ["Trust A", "Council B", "Trust A"]
+    assert log["weight"].tolist() == [30.0, 1.0, 5.0]            # empty weight means 1
+    assert log["sentiment"].tolist() == [1.0, -1.0, 0.5]
+    assert log["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-05", "2024-02-01", "2024-03-10"]
+    assert log["row"].tolist() == [2, 3, 4]                       # header is row 1
+    report = log.attrs["report"]
+    assert (report.rows_read, report.rows_used, len(report.rejected)) == (3, 3, 0)
+
+
+@pytest.mark.parametrize("name,transform", [
+    ("log.tsv", lambda t: t.replace(",", "\t").encode()),
+    ("log.txt", lambda t: t.replace(",", ";").encode()),
+    ("log.csv.gz", lambda t: gzip.compress(t.encode())),
+    ("log.csv", lambda t: b"\xef\xbb\xbf" + t.encode()),           # UTF-8 with BOM (Excel)
+])
+def test_text_variants_read_the_same(write, name, transform):
+    log = sg.read_interactions(write(name, transform(LOG)))
+    assert list(log["target"]) == ["Council B", "Trust A", "Hospice C"]
+    assert list(log.columns[:3]) == ["date", "source", "target"]
+
+
+def test_windows_1252_from_excel_keeps_accents(write):
+    text = LOG.replace("Hospice C", "Café Connect")
+    log = sg.read_interactions(write("log.csv", text.encode("cp1252")))
+    assert "Café Connect" in set(log["target"])
+    assert "Windows-1252" in log.attrs["report"].notes[0]
+
+
+def test_xlsx_parquet_jsonl_and_dataframe(tmp_path):
+    frame = pd.read_csv(pd.io.common.StringIO(LOG))
+    frame.to_excel(tmp_path / "log.xlsx", index=False)
+    frame.to_parquet(tmp_path / "log.parquet")
+    frame.to_json(tmp_path / "log.jsonl", orient="records", lines=True)
+    for source in [tmp_path / "log.xlsx", tmp_path / "log.parquet", tmp_path / "log.jsonl", frame]:
+        log = sg.read_interactions(source)
+        assert list(log["source"]) == ["Trust A", "Council B", "Trust A"], source
+        assert log["date"].iloc[2] == pd.Timestamp("2024-03-10")
+
+
+def test_header_aliases_and_explicit_mapping(write):
+    aliased = write("a.csv", "When,From,To,Channel,Program\n2024-01-05,A,B,email,diabetes\n")
+    log = sg.read_interactions(aliased)
+    assert (log["source"][0], log["target"][0], log["type"][0], log["programme"][0]) == ("A", "B", "email", "diabetes")
+    odd = write("b.csv", "Contact date,Lead org,Other org\n2024-01-05,A,B\n")
+    log = sg.read_interactions(odd, columns={"date": "Contact date", "source": "Lead org", "target": "Other org"})
+    assert (log["source"][0], log["target"][0]) == ("A", "B")
+
+
+def test_day_first_dates_only_when_asked(write):
+    path = write("uk.csv", "date,source,target\n03/04/2024,A,B\n25/12/2024,A,C\n")
+    with pytest.raises(sg.AmbiguousDateError) as err:
+        sg.read_interactions(path)
+    message = str(err.value)
+    assert "uk.csv" in message and "column 'date'" in message and "row 2" in message
+    assert "day-first" in message                                 # 25/12 gives it away, and we say so
+    log = sg.read_interactions(path, day_first=True)
+    assert log["date"].tolist() == [pd.Timestamp("2024-04-03"), pd.Timestamp("2024-12-25")]
+    log = sg.read_interactions(write("us.csv", "date,source,target\n03/04/2024,A,B\n"), month_first=True)
+    assert log["date"][0] == pd.Timestamp("2024-03-04")
+
+
+def test_time_zones_are_converted_to_utc(write):
+    log = sg.read_interactions(write("tz.csv", "date,source,target\n2024-06-01T10:00:00+01:00,A,B\n"))
+    assert log["date"][0] == pd.Timestamp("2024-06-01 09:00")
+
+
+# ---- bad rows are reported, one reason each ---------------------------------------------
+
+@pytest.mark.parametrize("row,reason", [
+    ("yesterday,A,B,", "unparseable date 'yesterday'"),
+    (",A,B,", "missing date"),
+    ("2024-01-05,,B,", "missing source actor"),
+    ("2024-01-05,A,,", "missing target actor"),
+    ("2024-01-05,A,a,", "self-contact: source and target are both the same actor"),
+    ("2024-01-05,A,B,-3", "weight -3 is not a positive number"),
+    ("2024-01-05,A,B,0", "weight 0 is not a positive number"),
+    ("2024-01-05,A,B,lots", "weight 'lots' is not a number"),
+])
+def test_each_bad_row_gets_its_own_reason(write, row, reason):
+    path = write("log.csv", "date,source,target,weight\n2024-01-01,X,Y,1\n" + row + "\n")
+    log = sg.read_interactions(path)
+    report = log.attrs["report"]
+    assert report.rows_read == 2 and report.rows_used == 1
+    rejected = report.rejected.iloc[0]
+    assert (rejected["file"], rejected["row"], rejected["reason"]) == (str(path), 3, reason)
+
+
+def test_bad_sentiment_is_reported(write):
+    log = sg.read_interactions(write("s.csv", "date,source,target,sentiment\n2024-01-01,A,B,furious\n"
+                                              "2024-01-01,A,B,2\n2024-01-01,A,B,neutral\n"))
+    assert len(log) == 1 and log["sentiment"][0] == 0.0
+    assert all("sentiment" in r for r in rejected_reasons(log))
+
+
+def test_counts_by_reason_add_up(write):
+    body = "date,source,target\n" + "2024-01-01,A,B\n" * 5 + "bad,A,B\n" * 3 + "2024-01-01,A,A\n" * 2
+    report = sg.read_interactions(write("log.csv", body)).attrs["report"]
+    counts = report.counts_by_reason()
+    assert counts.sum() + report.rows_used == report.rows_read == 10
+    assert counts["unparseable date 'bad'"] == 3
+
+
+# ---- fatal problems: one clear message naming file, column, row -------------------------
+
+@pytest.mark.parametrize("content,expected", [
+    ("", "is empty"),
+    ("   \n", "is empty"),
+    ("date,source\n2024-01-01,A\n", "has no 'target' column"),
+    ("date,from,sender,to\n2024-01-01,A,B,C\n", "all look like 'source'"),
+    ("date,source,target\nbad,A,B\n", "no usable rows"),
+    (b"\x00\x01\x02binary\x00junk", "is a binary file"),
+    (b"PK\x03\x04rest-of-a-zip", "is an Excel (XLSX) or zip file"),
+    (b"\xff\xfe\x00\x00\x80\x81\x9d", "binary"),
+])
+def test_fatal_inputs_raise_one_clear_error(write, content, expected):
+    path = write("bad.csv", content)
+    with pytest.raises(sg.InputError) as err:
+        sg.read_interactions(path)
+    assert expected in str(err.value) and "bad.csv" in str(err.value)
+
+
+def test_missing_file_and_unknown_extension(tmp_path, write):
+    with pytest.raises(sg.InputError, match="file not found"):
+        sg.read_interactions(tmp_path / "nope.csv")
+    with pytest.raises(sg.InputError, match="unknown extension '.docx'"):
+        sg.read_interactions(write("log.docx", "x"))
+
+
+def test_corrupt_xlsx_is_an_input_error(write):
+    with pytest.raises(sg.InputError, match="cannot be read as an Excel workbook"):
+        sg.read_interactions(write("log.xlsx", b"PK\x03\x04 not really a workbook"))
+
+
+# ---- meetings ---------------------------------------------------------------------------
+
+def test_meetings_report_duplicates_and_single_participant(write):
+    path = write("m.csv", "meeting,date,attendee\nBoard,2024-01-05,A\nBoard,2024-01-05,B\n"
+                          "Board,2024-01-05,a\nSolo,2024-01-05,C\nBoard,nope,D\n")
+    reg = sg.read_meetings(path)
+    assert sorted(reg["participant"]) == ["A", "B"]
+    assert sorted(rejected_reasons(reg)) == ["meeting has a single participant: no tie",
+                                             "participant listed twice for this meeting",
+                                             "unparseable date 'nope'"]
+
+
+# ---- actor registry ---------------------------------------------------------------------
+
+REGISTRY = ("name,kind,sector,parent,aliases,region\n"
+            "Northvale Trust,organisation,acute,,NT;Northvale,north\n"
+            "Diabetes Team,team,,Northvale Trust,,north\n"
+            "Foot Clinic,team,,Diabetes Team,,north\n"
+            "Hospice,voluntary,voluntary,,,south\n")
+
+
+def test_registry_organisation_sector_and_extra_columns(write):
+    actors = sg.read_actors(write("actors.csv", REGISTRY)).set_index("name")
+    assert actors.loc["Foot Clinic", "organisation"] == "Northvale Trust"    # two levels up
+    assert actors.loc["Diabetes Team", "sector"] == "acute"                  # inherited
+    assert actors.loc["Hospice", "region"] == "south"
+
+
+@pytest.mark.parametrize("registry,expected", [
+    ("name\nA\na\n", "actor 'a' is listed twice (first at row 2)"),
+    ("name,parent\nA,\nB,Nowhere\n", "parent 'Nowhere' of 'B' is not an actor in this file"),
+    ("name,parent\nA,B\nB,C\nC,A\n", "parents form a cycle: A -> B -> C -> A"),
+    ("name,aliases\nA,X\nB,X\n", "alias 'X' already names another actor (row 2)"),
+    ("kind\norganisation\n", "has no 'name' column"),
+])
+def test_registry_contradictions_are_errors(write, registry, expected):
+    with pytest.raises(sg.InputError) as err:
+        sg.read_actors(write("actors.csv", registry))
+    assert expected in str(err.value) and "actors.csv" in str(err.value)
+
+
+def test_registry_row_without_name_is_reported(write):
+    actors = sg.read_actors(write("actors.csv", "name,kind\nA,team\n,team\n"))
+    assert len(actors) == 1 and rejected_reasons(actors) == ["missing name"]
+
+
+def test_unknown_actors_are_kept_and_listed(write):
+    inputs = sg.read_inputs([write("log.csv", "date,from,to\n2024-01-01,NT,Stranger\n")],
+                            actors=write("actors.csv", REGISTRY))
+    assert inputs.unknown_actors() == ["Stranger"]
+    G = sg.build_graph(inputs.interactions, actors=inputs.actors)
+    assert G.has_edge("Northvale Trust", "Stranger")                         # alias NT resolved
+    assert G.nodes["Stranger"]["kind"] == "unknown"
+    assert G.graph["unknown_actors"] == ["Stranger"]

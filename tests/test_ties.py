@@ -1,0 +1,100 @@
+"""The tie model, hand-worked: decay, meeting projection, direction, sentiment, roll-up, filters."""
+
+import pandas as pd
+import pytest
+
+import stakeholder_graph as sg
+
+# 2024-01-01 to 2024-07-01 is 182 days, so with half_life=182 the January contact counts 0.5.
+LOG = pd.DataFrame({
+    "date": ["2024-01-01", "2024-07-01", "2024-07-01"],
+    "source": ["A", "B", "A"],
+    "target": ["B", "A", "C"],
+    "weight": [1, 2, 1],
+    "type": ["call", "email", "email"],
+    "programme": ["diabetes", "diabetes", "end of life care"],
+    "sentiment": ["", "negative", "positive"],
+})
+BOARD = pd.DataFrame({"event": ["Board"] * 4, "date": ["2024-07-01"] * 4, "participant": ["A", "B", "C", "D"]})
+ACTORS = pd.DataFrame({"name": ["Org X", "A", "B", "C", "D"], "parent": ["", "Org X", "Org X", "", ""],
+                       "kind": ["organisation", "team", "team", "organisation", "voluntary"]})
+
+
+@pytest.fixture
+def G():
+    return sg.build_graph(LOG, BOARD, half_life=182)
+
+
+def test_strength_is_decayed_sum_plus_meeting_share(G):
+    ab = G["A"]["B"]
+    # 1 x 0.5 (182 days old) + 2 (today) + 1/3 (a board of four: Newman's 1/(n-1))
+    assert ab["weight"] == pytest.approx(0.5 + 2 + 1 / 3)
+    assert ab["distance"] == pytest.approx(1 / (0.5 + 2 + 1 / 3))
+    assert ab["volume"] == pytest.approx(1 + 2 + 1 / 3)
+    assert (ab["count"], ab["contacts"], ab["meetings"]) == (3, 2, 1)
+    assert G["C"]["D"]["weight"] == pytest.approx(1 / 3)
+
+
+def test_direction_and_reciprocity(G):
+    ab, ac = G["A"]["B"], G["A"]["C"]
+    assert (ab["actor_a"], ab["a_to_b"], ab["b_to_a"], ab["reciprocity"]) == ("A", 1, 1, 1.0)
+    assert (ac["a_to_b"], ac["b_to_a"], ac["reciprocity"]) == (1, 0, 0.0)
+    assert pd.isna(G["C"]["D"]["reciprocity"])              # meetings only: nobody initiated
+    D = sg.initiation_graph(G)
+    assert D.has_edge("A", "C") and not D.has_edge("C", "A") and not D.has_edge("C", "D")
+
+
+def test_sentiment_types_programmes_dates(G):
+    ab = G["A"]["B"]
+    assert (ab["rated"], ab["negative"], ab["negative_share"], ab["mean_sentiment"]) == (1, 1, 1.0, -1.0)
+    assert ab["types"] == "call;email;meeting"
+    assert ab["programmes"] == "diabetes"
+    assert (ab["first"], ab["last"]) == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-07-01"))
+    assert G.graph["as_of"] == "2024-07-01"
+
+
+def test_peak_and_recent_volume_measure_decline_against_own_past():
+    dates = [f"2023-{m:02d}-15" for m in range(1, 7)] * 3 + ["2024-06-01"]
+    log = pd.DataFrame({"date": dates, "source": "P", "target": "Q"})
+    tie = sg.build_graph(log, half_life=90)["P"]["Q"]
+    # Periods of 90 days counted back from 2024-06-01: the busiest holds 9 contacts
+    # (Feb-Apr 2023 or similar); the latest holds the single June 2024 contact.
+    assert tie["peak_volume"] >= 6 and tie["recent_volume"] == 1
+    assert tie["peak_end"] < pd.Timestamp("2023-09-01")
+
+
+def test_roll_up_to_organisations_keeps_internal_volume():
+    G = sg.build_graph(LOG, BOARD, ACTORS, half_life=182, level="organisation")
+    assert set(G) == {"Org X", "C", "D"}
+    assert G.nodes["Org X"]["internal_count"] == 3            # A-B: two contacts and a shared meeting
+    # Org X - C: A->C today (1) + A-C and B-C board shares (1/3 each)
+    assert G["Org X"]["C"]["weight"] == pytest.approx(1 + 2 / 3)
+    assert G["Org X"]["C"]["a_to_b"] + G["Org X"]["C"]["b_to_a"] == 1
+
+
+def test_filters_window_programme_type():
+    G = sg.build_graph(LOG, half_life=182, programme="Diabetes")
+    assert set(G.edges()) == {("A", "B")}
+    G = sg.build_graph(LOG, half_life=182, since="2024-02-01")
+    assert G["A"]["B"]["count"] == 1
+    G = sg.build_graph(LOG, half_life=182, type=["call"])
+    assert G["A"]["B"]["count"] == 1 and not G.has_edge("A", "C")
+    G = sg.build_graph(LOG, half_life=182, as_of="2024-03-01")   # later contacts are not yet known
+    assert set(G.edges()) == {("A", "B")} and G["A"]["B"]["count"] == 1
+
+
+def test_edge_counts_sum_to_rows_used():
+    log = sg.read_interactions(LOG)
+    G = sg.build_graph(log)
+    assert sum(d["contacts"] for _, _, d in G.edges(data=True)) == len(log) == G.graph["contacts_used"]
+
+
+def test_same_input_same_graph(demo_tables):
+    a = sg.tie_frame(sg.build_graph(demo_tables["interactions"], demo_tables["meetings"], demo_tables["actors"]))
+    b = sg.tie_frame(sg.build_graph(demo_tables["interactions"], demo_tables["meetings"], demo_tables["actors"]))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_isolated_registry_actors_are_nodes():
+    G = sg.build_graph(LOG, actors=pd.concat([ACTORS, pd.DataFrame({"name": ["Lonely"]})]).fillna(""))
+    assert "Lonely" in G and G.degree("Lonely") == 0
