@@ -20,13 +20,14 @@ from .graph import actor_frame, build_graph, ego_graph, initiation_graph, tie_fr
 from .io import Inputs, ReadReport, read_actors, read_inputs, read_interactions, read_meetings
 from .metrics import ei_index, freeman_centralization, network_summary
 from .ties import DEFAULT_HALF_LIFE_DAYS, tie_table
+from .holes import structural_holes
 
 __all__ = [
     "__version__",
     "read_interactions", "read_meetings", "read_actors", "read_inputs", "Inputs", "ReadReport",
     "build_graph", "initiation_graph", "ego_graph", "tie_frame", "actor_frame", "tie_table",
     "DEFAULT_HALF_LIFE_DAYS",
-    "network_summary", "ei_index", "freeman_centralization",
+    "network_summary", "ei_index", "freeman_centralization", "structural_holes",
     "write_graph", "write_table",
     "demo_tables", "write_demo_files", "PLANTED", "HEALTHY",
     "StakeholderGraphError", "InputError", "MissingColumnError", "AmbiguousDateError",
