@@ -21,7 +21,8 @@ from .errors import StakeholderGraphError
 from .export import GRAPH_FORMATS, table_json, write_graph, write_table
 from .graph import build_graph
 from .io import read_inputs
-from .metrics import network_summary
+from .barriers import BARRIER_KINDS, Thresholds, find_barriers
+from .metrics import network_summary, node_metrics
 from .ties import DEFAULT_HALF_LIFE_DAYS
 
 BIG_FILE_BYTES = 5_000_000
@@ -212,6 +213,76 @@ def _fmt(value):
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(value)
+
+
+def table_options(func):
+    """--format and -o, the same on every command that prints a table."""
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False),
+                        help="Write to this file (CSV, or JSON with --format json) instead of printing.")(func)
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+                        show_default=True)(func)
+
+
+def _thresholds(ctx, param, values):
+    changes = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{item}' is not NAME=VALUE (e.g. decay_ratio=0.3)")
+        if name not in Thresholds.names():
+            raise click.BadParameter(f"unknown threshold '{name}'; known: {', '.join(Thresholds.names())}")
+        try:
+            changes[name] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"'{value}' is not a number (threshold {name})") from None
+    return changes
+
+
+@cli.command()
+@input_options
+@table_options
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampled betweenness.")
+@user_errors
+def metrics(fmt, output, seed, **opts):
+    """One row per actor: degree, strength, betweenness, closeness, eigenvector,
+    Burt's structural holes, community, organisation, sector and brokerage roles.
+
+    \b
+    Example:
+        stakeholder-graph metrics log.csv --actors actors.csv --format csv -o metrics.csv
+    """
+    G, _ = graph_from_options(opts)
+    emit_table(node_metrics(G, seed=seed).round(6), fmt, output)
+
+
+@cli.command()
+@input_options
+@table_options
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(BARRIER_KINDS), help="Only this kind; repeatable.")
+@click.option("--organisation", help="Only findings that involve this organisation or its teams.")
+@click.option("--threshold", "thresholds", multiple=True, callback=_thresholds, metavar="NAME=VALUE",
+              help="Change a threshold, e.g. --threshold decay_ratio=0.3; repeatable (see docs/barriers.md).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampled betweenness.")
+@user_errors
+def barriers(fmt, output, kinds, organisation, thresholds, seed, **opts):
+    """Diagnose the barriers to collaboration, most severe first, each explained.
+
+    \b
+    Example:
+        stakeholder-graph barriers log.csv --meetings boards.csv --actors actors.csv --programme diabetes
+        stakeholder-graph barriers log.csv --threshold max_per_kind=10 --format csv -o barriers.csv
+    """
+    G, _ = graph_from_options(opts)
+    found = find_barriers(G, kinds=list(kinds) or None, organisation=organisation, seed=seed, **thresholds)
+    if fmt == "table" and not output:
+        if found.empty:
+            click.echo("No barriers found.")
+        for i, row in enumerate(found.itertuples(), 1):
+            click.echo(f"{i:>2}. [{row.severity:.2f}] {row.kind}: {row.actors.replace(';', ' / ')}")
+            click.echo(f"    {row.explanation}")
+            click.echo(f"    Suggestion: {row.suggestion}")
+        return
+    emit_table(found, fmt, output)
 
 
 @cli.command()

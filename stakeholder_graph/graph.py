@@ -81,7 +81,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     networkx.Graph
         Nodes are actors with the registry's attributes (``kind``, ``sector``, ``parent``,
         ``organisation``, extra columns; ``kind="unknown"`` for names not in the registry);
-        every registry actor is a node, even with no ties (an isolate is a finding).
+        every registry actor is a node, even with no ties (an isolate is a finding), except
+        in a ``programme`` or ``type`` view, which holds the actors with such contacts.
         Edges carry the tie attributes (``weight`` = strength, ``distance`` = 1/strength,
         ``count``, ``first``, ``last``, ``a_to_b``, ``b_to_a``, ``reciprocity``,
         ``negative_share``, ``types``, ``programmes`` ...).  ``G.graph`` records ``as_of``,
@@ -151,7 +152,11 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
         "unknown_actors": unknown, "merged_self_contacts": merged_self,
     })
-    _add_actor_nodes(G, actors, level)
+    # In a programme or type view, an actor of the registry with no contact of that
+    # programme is simply not part of it (not an isolate of the whole partnership).
+    restricted = bool(programme) or bool(type)
+    _add_actor_nodes(G, actors, level,
+                     only=set(ties["actor_a"]) | set(ties["actor_b"]) if restricted else None)
     for name in actor_categories(ties["actor_a"], ties["actor_b"]):
         if name not in G:
             G.add_node(name, kind="unknown", sector="", parent="", organisation=name)
@@ -172,11 +177,13 @@ def _label(value) -> str:
     return value if isinstance(value, str) else ";".join(value)
 
 
-def _add_actor_nodes(G: nx.Graph, actors: pd.DataFrame | None, level: str) -> None:
+def _add_actor_nodes(G: nx.Graph, actors: pd.DataFrame | None, level: str, only=None) -> None:
     if actors is None:
         return
     skip = {"aliases", "file", "row"}
     rows = actors if level == "actor" else actors[actors["name"] == actors["organisation"]]
+    if only is not None:
+        rows = rows[rows["name"].isin(only)]
     for record in rows.to_dict("records"):
         attrs = {k: ("" if (v is None or (isinstance(v, float) and np.isnan(v))) else v)
                  for k, v in record.items() if k not in skip and k != "name"}
