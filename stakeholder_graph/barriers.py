@@ -26,7 +26,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import binomtest, poisson
+from scipy.stats import binom, poisson
 
 from .brokerage import communities
 from .errors import InputError
@@ -136,7 +136,8 @@ def _n(x, one, many=None) -> str:
 
 def _finding(kind, severity, actors, explanation, suggestion, evidence, evidence_name, *, tie=None, **extra):
     row = {"kind": kind, "severity": float(np.clip(severity, 0, 1)), "actors": ";".join(map(str, actors)),
-           "explanation": explanation[:1].upper() + explanation[1:], "suggestion": suggestion, "evidence": float(evidence),
+           # Sentences may open with "the ... sector"; actor names keep their own spelling.
+           "explanation": ("The" + explanation[3:]) if explanation.startswith("the ") else explanation, "suggestion": suggestion, "evidence": float(evidence),
            "evidence_name": evidence_name, "strength": np.nan, "contacts": np.nan, "last_contact": pd.NaT,
            "programmes": ""}
     if tie is not None:
@@ -231,8 +232,13 @@ def isolates(ctx: _Context) -> list:
     strength = dict(G.degree(weight="weight"))
     per_contact = [d.get("volume", d.get("weight", 1.0)) / max(d.get("count", 1), 1) for _, _, d in ctx.edges]
     limit = t.isolate_contacts * 0.5 * (float(np.median(per_contact)) if per_contact else 1.0)
+    # An organisation known only as the parent of teams that do have ties is a container,
+    # not a missing partner.
+    containers = {d.get("parent") for n, d in G.nodes(data=True) if d.get("parent") and G.degree(n) > 0}
     found = []
     for actor in G:
+        if G.degree(actor) == 0 and actor in containers:
+            continue
         if G.degree(actor) == 0:
             kind = G.nodes[actor].get("kind", "")
             found.append(_finding(
@@ -314,7 +320,8 @@ def one_sided_ties(ctx: _Context) -> list:
         if n < t.one_sided_min_contacts:
             continue
         share = max(ab, ba) / n
-        if share < t.one_sided_share or binomtest(max(ab, ba), n, 0.5).pvalue >= t.one_sided_p:
+        # Two-sided binomial test against an even split (symmetric: twice the lower tail).
+        if share < t.one_sided_share or min(1.0, 2 * binom.cdf(min(ab, ba), n, 0.5)) >= t.one_sided_p:
             continue
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         leader, other = (a, b) if ab >= ba else (b, a)
@@ -513,6 +520,8 @@ def brokers(ctx: _Context) -> list:
 def _groups(G, attribute):
     groups = defaultdict(list)
     for n, d in G.nodes(data=True):
+        if G.degree(n) == 0:
+            continue   # isolates are reported as such; they would make every group look apart
         value = d.get(attribute) if attribute != "community" else d.get("_community")
         if value not in (None, ""):
             groups[value].append(n)
@@ -573,14 +582,16 @@ def structural_holes_between_groups(ctx: _Context) -> list:
     """Pairs of groups with far fewer ties between them than expected.
 
     For sectors, organisations and (seeded Louvain) communities: expected ties between
-    groups g and h = overall density x |g| x |h| (what random mixing would give).  A hole
+    groups g and h = density x |g| x |h| (what random mixing would give), counting only
+    actors with at least one tie.  A hole
     when expected >= ``hole_min_expected`` and observed / expected <= ``hole_ratio``
     (for communities, which are drawn where ties are sparse, only when observed is 0).
     Severity ``0.45 + 0.35 x (1 - ratio) x min(1, expected / 10) + 0.1`` if the two groups
     work on a shared programme.
     """
     G, t = ctx.G, ctx.t
-    n, m = G.number_of_nodes(), G.number_of_edges()
+    # Density among actors with ties: groups leave isolates out, so must the expectation.
+    n, m = sum(1 for x in G if G.degree(x) > 0), G.number_of_edges()
     if n < 4 or m == 0:
         return []
     density = 2 * m / (n * (n - 1))

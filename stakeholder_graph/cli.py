@@ -76,6 +76,8 @@ def input_options(func):
                      help="Actors as logged, or rolled up to organisations through 'parent'."),
         click.option("--half-life", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_HALF_LIFE_DAYS,
                      show_default=True, help="Days for a contact's weight in tie strength to halve."),
+        click.option("--undirected", is_flag=True,
+                     help="Source/target order means nothing (sensor data): nobody initiates."),
         click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
         click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
     ]
@@ -107,7 +109,7 @@ def graph_from_options(opts: dict):
     G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=opts["as_of"],
                     half_life=opts["half_life"], since=opts["since"], until=opts["until"],
                     programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
-                    level=opts["level"])
+                    level=opts["level"], undirected=opts["undirected"])
     return G, inputs
 
 

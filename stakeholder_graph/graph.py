@@ -52,7 +52,7 @@ def _resolve(names: pd.Series, index: dict) -> pd.Series:
 
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
-                type=None, level: str = "actor", day_first: bool = False) -> nx.Graph:
+                type=None, level: str = "actor", day_first: bool = False, undirected: bool = False) -> nx.Graph:
     """Build the weighted stakeholder graph.
 
     Parameters
@@ -71,6 +71,9 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         Keep contacts in this window (inclusive).
     programme, type : str or list, optional
         Keep contacts of these programmes / types (case-insensitive).
+    undirected : bool
+        The log's ``source``/``target`` order means nothing (sensor or co-presence data):
+        contacts get no initiator, like meetings, so no tie is called one-sided.
     level : {"actor", "organisation"}
         ``"organisation"`` rolls teams up through ``parent`` to their organisation; contacts
         inside an organisation become the node attributes ``internal_count`` and
@@ -125,8 +128,12 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     categories = actor_categories(*(
         ([logs["source"], logs["target"]] if logs is not None else [])
         + ([register["participant"]] if register is not None else [])))
+    pairwise = pairwise_contacts(logs, categories) if logs is not None else None
+    if pairwise is not None and undirected:
+        pairwise["a_to_b"] = 0
+        pairwise["b_to_a"] = 0
     contacts = combine_contacts([
-        pairwise_contacts(logs, categories) if logs is not None else None,
+        pairwise,
         meeting_contacts(register, categories) if register is not None else None,
     ])
     if as_of is None:
@@ -150,7 +157,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         "since": str(pd.Timestamp(since).date()) if since is not None else "",
         "until": str(window_end.date()), "programme": _label(programme), "type": _label(type),
         "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
-        "unknown_actors": unknown, "merged_self_contacts": merged_self,
+        "unknown_actors": unknown, "merged_self_contacts": merged_self, "undirected": bool(undirected),
     })
     # In a programme or type view, an actor of the registry with no contact of that
     # programme is simply not part of it (not an isolate of the whole partnership).

@@ -9,7 +9,8 @@ from .datasets import DEMO_SEED, write_demo_files
 from .export import atomic_path, write_graph, write_table
 from .graph import actor_frame, build_graph, tie_frame
 from .io import read_inputs
-from .metrics import network_summary
+from .barriers import find_barriers
+from .metrics import network_summary, node_metrics
 
 __all__ = ["run_demo", "run_all"]
 
@@ -32,6 +33,10 @@ def run_all(inputs, out_dir, *, echo=None, **build_options) -> dict:
     with atomic_path(out / "summary.json") as tmp:
         tmp.write_text(json.dumps(network_summary(G), indent=1))
     written["summary"] = out / "summary.json"
+    found = find_barriers(G)
+    echo(f"barriers: {len(found)} findings, {int((found['severity'] >= 0.8).sum())} of severity 0.8 or more")
+    written["barriers"] = write_table(found, out / "barriers.csv")
+    written["actor metrics"] = write_table(node_metrics(G), out / "metrics.csv")
     written["ties table"] = write_table(tie_frame(G), out / "ties.csv")
     written["actors table"] = write_table(actor_frame(G), out / "actors.csv")
     written["graph (Gephi)"] = write_graph(G, out / "partnership.gexf")

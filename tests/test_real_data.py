@@ -48,3 +48,23 @@ def test_email_eu_core_counts_add_up():
 def selfloop_pairs(folder):
     with gzip.open(folder / "email-Eu-core-temporal.txt.gz", "rt") as f:
         return len({line.split()[0] for line in f if line.split()[0] == line.split()[1]})
+
+
+def test_workplace_diagnosis_runs_and_is_sensible():
+    folder = real_folder("sociopatterns_workplace_InVS15")
+    log = sg.read_interactions(real_contacts(folder / "tij_InVS15.dat"))
+    meta = pd.read_csv(folder / "metadata_InVS15.dat", sep="\t", header=None, names=["id", "department"])
+    people = pd.DataFrame({"name": "p" + meta["id"].astype(str), "kind": "person", "parent": meta["department"]})
+    departments = pd.DataFrame({"name": sorted(meta["department"].unique()), "kind": "organisation", "parent": ""})
+    actors = sg.read_actors(pd.concat([departments, people]))
+    G = sg.build_graph(log, actors=actors, half_life=2, undirected=True)
+    found = sg.find_barriers(G)
+    kinds = set(found["kind"])
+    # Badge contacts have no initiator: nothing can be one-sided.
+    assert "one_sided" not in kinds
+    # The 15 listed people who never appear are isolates; departments (containers) are not.
+    isolates = set(found.loc[found["kind"] == "isolate", "actors"])
+    assert isolates and not isolates & set(departments["name"])
+    # Departments are the groups: the gaps named are between departments.
+    holes = found[found["kind"] == "structural_hole"]
+    assert len(holes) and all(set(a.split(";")) <= set(departments["name"]) | {a} for a in holes["actors"])
