@@ -22,6 +22,8 @@ from .metrics import ei_index, freeman_centralization, network_summary, node_met
 from .brokerage import brokerage_roles, communities
 from .barriers import BARRIER_KINDS, Thresholds, find_barriers, tie_overlap
 from .ties import DEFAULT_HALF_LIFE_DAYS, tie_table
+from .render import (plot_activity, plot_network, plot_organisation_heatmap, plot_strength_distribution,
+                     save_figure, write_map, write_report)
 from .holes import structural_holes
 
 __all__ = [
@@ -32,7 +34,8 @@ __all__ = [
     "network_summary", "ei_index", "freeman_centralization", "structural_holes",
     "node_metrics", "brokerage_roles", "communities",
     "find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap",
-    "write_graph", "write_table",
+    "write_graph", "write_table", "write_map", "write_report",
+    "plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution", "save_figure",
     "demo_tables", "write_demo_files", "PLANTED", "HEALTHY",
     "StakeholderGraphError", "InputError", "MissingColumnError", "AmbiguousDateError",
     "RegistryError", "UnknownActorError",

@@ -287,6 +287,53 @@ def barriers(fmt, output, kinds, organisation, thresholds, seed, **opts):
     emit_table(found, fmt, output)
 
 
+@cli.command("map")
+@input_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="outputs/map.html", show_default=True,
+              help="HTML file to write.")
+@click.option("--focus", help="Ego view: centre on this actor or organisation (case-insensitive).")
+@click.option("--radius", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from --focus.")
+@click.option("--colour-by", type=click.Choice(["sector", "organisation", "kind", "community"]), default="sector",
+              show_default=True)
+@click.option("--size-by", type=click.Choice(["betweenness", "degree", "strength", "eigenvector"]),
+              default="betweenness", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same seed, same picture.")
+@user_errors
+def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
+    """Write the interactive map: one HTML file that works offline.
+
+    \b
+    Example:
+        stakeholder-graph map log.csv --actors actors.csv --level organisation -o map.html
+        stakeholder-graph map log.csv --actors actors.csv --focus "Northvale ICB" --radius 2
+    """
+    from .render import write_map
+    G, _ = graph_from_options(opts)
+    path = write_map(G, output, focus=focus, radius=radius, colour_by=colour_by, size_by=size_by, seed=seed)
+    click.echo(f"wrote the map of {G.number_of_nodes()} actors to {path}")
+
+
+@cli.command()
+@input_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="outputs/briefing.html",
+              show_default=True, help="HTML file to write.")
+@click.option("--map", "map_href", help="Link the briefing to this map file (relative to the briefing).")
+@click.option("--top", type=click.IntRange(min=1), default=12, show_default=True, help="Barriers described in full.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@user_errors
+def report(output, map_href, top, seed, **opts):
+    """Write the facilitator briefing: numbers, top barriers, introductions, figures.
+
+    \b
+    Example:
+        stakeholder-graph report log.csv --meetings boards.csv --actors actors.csv -o briefing.html --map map.html
+    """
+    from .render import write_report
+    G, _ = graph_from_options(opts)
+    path = write_report(G, output, map_href=map_href, top=top, seed=seed)
+    click.echo(f"wrote the briefing to {path}")
+
+
 @cli.command()
 @input_options
 @click.option("--to", "fmt", type=click.Choice(GRAPH_FORMATS), required=True, help="graphml or gexf (Gephi), json (node-link).")

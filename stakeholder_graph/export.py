@@ -31,6 +31,10 @@ def atomic_path(path):
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    # mkstemp makes the file private (0600); outputs are ordinary files, readable as usual.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield Path(tmp)
         os.replace(tmp, path)
@@ -60,7 +64,9 @@ def _plain(value):
 def clean_for_export(G: nx.Graph) -> nx.Graph:
     """A copy of ``G`` whose attributes are plain values (missing values left out)."""
     H = G.__class__()
-    H.graph.update({k: v for k, v in ((k, _plain(v)) for k, v in G.graph.items()) if v is not None})
+    # Nested graph attributes (monthly activity) have no GraphML/GEXF form: left out.
+    H.graph.update({k: v for k, v in ((k, _plain(v)) for k, v in G.graph.items() if not isinstance(v, dict))
+                    if v is not None})
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: v for k, v in ((k, _plain(v)) for k, v in d.items()) if v is not None})
     for u, v, d in G.edges(data=True):

@@ -89,7 +89,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         Edges carry the tie attributes (``weight`` = strength, ``distance`` = 1/strength,
         ``count``, ``first``, ``last``, ``a_to_b``, ``b_to_a``, ``reciprocity``,
         ``negative_share``, ``types``, ``programmes`` ...).  ``G.graph`` records ``as_of``,
-        ``half_life``, ``level``, the filters, ``contacts_used`` and ``unknown_actors``.
+        ``half_life``, ``level``, the filters, ``contacts_used``, ``unknown_actors`` and
+        ``activity`` (logged contacts per month and programme).
 
     Examples
     --------
@@ -150,6 +151,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     if level == "organisation":
         kept, internal = roll_up(kept, organisation_of)
     ties = tie_table(kept, as_of=as_of, half_life=half_life)
+    activity = _monthly_activity(kept)
 
     G = nx.Graph()
     G.graph.update({
@@ -158,6 +160,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         "until": str(window_end.date()), "programme": _label(programme), "type": _label(type),
         "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
         "unknown_actors": unknown, "merged_self_contacts": merged_self, "undirected": bool(undirected),
+        "activity": activity,
     })
     # In a programme or type view, an actor of the registry with no contact of that
     # programme is simply not part of it (not an isolate of the whole partnership).
@@ -176,6 +179,20 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     records = ties.to_dict("records")
     G.add_edges_from((r["actor_a"], r["actor_b"], r) for r in records)
     return G
+
+
+def _monthly_activity(contacts: pd.DataFrame) -> dict:
+    """Logged (pairwise) contacts per month and programme: ``{programme: {"YYYY-MM": n}}``."""
+    logged = contacts[contacts["meeting"] == 0]
+    if logged.empty:
+        return {}
+    month = logged["date"].dt.strftime("%Y-%m")
+    programme = logged["programme"].astype(str).replace("", "(no programme)")
+    counts = pd.DataFrame({"programme": programme.to_numpy(), "month": month.to_numpy()}).value_counts()
+    out = {}
+    for (p, m), n in sorted(counts.items()):
+        out.setdefault(p, {})[m] = int(n)
+    return out
 
 
 def _label(value) -> str:

@@ -1,0 +1,182 @@
+"""Static figures for slides and the briefing (matplotlib, ``ax=None`` style).
+
+Each ``plot_*`` function draws on ``ax`` (a new figure when ``None``) and returns the axes;
+:func:`save_figure` writes PNG or SVG whole or not at all.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..export import atomic_path
+from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, group_colours
+
+__all__ = ["plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution",
+           "save_figure"]
+
+
+def _axes(ax, size=(9, 7)):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+    _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def plot_network(G: nx.Graph, ax=None, *, barriers: pd.DataFrame | None = None, colour_by: str = "sector",
+                 seed: int = 0, max_labels: int = 30):
+    """The partnership as a static picture: colour by ``colour_by``, size by strength,
+    line width by tie strength, barriers drawn as on the map (see :mod:`.styles`).
+
+    Labels the ``max_labels`` actors with the most tie strength plus every actor named in a
+    finding, so a slide stays readable.
+    """
+    from matplotlib.lines import Line2D
+    from .map import _findings_index, layout
+    ax = _axes(ax)
+    if barriers is None:
+        from ..barriers import find_barriers
+        barriers = find_barriers(G, seed=seed)
+    pos = layout(G, seed=seed)
+    groups = {n: str(G.nodes[n].get(colour_by, "") or "") for n in G}
+    colours = group_colours(groups.values())
+    strength = dict(G.degree(weight="weight"))
+    top = max(strength.values() or [1]) or 1
+    ties, actors, introductions = _findings_index(barriers, G)
+    plain = [(u, v) for u, v in G.edges() if frozenset((u, v)) not in ties]
+    widths = [0.4 + 3 * math.log1p(G[u][v].get("weight", 1)) / math.log1p(max(1, top / 4)) for u, v in plain]
+    nx.draw_networkx_edges(G, pos, edgelist=plain, width=np.clip(widths, 0.4, 4), edge_color="#9AA5B1",
+                           alpha=0.5, ax=ax)
+    for pair, findings in ties.items():
+        kind = max(findings, key=lambda f: f.severity).kind
+        style = BARRIER_STYLE[kind]
+        u, v = tuple(pair)
+        nx.draw_networkx_edges(G, pos, edgelist=[(u, v)], width=max(2.0, style["width_min"] * 0.7),
+                               edge_color=style["color"], style="--" if style["dashes"] else "-", ax=ax)
+    for a, b, _ in introductions:
+        ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], linestyle="--", linewidth=2,
+                color=BARRIER_STYLE["missing_link"]["color"])
+    shapes = {"dot": "o", "diamond": "D", "star": "*", "square": "s"}
+    by_shape = {}
+    for n in G:
+        style = next((NODE_BARRIER_STYLE[f.kind] for f in actors.get(n, []) if f.kind in NODE_BARRIER_STYLE), None)
+        by_shape.setdefault(style["shape"] if style else "dot", []).append(n)
+    for shape, members in by_shape.items():
+        nx.draw_networkx_nodes(G, pos, nodelist=members, node_shape=shapes[shape], ax=ax,
+                               node_size=[60 + 600 * math.sqrt(strength[n] / top) for n in members],
+                               node_color=[colours.get(groups[n], OTHER) for n in members],
+                               edgecolors="#B2182B" if shape != "dot" else "#333333",
+                               linewidths=2 if shape != "dot" else 0.6)
+    named = {n for n in actors} | {x for pair in ties for x in pair}
+    labelled = set(sorted(G, key=lambda n: -strength[n])[:max_labels]) | named
+    nx.draw_networkx_labels(G, pos, labels={n: str(n) for n in labelled}, font_size=7, ax=ax,
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=g or "(none)", markersize=8)
+               for g, c in list(colours.items())[:12]]
+    handles += [Line2D([], [], color=s["color"], linestyle="--" if s["dashes"] else "-", linewidth=2.5,
+                       label=s["label"].split(" (")[0]) for s in BARRIER_STYLE.values()]
+    ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=True, ncols=2)
+    ax.set_axis_off()
+    ax.set_title(f"{G.number_of_nodes()} actors, {G.number_of_edges()} ties"
+                 + (f" (as of {G.graph['as_of']})" if G.graph.get("as_of") else ""), fontsize=10)
+    return ax
+
+
+def organisation_matrix(G: nx.Graph) -> pd.DataFrame:
+    """Tie strength between organisations (sum over their actors' ties); the diagonal is
+    the strength of ties inside each organisation.  Ordered by sector, then name."""
+    org = {n: G.nodes[n].get("organisation") or n for n in G}
+    sector = {}
+    for n in G:
+        sector.setdefault(org[n], G.nodes[n].get("sector", "") or "")
+    names = sorted(set(org.values()), key=lambda o: (sector.get(o, ""), str(o)))
+    index = {o: i for i, o in enumerate(names)}
+    M = np.zeros((len(names), len(names)))
+    for u, v, d in G.edges(data=True):
+        i, j = index[org[u]], index[org[v]]
+        w = d.get("weight", 1.0)
+        M[i, j] += w
+        if i != j:
+            M[j, i] += w
+    return pd.DataFrame(M, index=names, columns=names)
+
+
+def plot_organisation_heatmap(G: nx.Graph, ax=None, *, max_organisations: int = 40):
+    """Organisation-by-organisation tie strength (log colour scale; blank = no tie at all)."""
+    from matplotlib.colors import LogNorm
+    matrix = organisation_matrix(G)
+    if len(matrix) > max_organisations:
+        keep = matrix.sum(axis=1).nlargest(max_organisations).index
+        matrix = matrix.loc[keep, keep]
+    ax = _axes(ax, size=(9, 8))
+    values = matrix.to_numpy()
+    masked = np.ma.masked_where(values <= 0, values)
+    positive = values[values > 0]
+    norm = LogNorm(vmin=max(positive.min(), 1e-3), vmax=positive.max()) if len(positive) else None
+    image = ax.imshow(masked, cmap="viridis", norm=norm)
+    ax.set_xticks(range(len(matrix)), [str(c) for c in matrix.columns], rotation=90, fontsize=6)
+    ax.set_yticks(range(len(matrix)), [str(c) for c in matrix.index], fontsize=6)
+    ax.figure.colorbar(image, ax=ax, shrink=0.7, label="tie strength (log scale)")
+    ax.set_title("Tie strength between organisations (blank: no tie)", fontsize=10)
+    return ax
+
+
+def plot_activity(G_or_activity, ax=None, *, freq: str = "QS"):
+    """Contacts per period and programme, so a facilitator sees work start and fade.
+
+    Takes a graph (its ``G.graph["activity"]``, monthly counts per programme recorded by
+    ``build_graph``) or that mapping itself; ``freq`` regroups months (``"QS"``: quarters).
+    """
+    activity = G_or_activity.graph.get("activity", {}) if isinstance(G_or_activity, nx.Graph) else G_or_activity
+    ax = _axes(ax, size=(9, 4))
+    frame = pd.DataFrame({p: pd.Series(v) for p, v in activity.items()}).fillna(0)
+    if frame.empty:
+        ax.text(0.5, 0.5, "no dated contacts", ha="center", va="center", transform=ax.transAxes)
+        return ax
+    frame.index = pd.to_datetime(frame.index)
+    frame = frame.resample(freq).sum()
+    colours = group_colours(frame.columns)
+    for column in frame.columns:
+        ax.plot(frame.index, frame[column], marker="o", markersize=3, label=column or "(no programme)",
+                color=colours.get(column, OTHER))
+    ax.set_ylabel("contacts per quarter" if freq == "QS" else "contacts")
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(alpha=0.3)
+    ax.set_title("Contact over time, by programme", fontsize=10)
+    return ax
+
+
+def plot_strength_distribution(G: nx.Graph, ax=None):
+    """Histogram of tie strengths (log scale): how many ties are weak, how many strong."""
+    ax = _axes(ax, size=(7, 4))
+    strengths = np.array([d.get("weight", 1.0) for _, _, d in G.edges(data=True)])
+    strengths = strengths[strengths > 0]
+    if len(strengths) == 0:
+        ax.text(0.5, 0.5, "no ties", ha="center", va="center", transform=ax.transAxes)
+        return ax
+    bins = np.logspace(np.log10(strengths.min()), np.log10(strengths.max() * 1.0001), 30)
+    ax.hist(strengths, bins=bins, color="#0072B2", edgecolor="white")
+    ax.set_xscale("log")
+    weak = np.quantile(strengths, 0.25)
+    ax.axvline(weak, color="#D55E00", linestyle="--", label=f"weakest quarter below {weak:.2g}")
+    ax.set_xlabel("tie strength (decayed contacts, log scale)")
+    ax.set_ylabel("ties")
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title("Distribution of tie strengths", fontsize=10)
+    return ax
+
+
+def save_figure(ax_or_figure, path, *, dpi: int = 150) -> Path:
+    """Save a figure as PNG or SVG (by suffix), atomically, and close it."""
+    import matplotlib.pyplot as plt
+    figure = getattr(ax_or_figure, "figure", ax_or_figure)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", dpi=dpi)
+    plt.close(figure)
+    return path

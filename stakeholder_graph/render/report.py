@@ -1,0 +1,111 @@
+"""The facilitator briefing: one self-contained, printable HTML page.
+
+The partnership in numbers, the top barriers with their evidence and suggestions, the
+introductions to make, the figures (embedded as PNG data, so the page needs no other
+file), and a link to the interactive map when one is given.  Every string from the input
+files goes through Jinja's autoescaping.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from ..export import atomic_path
+
+__all__ = ["write_report"]
+
+KIND_TITLES = {
+    "weak_tie": "Weak tie that matters", "bridge": "Fragile bridge", "broker": "Broker the network depends on",
+    "structural_hole": "Gap between groups", "silo": "Silo", "decayed_tie": "Relationship that has faded",
+    "one_sided": "One-sided relationship", "isolate": "Isolated actor", "strained_tie": "Strained relationship",
+    "missing_link": "Introduction to make",
+}
+
+
+def _png(draw, size) -> str:
+    import matplotlib.pyplot as plt
+    figure, ax = plt.subplots(figsize=size, layout="constrained")
+    draw(ax)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _number(value, digits=2):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map_href: str | None = None,
+                 top: int = 12, title: str | None = None, seed: int = 0) -> Path:
+    """Write the facilitator briefing for ``G`` to ``path``.
+
+    Parameters
+    ----------
+    barriers : DataFrame, optional
+        Findings (default: :func:`~stakeholder_graph.barriers.find_barriers` of ``G``).
+    map_href : str, optional
+        Link to the interactive map (e.g. ``"map.html"``, relative to the briefing).
+    top : int
+        How many barriers to describe in full (introductions are listed separately).
+    """
+    from ..barriers import find_barriers
+    from ..metrics import network_summary
+    from .figures import plot_activity, plot_network, plot_organisation_heatmap, plot_strength_distribution
+    from .map import _template
+    if barriers is None:
+        barriers = find_barriers(G, seed=seed)
+    summary = network_summary(G, seed=seed)
+    numbers = [
+        ("Actors", _number(summary["actors"]), "organisations, teams and groups in the graph"),
+        ("Ties", _number(summary["ties"]), "pairs with any recorded contact"),
+        ("Density", _number(summary["density"], 3), "share of possible pairs that are tied"),
+        ("Reciprocity", _number(summary["reciprocity"], 2), "of pairs where anyone initiated, share where both did"),
+        ("Isolated actors", _number(summary["isolates"]), "no recorded contact"),
+        ("Components", _number(summary["components"]), "separate parts of the network"),
+        ("E-I index by sector", _number(summary["ei_index"].get("sector_weighted"), 2),
+         "strength-weighted: -1 all within sectors, +1 all across"),
+        ("Degree centralization", _number(summary["degree_centralization"], 2), "1: one actor holds every tie"),
+    ]
+    issues = barriers[barriers["kind"] != "missing_link"].head(top)
+    introductions = barriers[barriers["kind"] == "missing_link"]
+    counts = barriers["kind"].value_counts()
+    figures = [
+        ("The partnership", "Colour: sector. Barriers as on the map; dashed green: introductions to make.",
+         _png(lambda ax: plot_network(G, ax, barriers=barriers, seed=seed), (10, 8))),
+        ("Tie strength between organisations", "Blank squares: organisations with no tie at all.",
+         _png(lambda ax: plot_organisation_heatmap(G, ax), (9, 8))),
+        ("Contact over time", "Logged contacts per quarter and programme.",
+         _png(lambda ax: plot_activity(G, ax), (9, 3.6))),
+        ("How strong are the ties?", "Most ties in a partnership are weak; the dashed line marks the weakest quarter.",
+         _png(lambda ax: plot_strength_distribution(G, ax), (8, 3.4))),
+    ]
+    context = []
+    if G.graph.get("as_of"):
+        context.append(f"as of {G.graph['as_of']}")
+    if G.graph.get("programme"):
+        context.append(f"programme: {G.graph['programme']}")
+    if G.graph.get("level") == "organisation":
+        context.append("organisations (teams rolled up)")
+    context.append(f"tie strength halves every {G.graph.get('half_life', 180):.0f} days")
+    html = _template("report.html").render(
+        title=title or "Partnership briefing", context="; ".join(context), numbers=numbers,
+        issues=[dict(row, title=KIND_TITLES.get(row["kind"], row["kind"]), actor_list=row["actors"].split(";"))
+                for row in issues.to_dict("records")],
+        introductions=[dict(row, actor_list=row["actors"].split(";")) for row in introductions.to_dict("records")],
+        counts=[(KIND_TITLES.get(k, k), int(v)) for k, v in counts.items()], figures=figures, map_href=map_href,
+        total=len(barriers))
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return path

@@ -1,0 +1,36 @@
+"""Colours and line styles shared by the map, the figures and the briefing.
+
+Colours for groups come from Okabe and Ito's colour-blind-safe palette, then Paul Tol's
+muted palette; barrier styles use hues that stay distinct for the common colour
+deficiencies and also differ in line pattern or width, so no meaning rests on colour alone.
+"""
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499"]
+PALETTE = OKABE_ITO[:7] + TOL_MUTED
+OTHER = "#BBBBBB"
+
+# kind -> how a tie or actor with that finding is drawn (legend text says it in words).
+BARRIER_STYLE = {
+    "bridge": {"color": "#D55E00", "dashes": False, "width_min": 5, "label": "fragile bridge (thick orange)"},
+    "weak_tie": {"color": "#56B4E9", "dashes": [2, 4], "width_min": 2, "label": "weak tie that matters (dotted blue)"},
+    "decayed_tie": {"color": "#222222", "dashes": [8, 6], "width_min": 3, "label": "decayed tie (black dashes)"},
+    "one_sided": {"color": "#CC79A7", "dashes": False, "width_min": 3, "arrow": True,
+                  "label": "one-sided tie (pink, arrow from the side that initiates)"},
+    "strained_tie": {"color": "#B2182B", "dashes": [1, 3], "width_min": 4, "label": "strained tie (dark red, dotted)"},
+    "missing_link": {"color": "#009E73", "dashes": [12, 8], "width_min": 2,
+                     "label": "suggested introduction (green dashes, not yet a tie)"},
+}
+NODE_BARRIER_STYLE = {
+    "isolate": {"border": "#B2182B", "shape": "diamond", "label": "isolated actor (red diamond)"},
+    "broker": {"border": "#D55E00", "shape": "star", "label": "broker the network depends on (orange star)"},
+    "silo": {"border": "#000000", "shape": "square", "label": "member of a silo (square)"},
+}
+
+
+def group_colours(values) -> dict:
+    """A colour per distinct value, most frequent first; beyond the palette: grey."""
+    from collections import Counter
+    counts = Counter(v for v in values if v not in (None, ""))
+    ordered = [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+    return {v: (PALETTE[i] if i < len(PALETTE) else OTHER) for i, v in enumerate(ordered)}
