@@ -1,0 +1,85 @@
+"""The map and the briefing in a real browser (Debian's chromium, driven by Playwright):
+they draw, they make no network request, and no text from the data runs as script."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_render import EVIL, evil_graph  # noqa: F401  (the fixture)
+
+import stakeholder_graph as sg
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium browser installed (apt-get install chromium)")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def open_page(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests, errors, dialogs = [], [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    return page, requests, errors, dialogs
+
+
+def test_map_draws_without_running_data_or_fetching(browser, evil_graph, tmp_path):  # noqa: F811
+    path = sg.write_map(evil_graph, tmp_path / "map.html")
+    page, requests, errors, dialogs = open_page(browser, path)
+    page.wait_for_selector("body[data-drawn=true]", timeout=10_000)
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == [] and errors == []
+    assert page.evaluate("network.body.data.nodes.length") == evil_graph.number_of_nodes()
+    assert requests == [path.as_uri()]                   # nothing but the page itself
+    # Names show as text: the search list holds them verbatim.
+    options = page.evaluate("Array.from(document.querySelectorAll('#actor-names option')).map(o => o.value)")
+    assert set(EVIL) <= set(options)
+    page.close()
+
+
+def test_map_search_and_barrier_toggle(browser, demo_graph, tmp_path):
+    path = sg.write_map(demo_graph, tmp_path / "map.html")
+    page, requests, errors, _ = open_page(browser, path)
+    page.wait_for_selector("body[data-drawn=true]", timeout=10_000)
+    page.fill("#search", "st aidan's hospice")
+    page.dispatch_event("#search", "change")
+    selected = page.evaluate("network.getSelectedNodes().map(id => network.body.data.nodes.get(id).label)")
+    assert selected == ["St Aidan's Hospice"]
+    total = page.evaluate("network.body.data.edges.get({filter: e => !e.hidden}).length")
+    page.check("#only-barriers")
+    shown = page.evaluate("network.body.data.edges.get({filter: e => !e.hidden}).length")
+    assert 0 < shown < total
+    assert errors == [] and requests == [path.as_uri()]
+    page.close()
+
+
+def test_briefing_renders_offline(browser, demo_graph, tmp_path):
+    path = sg.write_report(demo_graph, tmp_path / "briefing.html")
+    page, requests, errors, _ = open_page(browser, path)
+    assert page.locator(".issue").count() >= 10
+    heights = page.evaluate("Array.from(document.images).map(i => i.naturalHeight)")
+    assert len(heights) == 4 and min(heights) > 100       # the figures decoded
+    assert requests == [path.as_uri()] and errors == []
+    page.close()
+
+
+def test_large_map_is_still_quickly(browser, tmp_path):
+    import networkx as nx
+    G = nx.connected_watts_strogatz_graph(2000, 10, 0.1, seed=1)
+    for u, v in G.edges():
+        G[u][v].update(weight=1.0 + (u * v) % 5, distance=1 / (1.0 + (u * v) % 5), count=3)
+    path = sg.write_map(G, tmp_path / "big.html", barriers=sg.find_barriers(G, max_per_kind=3))
+    page, *_ = open_page(browser, path)
+    page.wait_for_selector("body[data-drawn=true]", timeout=15_000)
+    assert page.evaluate("network.body.data.nodes.length") == 2000
+    page.close()

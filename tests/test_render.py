@@ -1,0 +1,125 @@
+"""Maps, figures and briefing without a browser: offline, escaped, deterministic, views."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+import stakeholder_graph as sg
+
+EVIL = ['<img src=x onerror="window.__xss=1">', "</script><script>window.__xss=2</script>",
+        '"><svg onload=window.__xss=3>', "Café & Co <b>bold</b>"]
+
+
+@pytest.fixture(scope="module")
+def evil_graph():
+    names = EVIL + ["Plain Trust"]
+    rows = []
+    for day in range(1, 28):
+        for i, a in enumerate(names):
+            b = names[(i + 1) % len(names)]
+            rows.append((f"2024-03-{day:02d}", a, b, "email", "diabetes"))
+    log = pd.DataFrame(rows, columns=["date", "source", "target", "type", "programme"])
+    actors = pd.DataFrame({"name": names, "sector": ["<i>sector</i>"] * len(names), "kind": "organisation"})
+    return sg.build_graph(log, actors=actors)
+
+
+def external_references(html):
+    """Tag attributes (src, href, ...) and stylesheet url()s that would fetch from outside."""
+    from html.parser import HTMLParser
+
+    class Collect(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.refs, self.in_style, self.styles = [], False, []
+
+        def handle_starttag(self, tag, attrs):
+            self.refs += [v for k, v in attrs if k in {"src", "href", "data", "action", "poster"} and v]
+            self.in_style = tag == "style"
+
+        def handle_data(self, data):
+            if self.in_style:
+                self.styles.append(data)
+
+    parser = Collect()
+    parser.feed(html)
+    refs = parser.refs + re.findall(r"url\(\s*['\"]?([^'\")]+)", "".join(parser.styles))
+    return [r for r in refs if not r.startswith(("data:", "#", "map.html"))]
+
+
+def test_map_is_self_contained_and_escapes_input(evil_graph, tmp_path):
+    path = sg.write_map(evil_graph, tmp_path / "map.html")
+    html = path.read_text(encoding="utf-8")
+    assert external_references(html) == []
+    assert "default-src 'none'" in html                    # the page may not fetch anything
+    for name in EVIL:
+        assert name not in html                             # never verbatim: escaped everywhere
+    assert "<img src=x" not in html and "<svg onload" not in html
+    # Our template has exactly two scripts; data can never add a closing tag.
+    assert len(re.findall(r"</script", html, flags=re.IGNORECASE)) == 2
+    assert "var network = new vis.Network" in html          # pyvis's global
+
+
+def test_report_is_self_contained_and_escapes_input(evil_graph, tmp_path):
+    html = sg.write_report(evil_graph, tmp_path / "b.html", map_href="map.html").read_text(encoding="utf-8")
+    assert external_references(html) == []
+    assert "<script" not in html
+    assert "&lt;img src=x onerror=" in html or "&lt;img src=x" in html
+    assert "@media print" in html
+
+
+def test_map_data_deterministic_and_complete(demo_graph):
+    found = sg.find_barriers(demo_graph)
+    a = sg.render.map_data(demo_graph, barriers=found, seed=1)
+    b = sg.render.map_data(demo_graph, barriers=found, seed=1)
+    assert json.dumps(a, default=str) == json.dumps(b, default=str)
+    assert len(a["nodes"]) == demo_graph.number_of_nodes()
+    missing = [e for e in a["edges"] if e.get("suggested")]
+    assert len(missing) == (found["kind"] == "missing_link").sum()
+    one_sided = [e for e in a["edges"] if "arrows" in e]
+    assert len(one_sided) == (found["kind"] == "one_sided").sum()
+    isolates = [n for n in a["nodes"] if n["shape"] == "diamond"]
+    assert {n["label"] for n in isolates} == set(found.loc[found["kind"] == "isolate", "actors"])
+
+
+def test_focus_view_and_unknown_focus(demo_graph, tmp_path):
+    path = sg.write_map(demo_graph, tmp_path / "ego.html", focus="northvale integrated care board", radius=1)
+    html = path.read_text(encoding="utf-8")
+    nodes = json.loads(re.search(r"var nodeRecords = (\[.*?\]);\n", html).group(1))
+    assert len(nodes) == demo_graph.degree("Northvale Integrated Care Board") + 1
+    with pytest.raises(sg.UnknownActorError, match="did you mean"):
+        sg.write_map(demo_graph, tmp_path / "x.html", focus="Northvale Integrated Care Bored")
+    assert not (tmp_path / "x.html").exists()               # written whole or not at all
+
+
+def test_figures_png_and_svg(demo_graph, tmp_path):
+    for draw in [sg.plot_network, sg.plot_organisation_heatmap, sg.plot_activity, sg.plot_strength_distribution]:
+        ax = draw(demo_graph)
+        assert ax.figure is not None
+        png = sg.save_figure(ax.figure, tmp_path / f"{draw.__name__}.svg")
+        assert png.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+        out = sg.save_figure(ax, tmp_path / f"{draw.__name__}.png")
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_organisation_heatmap_sums_strength(demo_graph):
+    from stakeholder_graph.render.figures import organisation_matrix
+    matrix = organisation_matrix(demo_graph)
+    # Every tie appears once off the diagonal (twice, symmetric) or once on it.
+    total = sum(d["weight"] for _, _, d in demo_graph.edges(data=True))
+    off = matrix.to_numpy().sum() - matrix.to_numpy().trace()
+    assert off / 2 + matrix.to_numpy().trace() == pytest.approx(total)
+
+
+def test_cli_map_and_report(tmp_path):
+    from click.testing import CliRunner
+    from stakeholder_graph.cli import cli
+    files = sg.write_demo_files(tmp_path / "data")
+    args = [str(files["interactions"]), "--meetings", str(files["meetings"]), "--actors", str(files["actors"])]
+    result = CliRunner().invoke(cli, ["map", *args, "--level", "organisation", "-o", str(tmp_path / "m.html")])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["map", *args, "--focus", "Nobody Here", "-o", str(tmp_path / "n.html")])
+    assert result.exit_code == 2 and "Error: no actor called 'Nobody Here'" in result.output
+    result = CliRunner().invoke(cli, ["report", *args, "-o", str(tmp_path / "b.html"), "--map", "m.html"])
+    assert result.exit_code == 0 and (tmp_path / "b.html").stat().st_size > 10_000
