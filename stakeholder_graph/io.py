@@ -316,6 +316,15 @@ def _text(series: pd.Series) -> pd.Series:
     return pd.Series(values.take(codes), index=series.index)
 
 
+def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:
+    """Row by row: do the two names match ignoring case?  Folds each distinct name once."""
+    codes, uniques = pd.factorize(pd.concat([first, second], ignore_index=True))
+    folded_codes = pd.factorize(pd.Series(np.asarray(uniques, dtype=object)).str.casefold())[0]
+    folded = folded_codes[codes]
+    n = len(first)
+    return pd.Series(folded[:n] == folded[n:], index=first.index)
+
+
 def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool = False,
                 name: str = "", column: str = "date", first_row: int = 2) -> tuple[pd.Series, pd.Series]:
     """Parse a date column; return ``(datetimes, reasons)``.
@@ -333,9 +342,9 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
         return parsed, reasons
     parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     # Only the cells ISO 8601 could not read are cleaned and looked at again.
-    text = pd.Series("", index=values.index, dtype="string")
     failed = parsed.isna()
-    text[failed] = _text(values[failed])
+    text = _text(values[failed]).reindex(values.index, fill_value="") if failed.any() else \
+        pd.Series("", index=values.index[:0], dtype="string").reindex(values.index, fill_value="")
     retry = failed & (text != "")
     if retry.any():
         parsed[retry] = pd.to_datetime(text[retry], format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
@@ -484,7 +493,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     reasons = {"date": date_reason}
     reasons["source"] = pd.Series(np.where(out["source"] == "", "missing source actor", ""), index=df.index)
     reasons["target"] = pd.Series(np.where(out["target"] == "", "missing target actor", ""), index=df.index)
-    same = (out["source"] != "") & (out["source"].str.casefold() == out["target"].str.casefold())
+    same = (out["source"] != "") & _same_actor(out["source"], out["target"])
     reasons["target"] = reasons["target"].where(
         ~same, "self-contact: source and target are both the same actor")
     for optional in ["type", "programme", "note"]:

@@ -50,16 +50,19 @@ CONTACT_COLUMNS = ["actor_a", "actor_b", "date", "weight", "a_to_b", "b_to_a", "
 
 def actor_categories(*name_columns) -> pd.Index:
     """The sorted distinct names found in the given columns."""
-    uniques = [pd.unique(np.asarray(c, dtype=object)) for c in name_columns if c is not None and len(c)]
-    if not uniques:
-        return pd.Index([], dtype=object)
-    return pd.Index(pd.unique(np.concatenate(uniques))).sort_values()
+    names = set()
+    for column in name_columns:
+        if column is not None and len(column):
+            names.update(pd.unique(column if isinstance(column, pd.Series) else np.asarray(column, dtype=object)))
+    return pd.Index(sorted(names, key=str), dtype=object)
 
 
 def _codes(names, categories: pd.Index) -> np.ndarray:
     """Integer codes of ``names`` in ``categories`` (-1 if absent), looking up each distinct name once."""
-    codes, uniques = pd.factorize(np.asarray(names, dtype=object) if not hasattr(names, "array") else names)
-    return categories.get_indexer(pd.Index(uniques, dtype=object))[codes] if len(codes) else codes
+    codes, uniques = pd.factorize(names if hasattr(names, "array") else np.asarray(names, dtype=object))
+    if not len(codes):
+        return codes
+    return categories.get_indexer(pd.Index(np.asarray(uniques, dtype=object), dtype=object))[codes]
 
 
 def _ordered_pair(first, second, categories: pd.Index):
@@ -73,8 +76,9 @@ def _ordered_pair(first, second, categories: pd.Index):
 
 def _labels(frame: pd.DataFrame, column: str, n: int):
     if column not in frame:
-        return pd.Categorical([""] * n)
-    return pd.Categorical(frame[column].astype(object))
+        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
+    codes, uniques = pd.factorize(frame[column])
+    return pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(uniques, dtype=object), dtype=object))
 
 
 def pairwise_contacts(interactions: pd.DataFrame, categories: pd.Index | None = None) -> pd.DataFrame:
