@@ -176,8 +176,10 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 G.add_node(org, kind="unknown", sector="", parent="", organisation=org)
             G.nodes[org]["internal_count"] = int(row["internal_count"])
             G.nodes[org]["internal_volume"] = float(row["internal_volume"])
-    records = ties.to_dict("records")
-    G.add_edges_from((r["actor_a"], r["actor_b"], r) for r in records)
+    # Column lists zipped into dicts: DataFrame.to_dict("records") boxes value by value.
+    columns = list(ties.columns)
+    values = [ties[c].tolist() for c in columns]
+    G.add_edges_from((row[0], row[1], dict(zip(columns, row))) for row in zip(*values))
     return G
 
 
