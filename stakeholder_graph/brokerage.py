@@ -57,7 +57,7 @@ def brokerage_roles(G: nx.Graph, attribute: str = "organisation") -> pd.DataFram
     >>> import networkx as nx
     >>> D = nx.DiGraph([("a", "b"), ("b", "c")])
     >>> nx.set_node_attributes(D, {"a": "X", "b": "Y", "c": "Y"}, "organisation")
-    >>> brokerage_roles(D).loc["b", "gatekeeper"]
+    >>> int(brokerage_roles(D).loc["b", "gatekeeper"])
     1
     """
     from .graph import initiation_graph

@@ -160,7 +160,7 @@ def _load_text_table(path: Path, name: str, notes: list) -> tuple[pd.DataFrame, 
         except (OSError, EOFError) as err:
             raise InputError(f"is not a readable gzip file ({err})", file=name) from err
         suffix = Path(path.stem).suffix.lower()
-    if not raw.strip():
+    if not raw[:65536].strip() and not raw.strip():
         raise InputError("is empty: no header and no rows", file=name)
     head = raw[:8192]
     if head.startswith(b"PK\x03\x04"):
@@ -318,16 +318,18 @@ def _text(series: pd.Series) -> pd.Series:
 
 def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:
     """Row by row: do the two names match ignoring case?  Folds each distinct name once."""
-    codes, uniques = pd.factorize(pd.concat([first, second], ignore_index=True))
-    folded_codes = pd.factorize(pd.Series(np.asarray(uniques, dtype=object)).str.casefold())[0]
-    folded = folded_codes[codes]
-    n = len(first)
-    return pd.Series(folded[:n] == folded[n:], index=first.index)
+    fa, ua = pd.factorize(first)
+    fb, ub = pd.factorize(second)
+    fold = lambda u: pd.Series(np.asarray(u, dtype=object), dtype=object).str.casefold()  # noqa: E731
+    folded = pd.Index(pd.concat([fold(ua), fold(ub)], ignore_index=True).unique())
+    a = folded.get_indexer(fold(ua))[fa]
+    b = folded.get_indexer(fold(ub))[fb]
+    return pd.Series(a == b, index=first.index)
 
 
 def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool = False,
                 name: str = "", column: str = "date", first_row: int = 2) -> tuple[pd.Series, pd.Series]:
-    """Parse a date column; return ``(datetimes, reasons)``.
+    """Parse a date column; return ``(datetimes, reasons)`` (reasons only for failing rows).
 
     ISO 8601 dates and datetimes are always accepted (time zones are converted to UTC and
     dropped).  ``dd/mm/yyyy`` only with ``day_first=True``, ``mm/dd/yyyy`` only with
@@ -338,8 +340,7 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
         raise InputError("day_first and month_first cannot both be set")
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = pd.to_datetime(values, utc=True).dt.tz_localize(None)
-        reasons = pd.Series(np.where(parsed.isna(), "missing date", ""), index=values.index)
-        return parsed, reasons
+        return parsed, _sparse(parsed.isna(), "missing date")
     parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     # Only the cells ISO 8601 could not read are cleaned and looked at again.
     failed = parsed.isna()
@@ -369,10 +370,12 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
             if not still.any():
                 break
             parsed[still] = pd.to_datetime(text[still], format=fmt, errors="coerce")
-    reasons = pd.Series("", index=values.index, dtype=object)
-    reasons[parsed.isna() & (text == "")] = "missing date"
-    bad = parsed.isna() & (text != "")
-    reasons[bad] = "unparseable date '" + text[bad].astype(str) + "'"
+    missing = parsed.isna()
+    if not missing.any():
+        return parsed, _NO_REASONS
+    bad = missing & (text != "")
+    reasons = pd.concat([_sparse(missing & (text == ""), "missing date"),
+                         _sparse(bad, "unparseable date '" + text[bad].astype(str) + "'")])
     return parsed, reasons
 
 
@@ -384,14 +387,15 @@ def _per_distinct(text: pd.Series, convert) -> pd.Series:
 
 
 def parse_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Positive finite numbers; empty means 1.  Returns ``(weights, reasons)``."""
+    """Positive finite numbers; empty means 1.  Returns ``(weights, reasons for failing rows)``."""
     text = _text(values)
     num = _per_distinct(text, lambda u: pd.to_numeric(u.where(u != "", "1"), errors="coerce").astype(float))
-    reasons = pd.Series("", index=values.index, dtype=object)
     nan = num.isna()
-    reasons[nan] = "weight '" + text[nan].astype(str) + "' is not a number"
     bad = ~nan & ~(np.isfinite(num) & (num > 0))
-    reasons[bad] = "weight " + text[bad].astype(str) + " is not a positive number"
+    if not (nan.any() or bad.any()):
+        return num, _NO_REASONS
+    reasons = pd.concat([_sparse(nan, "weight '" + text[nan].astype(str) + "' is not a number"),
+                         _sparse(bad, "weight " + text[bad].astype(str) + " is not a positive number")])
     return num, reasons
 
 
@@ -404,29 +408,54 @@ def parse_sentiment(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         return words.fillna(pd.to_numeric(u.where(words.isna() & (u != "")), errors="coerce").astype(float))
 
     out = _per_distinct(text, convert)
-    reasons = pd.Series("", index=values.index, dtype=object)
     bad = (text != "") & (out.isna() | (out < -1) | (out > 1))
-    reasons[bad] = ("sentiment '" + text[bad].astype(str)
-                    + "' is not a number in [-1, 1] or negative/neutral/positive")
+    reasons = _sparse(bad, "sentiment '" + text[bad].astype(str)
+                      + "' is not a number in [-1, 1] or negative/neutral/positive")
     return out, reasons
 
 
+_NO_REASONS = pd.Series(dtype=object)
+
+
+def _sparse(mask: pd.Series, reason) -> pd.Series:
+    """Reasons for the rows where ``mask`` holds, indexed by those rows only.
+
+    Reasons are kept sparse: a million-row log with a handful of bad rows should not build
+    a million-element column of empty strings per check.
+    """
+    rows = mask.index[mask.to_numpy(dtype=bool)]
+    if isinstance(reason, pd.Series):
+        return pd.Series(reason.reindex(rows).to_numpy(dtype=object), index=rows, dtype=object)
+    return pd.Series(reason, index=rows, dtype=object)
+
+
+def _first_reason(*reasons: pd.Series) -> pd.Series:
+    """Merge sparse reasons for one column: the first one given wins for a row."""
+    merged = pd.concat([r for r in reasons if len(r)]) if any(len(r) for r in reasons) else _NO_REASONS
+    return merged[~merged.index.duplicated(keep="first")]
+
+
 def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, first_row: int) -> tuple:
-    """Combine per-column reasons into the rejected table (first reason per row wins)."""
+    """Combine per-column (sparse) reasons into the rejected table (first reason per row wins)."""
     keep = pd.Series(True, index=df.index)
     pieces = []
+    rejected_rows = set()
     for column, reason in reasons.items():
-        bad = (reason != "") & keep
-        if bad.any():
-            value = raw[column][bad] if column in raw.columns else pd.Series("", index=bad[bad].index)
+        reason = reason[~reason.index.isin(list(rejected_rows))] if rejected_rows else reason
+        reason = reason[reason.index.isin(df.index)]
+        if len(reason):
+            rows = reason.index.to_numpy()
+            value = raw[column].loc[rows] if column in raw.columns else pd.Series("", index=rows)
             pieces.append(pd.DataFrame({
                 "file": name,
-                "row": bad[bad].index.to_numpy() + first_row,
+                "row": rows + first_row,
                 "column": column,
                 "value": value.astype(str).to_numpy(),
-                "reason": reason[bad].to_numpy(),
+                "reason": reason.to_numpy(),
             }))
-            keep &= ~bad
+            rejected_rows.update(rows.tolist())
+    if rejected_rows:
+        keep[list(rejected_rows)] = False
     rejected = (pd.concat(pieces, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
                 if pieces else ReadReport(name, "").rejected)
     return keep, rejected
@@ -491,11 +520,10 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
                                            name=name, first_row=first_row)
     out["source"], out["target"] = _text(df["source"]), _text(df["target"])
     reasons = {"date": date_reason}
-    reasons["source"] = pd.Series(np.where(out["source"] == "", "missing source actor", ""), index=df.index)
-    reasons["target"] = pd.Series(np.where(out["target"] == "", "missing target actor", ""), index=df.index)
+    reasons["source"] = _sparse(out["source"] == "", "missing source actor")
     same = (out["source"] != "") & _same_actor(out["source"], out["target"])
-    reasons["target"] = reasons["target"].where(
-        ~same, "self-contact: source and target are both the same actor")
+    reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
+                                      _sparse(out["target"] == "", "missing target actor"))
     for optional in ["type", "programme", "note"]:
         out[optional] = _text(df[optional]) if optional in df.columns else ""
     if "weight" in df.columns:
@@ -543,10 +571,9 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
                                            name=name, first_row=first_row)
     out["participant"] = _text(df["participant"])
     reasons = {
-        "event": pd.Series(np.where(out["event"] == "", "missing event", ""), index=df.index),
+        "event": _sparse(out["event"] == "", "missing event"),
         "date": date_reason,
-        "participant": pd.Series(np.where(out["participant"] == "", "missing participant", ""),
-                                 index=df.index),
+        "participant": _sparse(out["participant"] == "", "missing participant"),
     }
     for optional in ["type", "programme"]:
         out[optional] = _text(df[optional]) if optional in df.columns else ""
@@ -554,13 +581,15 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
         out["weight"], reasons["weight"] = parse_weights(df["weight"])
     else:
         out["weight"] = 1.0
-    ok = pd.concat(reasons, axis=1).eq("").all(axis=1)
+    ok = ~out.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
+    ok = pd.Series(ok, index=out.index)
     key = out["event"] + "\x1f" + out["date"].astype(str)
     dup = ok & pd.DataFrame({"k": key, "p": out["participant"].str.casefold()}).duplicated()
-    reasons["participant"] = reasons["participant"].where(~dup, "participant listed twice for this meeting")
+    reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
+                                           reasons["participant"])
     size = (ok & ~dup).groupby(key).transform("sum")
     single = ok & ~dup & (size < 2)
-    reasons["event"] = reasons["event"].where(~single, "meeting has a single participant: no tie")
+    reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
     keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
 
@@ -591,7 +620,7 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     for extra in df.columns:
         if extra not in out.columns:
             out[extra] = df[extra]
-    reasons = {"name": pd.Series(np.where(out["name"] == "", "missing name", ""), index=df.index)}
+    reasons = {"name": _sparse(out["name"] == "", "missing name")}
     keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
     used = out[keep]
     _check_registry(used, name, first_row)
