@@ -327,6 +327,40 @@ def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:
     return pd.Series(a == b, index=first.index)
 
 
+_ISO_SHAPES = {10: "%Y-%m-%d", 16: "%Y-%m-%d %H:%M", 19: "%Y-%m-%d %H:%M:%S"}
+
+
+def _fast_iso(values: pd.Series) -> pd.Series | None:
+    """Parse a column written in one plain ISO shape with pyarrow (about 5x faster than
+    pandas' general ISO 8601 parser); None when the column is not like that.  Cells that
+    do not fit the shape come back as NaT and are read again by the general parser."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    sample = values.iloc[:1000].dropna()
+    sample = sample[sample.astype(str).str.len() > 0]
+    if sample.empty:
+        return None
+    first = str(sample.iloc[0]).replace("T", " ")
+    fmt = _ISO_SHAPES.get(len(first))
+    if fmt is None:
+        return None
+    try:
+        array = pa.array(values.astype("string[pyarrow]").array).cast(pa.string())
+        if "T" in str(sample.iloc[0]):
+            array = pc.replace_substring(array, "T", " ", max_replacements=1)
+        parsed = pc.strptime(array, format=fmt, unit="us", error_is_null=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError, ValueError):
+        return None
+    out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
+    failed = out.isna() & values.notna()
+    if failed.any():
+        out[failed] = pd.to_datetime(values[failed], format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+    return out
+
+
 def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool = False,
                 name: str = "", column: str = "date", first_row: int = 2) -> tuple[pd.Series, pd.Series]:
     """Parse a date column; return ``(datetimes, reasons)`` (reasons only for failing rows).
@@ -341,7 +375,9 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = pd.to_datetime(values, utc=True).dt.tz_localize(None)
         return parsed, _sparse(parsed.isna(), "missing date")
-    parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+    parsed = _fast_iso(values)
+    if parsed is None:
+        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     # Only the cells ISO 8601 could not read are cleaned and looked at again.
     failed = parsed.isna()
     text = _text(values[failed]).reindex(values.index, fill_value="") if failed.any() else \
