@@ -117,13 +117,14 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     merged_self = 0
     logs = register = None
     if interactions is not None and len(interactions):
-        logs = interactions.assign(source=_resolve(interactions["source"], index),
-                                   target=_resolve(interactions["target"], index))
+        logs = (interactions.assign(source=_resolve(interactions["source"], index),
+                                    target=_resolve(interactions["target"], index)) if index else interactions)
         # Two spellings of one actor, mapped by the registry, would make a self-contact:
         # counted in G.graph["merged_self_contacts"] rather than dropped unseen.
         merged = logs["source"] == logs["target"]
         merged_self = int(merged.sum())
-        logs = logs[~merged]
+        if merged_self:
+            logs = logs[~merged]
     if meetings is not None and len(meetings):
         register = meetings.assign(participant=_resolve(meetings["participant"], index))
     categories = actor_categories(*(

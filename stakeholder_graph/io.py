@@ -550,7 +550,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     """
     df, name, first_row, notes = load_table(source, "interactions")
     df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
-    raw = df.copy()
+    raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
                                            name=name, first_row=first_row)
@@ -600,7 +600,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     """
     df, name, first_row, notes = load_table(source, "meetings")
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
-    raw = df.copy()
+    raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)
     out["event"] = _text(df["event"])
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
@@ -647,7 +647,7 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     """
     df, name, first_row, notes = load_table(source, "actors")
     df = map_columns(df, ACTOR_ALIASES, ["name"], name, columns)
-    raw = df.copy()
+    raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)
     out["name"] = _text(df["name"])
     for optional in ["kind", "sector", "parent", "aliases"]:
