@@ -311,6 +311,10 @@ def _text(series: pd.Series) -> pd.Series:
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     clean = pd.Series(uniques, dtype=object).astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
+    if (codes >= 0).all() and pd.api.types.is_string_dtype(series.dtype) and \
+            (clean.to_numpy() == np.asarray(uniques, dtype=object)).all():
+        # Already clean text (the usual case): no need to rebuild a million cells.
+        return series.astype("string") if series.dtype != "string" else series
     # Code -1 (missing) takes the appended "" at the end.
     values = pd.array(clean.tolist() + [""], dtype="string")
     return pd.Series(values.take(codes), index=series.index)
@@ -500,7 +504,8 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
 def _finish(df, keep, rejected, name, what, first_row, notes, raw_len):
     out = df[keep].copy()
     out["row"] = out.index.to_numpy() + first_row
-    out["file"] = name
+    # One file name for every row: a categorical holds it once, not a million times.
+    out["file"] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name])
     out = out.reset_index(drop=True)
     report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
                         notes=notes)
