@@ -754,25 +754,19 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
     """
-    reports, logs, registers = [], [], []
-    for source in interaction_files or ():
-        df = read_interactions(source, day_first=day_first, month_first=month_first)
+    reports = []
+
+    def read(reader, source, **options):
+        df = reader(source, **options)
         reports.append(df.attrs["report"])
-        logs.append(df)
         if on_read:
             on_read(source, df.attrs["report"])
-    for source in meetings or ():
-        df = read_meetings(source, day_first=day_first, month_first=month_first)
-        reports.append(df.attrs["report"])
-        registers.append(df)
-        if on_read:
-            on_read(source, df.attrs["report"])
-    registry = None
-    if actors is not None:
-        registry = read_actors(actors)
-        reports.append(registry.attrs["report"])
-        if on_read:
-            on_read(actors, registry.attrs["report"])
+        return df
+
+    dates = {"day_first": day_first, "month_first": month_first}
+    logs = [read(read_interactions, source, **dates) for source in interaction_files or ()]
+    registers = [read(read_meetings, source, **dates) for source in meetings or ()]
+    registry = read(read_actors, actors) if actors is not None else None
 
     def combine(frames):
         if not frames:
