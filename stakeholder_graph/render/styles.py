@@ -29,8 +29,16 @@ NODE_BARRIER_STYLE = {
 
 
 def group_colours(values) -> dict:
-    """A colour per distinct value, most frequent first; beyond the palette: grey."""
+    """A colour per distinct value; beyond the palette: grey.
+
+    Up to the palette's size colours go by name, so a sector has the same colour on the
+    actor map, the organisation map and the figures; with more groups than colours the most
+    frequent get them.
+    """
     from collections import Counter
     counts = Counter(v for v in values if v not in (None, ""))
-    ordered = [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+    if len(counts) <= len(PALETTE):
+        ordered = sorted(counts, key=str)
+    else:
+        ordered = [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
     return {v: (PALETTE[i] if i < len(PALETTE) else OTHER) for i, v in enumerate(ordered)}
