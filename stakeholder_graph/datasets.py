@@ -294,8 +294,10 @@ def write_demo_files(folder, seed: int = DEMO_SEED) -> dict:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
+    from .export import atomic_path
     for table, frame in demo_tables(seed).items():
         path = folder / DEMO_FILES[table]
-        frame.to_csv(path, index=False, lineterminator="\n")
+        with atomic_path(path) as tmp:
+            frame.to_csv(tmp, index=False, lineterminator="\n")
         paths[table] = path
     return paths
