@@ -144,6 +144,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     window_end = min(pd.Timestamp(until), as_of) if until is not None else as_of
     kept = filter_contacts(contacts, since=since, until=window_end, programme=programme, type=type)
 
+    if kept.empty:
+        raise InputError(_nothing_left(contacts, since=since, until=window_end, programme=programme, type=type))
     known = set(actors["name"]) if actors is not None else set()
     unknown = sorted(n for n in categories if n not in known) if actors is not None else []
 
@@ -182,6 +184,21 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     values = [ties[c].tolist() for c in columns]
     G.add_edges_from((row[0], row[1], dict(zip(columns, row))) for row in zip(*values))
     return G
+
+
+def _nothing_left(contacts, **filters) -> str:
+    """Say why no contact passed the filters, and what the data does hold."""
+    if contacts.empty:
+        return "no contacts to build a graph from"
+    given = ", ".join(f"{k} {v if isinstance(v, str) else (';'.join(v) if isinstance(v, list) else pd.Timestamp(v).date())}"
+                      for k, v in filters.items() if v is not None and v != [])
+    first, last = contacts["date"].min().date(), contacts["date"].max().date()
+    held = [f"the {len(contacts):,} contacts run from {first} to {last}"]
+    for column in ["programme", "type"]:
+        labels = sorted({str(x) for x in contacts[column].unique() if str(x)})
+        if labels:
+            held.append(f"{column}s: {', '.join(labels[:12])}")
+    return f"no contact is left after the filters ({given}); " + "; ".join(held)
 
 
 def _monthly_activity(contacts: pd.DataFrame) -> dict:

@@ -81,10 +81,11 @@ def structural_holes(G: nx.Graph, weight: str | None = None) -> pd.DataFrame:
     >>> holes.loc[["G", "A", "C"], "effective_size"].round(2).tolist()
     [4.67, 2.5, 1.0]
     """
+    if G.number_of_edges() == 0:
+        return pd.DataFrame({"degree": 0, "effective_size": np.nan, "efficiency": np.nan, "constraint": np.nan,
+                             "hierarchy": np.nan}, index=pd.Index(list(G), name="actor"))
     nodes, S = _mutual_weights(G, weight)
     n = len(nodes)
-    if n == 0:
-        return pd.DataFrame(columns=["degree", "effective_size", "efficiency", "constraint", "hierarchy"])
     neighbours = (S > 0).astype(float).tocsr()
     degree = np.asarray(neighbours.sum(axis=1)).ravel()
     total = np.asarray(S.sum(axis=1)).ravel()

@@ -167,3 +167,12 @@ def test_metrics_table(demo_graph):
         assert column in table.columns
     hole = sg.structural_holes(demo_graph, weight="weight")
     assert table["constraint"].equals(hole["constraint"].reindex(table.index))
+
+
+def test_graph_without_ties():
+    G = nx.Graph()
+    G.add_nodes_from(["a", "b"])
+    found = sg.find_barriers(G)
+    assert list(found["kind"]) == ["isolate", "isolate"]
+    assert sg.find_barriers(nx.Graph()).empty
+    assert sg.structural_holes(G)["constraint"].isna().all()

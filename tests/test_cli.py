@@ -75,6 +75,8 @@ def test_validate_accounts_for_every_row(run, write, demo_files):
     (["{good}", "--actors", "{cyclic}"], "parents form a cycle"),
     (["{good}", "--as-of", "someday"], "'someday' is not a date"),
     (["{good}", "--level", "planet"], "'planet' is not one of"),
+    (["{good}", "--since", "2030-01-01"], "no contact is left after the filters (since 2030-01-01"),
+    (["{good}", "--programme", "dentistry"], "programme dentistry"),
 ])
 def test_user_mistakes_exit_2_with_one_error_line(run, write, args, message):
     files = {"uk": write("uk.csv", "date,source,target\n03/04/2024,A,B\n"),
