@@ -669,6 +669,9 @@ def weak_ties(ctx: _Context) -> list:
     """
     G, t = ctx.G, ctx.t
     between_orgs = defaultdict(int)
+    org_size = defaultdict(int)
+    for n in G:
+        org_size[ctx.org[n]] += 1
     for u, v in G.edges():
         if ctx.org[u] != ctx.org[v]:
             between_orgs[frozenset((ctx.org[u], ctx.org[v]))] += 1
@@ -685,7 +688,10 @@ def weak_ties(ctx: _Context) -> list:
         elif overlap <= t.weak_overlap:
             # Onnela: only a weak tie with few shared partners is bridging; embedded weak
             # ties (shared boards, shared teams) are not where the network would break.
-            only = ctx.org[a] != ctx.org[b] and between_orgs[frozenset((ctx.org[a], ctx.org[b]))] == 1
+            # "The only tie between two organisations" means something only when both
+            # are organisations of several actors, not people standing for themselves.
+            only = (ctx.org[a] != ctx.org[b] and between_orgs[frozenset((ctx.org[a], ctx.org[b]))] == 1
+                    and org_size[ctx.org[a]] > 1 and org_size[ctx.org[b]] > 1)
             importance = 0.8 if only else 0.6
             why = (f"it is the only tie between {ctx.org[a]} and {ctx.org[b]}, and they share almost no partners"
                    if only else "it links two circles that share almost no partners")
