@@ -203,7 +203,7 @@ def roll_up(contacts: pd.DataFrame, organisation_of: dict) -> tuple[pd.DataFrame
 
 
 def _joined_labels(pair: np.ndarray, labels) -> pd.Series | None:
-    """The sorted, ``;``-joined distinct labels per pair key.
+    """The sorted, ``;``-joined distinct labels per pair code.
 
     Uses a bitmask per label so the join is done once per distinct combination, not once
     per pair (a per-group Python join took seconds at 100,000 pairs).
@@ -269,51 +269,66 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     as_of = pd.Timestamp(as_of) if as_of is not None else contacts["date"].max()
     age_days = (as_of - contacts["date"]).dt.total_seconds().to_numpy() / 86400.0
     pair, categories = _pair_keys(contacts)
+    # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
+    codes, pairs = pd.factorize(pair, sort=True)
+    groups = len(pairs)
     weight = contacts["weight"].to_numpy(dtype=float)
     sentiment = contacts["sentiment"].to_numpy(dtype=float)
     meeting = contacts["meeting"].to_numpy(dtype=np.int64)
     period = np.floor(np.maximum(age_days, 0) / period_days).astype(np.int64)
-    work = pd.DataFrame({
-        "pair": pair,
-        "date": contacts["date"].to_numpy(),
-        "weight": weight,
-        "strength": weight * np.power(0.5, np.maximum(age_days, 0) / half_life),
-        "contact": 1 - meeting,
-        "meeting": meeting,
-        "a_to_b": contacts["a_to_b"].to_numpy(dtype=np.int64),
-        "b_to_a": contacts["b_to_a"].to_numpy(dtype=np.int64),
-        "rated": (~np.isnan(sentiment)).astype(np.int64),
-        "negative": (sentiment < 0).astype(np.int64),
-        "sentiment": np.nan_to_num(sentiment),
+
+    def total(values=None, integer=False):
+        summed = np.bincount(codes, weights=values, minlength=groups)
+        return summed.astype(np.int64) if integer else summed
+
+    dates = pd.Series(contacts["date"].to_numpy(dtype="datetime64[ns]").view(np.int64))
+    by_pair = dates.groupby(codes)
+    ties = pd.DataFrame({
+        "weight": total(weight * np.power(0.5, np.maximum(age_days, 0) / half_life)),
+        "volume": total(weight),
+        "count": total(integer=True),
+        "contacts": total((1 - meeting).astype(float), integer=True),
+        "meetings": total(meeting.astype(float), integer=True),
+        "first": by_pair.min().to_numpy().view("datetime64[ns]"),
+        "last": by_pair.max().to_numpy().view("datetime64[ns]"),
+        "a_to_b": total(contacts["a_to_b"].to_numpy(dtype=float), integer=True),
+        "b_to_a": total(contacts["b_to_a"].to_numpy(dtype=float), integer=True),
+        "rated": total((~np.isnan(sentiment)).astype(float), integer=True),
+        "negative": total((sentiment < 0).astype(float), integer=True),
     })
-    ties = work.groupby("pair", sort=True).agg(
-        weight=("strength", "sum"), volume=("weight", "sum"), count=("weight", "size"),
-        contacts=("contact", "sum"), meetings=("meeting", "sum"), first=("date", "min"),
-        last=("date", "max"), a_to_b=("a_to_b", "sum"), b_to_a=("b_to_a", "sum"),
-        rated=("rated", "sum"), negative=("negative", "sum"), sentiment_sum=("sentiment", "sum"),
-    )
+    sentiment_sum = total(np.nan_to_num(sentiment))
     high = np.maximum(ties["a_to_b"], ties["b_to_a"])
     ties["reciprocity"] = np.where(high > 0, np.minimum(ties["a_to_b"], ties["b_to_a"]) / high.where(high > 0, 1),
                                    np.nan)
     rated = ties["rated"].where(ties["rated"] > 0)
     ties["negative_share"] = ties["negative"] / rated
-    ties["mean_sentiment"] = ties.pop("sentiment_sum") / rated
+    ties["mean_sentiment"] = sentiment_sum / rated
     ties["distance"] = 1.0 / ties["weight"]
     for column, out in [("type", "types"), ("programme", "programmes")]:
-        joined = _joined_labels(pair, contacts[column].array if column in contacts else [""] * len(work))
-        ties[out] = joined.reindex(ties.index).fillna("").to_numpy() if joined is not None else ""
-    # Contact volume per pair and period, on one integer key again.
+        joined = _joined_labels(codes, contacts[column].array if column in contacts else [""] * len(codes))
+        ties[out] = joined.reindex(range(groups)).fillna("").to_numpy() if joined is not None else ""
+    # Contact volume per pair and period: a dense pairs x periods table when it is small,
+    # else sums over a combined key.
     periods = int(period.max()) + 1
-    per_period = pd.Series(weight).groupby(pair * periods + period).sum()
-    per_pair, per_number = np.divmod(per_period.index.to_numpy(), periods)
-    frame = pd.DataFrame({"pair": per_pair, "period": per_number, "volume": per_period.to_numpy()})
-    # Busiest period per pair; among equals the most recent (lowest period number).
-    peak = (frame.sort_values(["volume", "period"], ascending=[False, True], kind="stable")
-            .drop_duplicates("pair").set_index("pair"))
-    ties["peak_volume"] = peak["volume"].reindex(ties.index).to_numpy()
-    ties["peak_end"] = as_of - pd.to_timedelta(peak["period"].reindex(ties.index).to_numpy() * period_days, unit="D")
-    recent = frame[frame["period"] == 0].set_index("pair")["volume"]
-    ties["recent_volume"] = recent.reindex(ties.index).fillna(0.0).to_numpy()
+    if groups * periods <= 5_000_000:
+        table = np.bincount(codes * periods + period, weights=weight, minlength=groups * periods)
+        table = table.reshape(groups, periods)
+        busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
+        peak_volume = table[np.arange(groups), busiest]
+        recent_volume = table[:, 0]
+    else:
+        per = pd.Series(weight).groupby(codes * periods + period).sum()
+        pair_of, number = np.divmod(per.index.to_numpy(), periods)
+        frame = pd.DataFrame({"pair": pair_of, "period": number, "volume": per.to_numpy()})
+        peak = (frame.sort_values(["volume", "period"], ascending=[False, True], kind="stable")
+                .drop_duplicates("pair").set_index("pair").reindex(range(groups)))
+        busiest, peak_volume = peak["period"].to_numpy(), peak["volume"].to_numpy()
+        recent_volume = (frame[frame["period"] == 0].set_index("pair")["volume"]
+                         .reindex(range(groups)).fillna(0.0).to_numpy())
+    ties["peak_volume"] = peak_volume
+    ties["peak_end"] = as_of - pd.to_timedelta(busiest * period_days, unit="D")
+    ties["recent_volume"] = recent_volume
+    ties.index = pd.Index(np.asarray(pairs))
     a_code, b_code = np.divmod(ties.index.to_numpy(), len(categories))
     names = np.asarray(categories, dtype=object)
     ties.insert(0, "actor_b", names[b_code])
