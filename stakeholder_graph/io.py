@@ -175,28 +175,42 @@ def _load_text_table(path: Path, name: str, notes: list) -> tuple[pd.DataFrame, 
         except UnicodeDecodeError as err:
             raise InputError("starts like UTF-16 text but is not: a binary file?", file=name) from err
         notes.append("read as UTF-16")
-    encoding = "utf-8-sig"
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _decode(raw, name, notes)    # raises unless it is Windows-1252
-        raw, encoding = text.encode("utf-8"), "utf-8"
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]                        # UTF-8 byte order mark, as Excel writes it
     if suffix in {".jsonl", ".ndjson", ".json"}:
-        try:
-            df = pd.read_json(io.BytesIO(raw), lines=True, dtype=False, encoding=encoding)
-        except ValueError as err:
-            raise InputError(f"is not valid JSON lines ({err})", file=name) from err
-        return df.astype(object).where(df.notna(), ""), 1
-    first_line = raw[:raw.find(b"\n") if b"\n" in raw[:65536] else 65536].decode(encoding, "replace")
+        return _with_encoding_fallback(raw, name, notes, lambda data: _read_json_lines(data, name)), 1
+    first_line = raw[:raw.find(b"\n") if b"\n" in raw[:65536] else 65536].decode("utf-8", "replace")
     sep = _sniff_separator(first_line, suffix)
     try:
-        df = _read_delimited(raw, sep, encoding)
+        df = _with_encoding_fallback(raw, name, notes, lambda data: _read_delimited(data, sep, "utf-8"))
     except (pd.errors.ParserError, csv.Error) as err:
         raise InputError(f"cannot be parsed as {'tab' if sep == chr(9) else repr(sep)}-separated text ({err})",
                          file=name) from err
     except pd.errors.EmptyDataError as err:
         raise InputError("is empty: no header and no rows", file=name) from err
     return df, 2
+
+
+def _with_encoding_fallback(raw: bytes, name: str, notes: list, read):
+    """Read as UTF-8; if that fails on an undecodable byte, as Windows-1252 (Excel's "CSV").
+
+    No separate pass to validate UTF-8: the reader itself refuses bad bytes, which saves
+    a full-size copy of the file in memory.
+    """
+    try:
+        return read(raw)
+    except UnicodeDecodeError:
+        return read(_decode(raw, name, notes).encode("utf-8"))
+
+
+def _read_json_lines(raw: bytes, name: str) -> pd.DataFrame:
+    try:
+        df = pd.read_json(io.BytesIO(raw), lines=True, dtype=False, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise
+    except ValueError as err:
+        raise InputError(f"is not valid JSON lines ({err})", file=name) from err
+    return df.astype(object).where(df.notna(), "")
 
 
 def _read_delimited(raw: bytes, sep: str, encoding: str) -> pd.DataFrame:
@@ -207,7 +221,7 @@ def _read_delimited(raw: bytes, sep: str, encoding: str) -> pd.DataFrame:
             import pyarrow  # noqa: F401
             return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, na_values=[],
                                engine="pyarrow", encoding=encoding)
-        except Exception:  # pyarrow.lib.ArrowInvalid and friends: fall back, the C reader explains better
+        except Exception:  # ArrowInvalid (bad UTF-8, ragged rows...): the C reader says what is wrong
             pass
     return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False,
                        engine="c" if sep != r"\s+" else "python", encoding=encoding)
