@@ -425,7 +425,7 @@ def bridges(ctx: _Context) -> list:
             "bridge", min(0.75, 0.35 + 0.05 * (span - 3) + 0.2 * ctx.weakness(u, v)), [u, v],
             f"{u} and {v} share no partner: without their tie, the shortest route between them takes "
             f"{span} steps. It is a local bridge between two circles, with {_n(d.get('count', 0), 'contact')}.",
-            f"Strengthen it, or link a second pair across the same two circles.",
+            "Strengthen it, or link a second pair across the same two circles.",
             span, "span", tie=d))
         ctx.mark(u, v)
     return found
@@ -719,7 +719,6 @@ def missing_links(ctx: _Context) -> list:
     nodes = [n for n in G if G.degree(n) > 0]
     if len(nodes) < 3:
         return []
-    index = {n: i for i, n in enumerate(nodes)}
     A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=None, format="csr", dtype=float)
     A.setdiag(0)
     A.eliminate_zeros()

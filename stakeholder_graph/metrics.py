@@ -6,6 +6,7 @@ import math
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 __all__ = ["network_summary", "node_metrics", "ei_index", "freeman_centralization", "betweenness",
            "SAMPLED_BETWEENNESS_ABOVE"]
@@ -187,7 +188,7 @@ def network_summary(G: nx.Graph, *, seed: int = 0) -> dict:
         "ei_index": {k: (None if math.isnan(v) else v) for k, v in summary["ei_index"].items()}}
 
 
-def node_metrics(G: nx.Graph, *, seed: int = 0) -> "pd.DataFrame":
+def node_metrics(G: nx.Graph, *, seed: int = 0) -> pd.DataFrame:
     """One row per actor: who they are and how they sit in the partnership.
 
     Columns: ``kind``, ``organisation``, ``sector``; ``degree`` (partners), ``strength``
@@ -200,8 +201,6 @@ def node_metrics(G: nx.Graph, *, seed: int = 0) -> "pd.DataFrame":
     ``community`` (seeded Louvain); the Gould-Fernandez brokerage counts by organisation
     (``coordinator`` ... ``liaison``).
     """
-    import pandas as pd
-
     from .brokerage import brokerage_roles, communities
     from .holes import structural_holes
 

@@ -171,7 +171,7 @@ def filter_contacts(contacts: pd.DataFrame, *, since=None, until=None, programme
             wanted = [wanted] if isinstance(wanted, str) else list(wanted)
             folded = {w.casefold() for w in wanted}
             keep &= contacts[column].astype(str).str.casefold().isin(folded)
-    return contacts[keep]
+    return contacts if keep.all() else contacts[keep]
 
 
 def roll_up(contacts: pd.DataFrame, organisation_of: dict) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -3,7 +3,6 @@
 import gzip
 
 import pandas as pd
-import pytest
 
 import stakeholder_graph as sg
 from conftest import real_contacts, real_folder
