@@ -541,7 +541,8 @@ def silos(ctx: _Context) -> list:
     Weighted Krackhardt-Stern E-I index of the group's ties,
     ``(external - internal) / (external + internal)`` on strength, at or below
     ``silo_ei``, for groups of at least ``silo_min_size`` actors.  Severity
-    ``0.5 + 0.5 x (silo_ei - EI) / (1 + silo_ei)``: 1 when nothing goes out.
+    ``0.5 + 0.5 x (silo_ei - EI) / (1 + silo_ei)``: 1 when nothing goes out.  The
+    unweighted index (counting ties) is reported alongside as ``ei_unweighted``.
     """
     G, t = ctx.G, ctx.t
     attribute = "sector" if G.graph.get("level") == "organisation" else "organisation"
@@ -574,7 +575,8 @@ def silos(ctx: _Context) -> list:
             f"{len(members)} actors stays inside it (E-I index {ei:.2f}): {_n(n_int, 'internal tie')} against "
             f"{_n(n_ext, 'tie')} outward" + (f", to {', '.join(map(str, outward[:3]))}." if outward else "."),
             f"Give {group} a seat where the other partners meet, and pair it with a partner on a shared programme.",
-            ei, "E-I index (weighted)", group=attribute))
+            ei, "E-I index (weighted)", group=attribute,
+            ei_unweighted=(n_ext - n_int) / (n_ext + n_int) if n_ext + n_int else np.nan))
     return found
 
 

@@ -126,6 +126,8 @@ def test_silo_ei_hand_worked():
     silo = sg.find_barriers(G, kinds=["silo"])
     # internal strength 30, external 1: E-I = (1 - 30) / 31
     assert silo["evidence"].iloc[0] == pytest.approx(-29 / 31)
+    # counting ties instead: 3 internal, 1 external
+    assert silo["ei_unweighted"].iloc[0] == pytest.approx((1 - 3) / 4)
     assert silo["actors"].iloc[0] == "S"
 
 
