@@ -396,14 +396,17 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
     parsed = _fast_iso(values)
     if parsed is None:
         parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
-    # Only the cells ISO 8601 could not read are cleaned and looked at again.
+    # Only the cells ISO 8601 could not read are cleaned and looked at again; all that
+    # follows works on those rows alone (none, in a clean log).
     failed = parsed.isna()
-    text = _text(values[failed]).reindex(values.index, fill_value="") if failed.any() else \
-        pd.Series("", index=values.index[:0], dtype="string").reindex(values.index, fill_value="")
-    retry = failed & (text != "")
+    if not failed.any():
+        return parsed, _NO_REASONS
+    text = _text(values[failed])
+    retry = text != ""
     if retry.any():
-        parsed[retry] = pd.to_datetime(text[retry], format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
-    todo = parsed.isna() & (text != "")
+        parsed[text.index[retry]] = pd.to_datetime(text[retry], format="ISO8601", errors="coerce",
+                                                   utc=True).dt.tz_localize(None)
+    todo = parsed[text.index].isna() & (text != "")
     if todo.any():
         slashy = text[todo].str.match(_SLASH_DATE.pattern)
         if slashy.any() and not (day_first or month_first):
@@ -420,11 +423,11 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
                 file=name, column=column, row=int(first) + first_row)
         formats = _DAY_FIRST_FORMATS if day_first else _MONTH_FIRST_FORMATS if month_first else []
         for fmt in formats:
-            still = parsed.isna() & (text != "")
+            still = parsed[text.index].isna() & (text != "")
             if not still.any():
                 break
-            parsed[still] = pd.to_datetime(text[still], format=fmt, errors="coerce")
-    missing = parsed.isna()
+            parsed[still[still].index] = pd.to_datetime(text[still], format=fmt, errors="coerce")
+    missing = parsed[text.index].isna()
     if not missing.any():
         return parsed, _NO_REASONS
     bad = missing & (text != "")
