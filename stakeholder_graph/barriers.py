@@ -26,7 +26,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import binom, poisson
 
 from .brokerage import communities
 from .errors import InputError
@@ -285,6 +284,7 @@ def decayed_ties(ctx: _Context) -> list:
         peak, recent = d["peak_volume"], d.get("recent_volume", 0.0)
         if peak < t.decay_min_peak or recent > t.decay_ratio * peak or d["peak_end"] >= pd.Timestamp(G.graph["as_of"]):
             continue
+        from scipy.stats import poisson  # scipy.stats takes 0.6 s to import: only when needed
         per_contact = d["volume"] / max(d["count"], 1)
         earlier_periods = max(1, int((pd.Timestamp(G.graph["as_of"]) - d["first"]).days // period))
         earlier_rate = (d["volume"] - recent) / earlier_periods / per_contact
@@ -320,6 +320,7 @@ def one_sided_ties(ctx: _Context) -> list:
         if n < t.one_sided_min_contacts:
             continue
         share = max(ab, ba) / n
+        from scipy.stats import binom  # scipy.stats takes 0.6 s to import: only when needed
         # Two-sided binomial test against an even split (symmetric: twice the lower tail).
         if share < t.one_sided_share or min(1.0, 2 * binom.cdf(min(ab, ba), n, 0.5)) >= t.one_sided_p:
             continue
