@@ -71,6 +71,9 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         Keep contacts in this window (inclusive).
     programme, type : str or list, optional
         Keep contacts of these programmes / types (case-insensitive).
+    day_first : bool
+        How to read ``03/04/2024`` when a path or raw DataFrame is given (see
+        :func:`read_interactions`).
     undirected : bool
         The log's ``source``/``target`` order means nothing (sensor or co-presence data):
         contacts get no initiator, like meetings, so no tie is called one-sided.
@@ -89,7 +92,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         Edges carry the tie attributes (``weight`` = strength, ``distance`` = 1/strength,
         ``count``, ``first``, ``last``, ``a_to_b``, ``b_to_a``, ``reciprocity``,
         ``negative_share``, ``types``, ``programmes`` ...).  ``G.graph`` records ``as_of``,
-        ``half_life``, ``level``, the filters, ``contacts_used``, ``unknown_actors`` and
+        ``half_life``, ``level``, the filters, ``contacts_used``, ``unknown_actors``,
+        ``merged_self_contacts`` (contacts between two spellings of one actor) and
         ``activity`` (logged contacts per month and programme).
 
     Examples
