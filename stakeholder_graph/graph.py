@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, UnknownActorError
-from .io import read_actors, read_interactions, read_meetings
+from .io import actor_name_index, read_actors, read_interactions, read_meetings
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -28,18 +28,6 @@ def _as_table(value, reader):
     if isinstance(value, pd.DataFrame) and "report" in value.attrs:
         return value
     return reader(value)
-
-
-def _name_index(actors: pd.DataFrame | None) -> dict:
-    """Case-insensitive lookup from every registry name and alias to the canonical name."""
-    if actors is None:
-        return {}
-    index = {}
-    for name, aliases in zip(actors["name"], actors["aliases"]):
-        index[name.casefold()] = name
-        for alias in filter(None, (a.strip() for a in str(aliases).split(";"))):
-            index[alias.casefold()] = name
-    return index
 
 
 def _resolve(names: pd.Series, index: dict) -> pd.Series:
@@ -117,7 +105,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     actors = _as_table(actors, read_actors)
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
-    index = _name_index(actors)
+    index = actor_name_index(actors)
     merged_self = 0
     logs = register = None
     if interactions is not None and len(interactions):

@@ -741,6 +741,18 @@ def _organisations(actors: pd.DataFrame) -> pd.Series:
     return actors["name"].map(top)
 
 
+def actor_name_index(actors: pd.DataFrame | None) -> dict:
+    """Case-insensitive lookup from every registry name and alias to the canonical name."""
+    if actors is None:
+        return {}
+    index = {}
+    for name, aliases in zip(actors["name"], actors["aliases"]):
+        index[name.casefold()] = name
+        for alias in filter(None, (a.strip() for a in str(aliases).split(";"))):
+            index[alias.casefold()] = name
+    return index
+
+
 @dataclass
 class Inputs:
     """Everything read for one run: the tables and one :class:`ReadReport` per file."""
@@ -754,9 +766,7 @@ class Inputs:
         """Names in the logs that the registry does not know (after aliases), sorted."""
         if self.actors is None:
             return []
-        known = {n.casefold() for n in self.actors["name"]}
-        for aliases in self.actors["aliases"]:
-            known.update(a.strip().casefold() for a in str(aliases).split(";") if a.strip())
+        known = actor_name_index(self.actors)
         names = set()
         if self.interactions is not None:
             names.update(self.interactions["source"]), names.update(self.interactions["target"])
