@@ -28,6 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .brokerage import communities
+from .holes import adjacency, structural_holes
 from .errors import InputError
 from .metrics import betweenness
 
@@ -201,10 +202,7 @@ def tie_overlap(G: nx.Graph) -> dict:
     if not nodes or G.number_of_edges() == 0:
         return {}
     index = {n: i for i, n in enumerate(nodes)}
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=None, format="csr", dtype=float)
-    A.setdiag(0)
-    A.eliminate_zeros()
-    A.data[:] = 1
+    A = adjacency(G, nodes, binary=True)
     common = (A @ A).tocsr()
     k = np.asarray(A.sum(axis=1)).ravel()
     out = {}
@@ -498,7 +496,6 @@ def brokers(ctx: _Context) -> list:
             f"if {actor} stepped back they would be cut off.",
             f"Share {actor}'s role: introduce those who depend on it to a second partner.",
             cut_off, "actors cut off"))
-    from .holes import structural_holes
     between = betweenness(G, weight="distance", seed=ctx.seed)
     mean = float(np.mean(list(between.values()))) if between else 0.0
     efficiency = structural_holes(G, weight="weight")["efficiency"]
@@ -722,10 +719,7 @@ def missing_links(ctx: _Context) -> list:
     nodes = [n for n in G if G.degree(n) > 0]
     if len(nodes) < 3:
         return []
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=None, format="csr", dtype=float)
-    A.setdiag(0)
-    A.eliminate_zeros()
-    A.data[:] = 1
+    A = adjacency(G, nodes, binary=True)
     k = np.asarray(A.sum(axis=1)).ravel()
     common = sp.triu(A @ A, k=1).tocsr()
     ra = sp.triu(A @ sp.diags(1 / np.maximum(k, 1)) @ A, k=1).tocsr()

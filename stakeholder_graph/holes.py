@@ -15,12 +15,20 @@ import scipy.sparse as sp
 __all__ = ["structural_holes"]
 
 
-def _mutual_weights(G, weight):
-    """Sparse S with S[i, j] = a_ij + a_ji (Burt's mutual tie strength), and the node list."""
-    nodes = list(G)
+def adjacency(G, nodes, weight=None, *, binary=False):
+    """Sparse adjacency of ``G`` over ``nodes`` without self-loops; 0/1 entries if ``binary``."""
     A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, format="csr", dtype=float)
     A.setdiag(0)
     A.eliminate_zeros()
+    if binary:
+        A.data[:] = 1
+    return A
+
+
+def _mutual_weights(G, weight):
+    """Sparse S with S[i, j] = a_ij + a_ji (Burt's mutual tie strength), and the node list."""
+    nodes = list(G)
+    A = adjacency(G, nodes, weight)
     S = (A + A.T).tocsr() if G.is_directed() else (A * 2).tocsr()
     return nodes, S
 
