@@ -316,12 +316,12 @@ def write_map(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, focus:
     if barriers is None:
         from ..barriers import find_barriers
         barriers = find_barriers(G, seed=seed)
-    view = ego_graph(G, focus, radius) if focus else G
+    from ..graph import find_actor
+    name = find_actor(G, focus) if focus else None
+    view = ego_graph(G, name, radius) if focus else G
     data = map_data(view, barriers=barriers, colour_by=colour_by, size_by=size_by, seed=seed)
     focus_id = None
     if focus:
-        from ..graph import find_actor
-        name = find_actor(G, focus)
         focus_id = next(n["id"] for n in data["nodes"] if n["label"] == str(name))
         data["meta"]["focus"] = str(name)
         data["meta"]["radius"] = radius
