@@ -219,7 +219,7 @@ def _label(value) -> str:
 def _add_actor_nodes(G: nx.Graph, actors: pd.DataFrame | None, level: str, only=None) -> None:
     if actors is None:
         return
-    skip = {"aliases", "file", "row"}
+    skip = {"file", "row"}
     rows = actors if level == "actor" else actors[actors["name"] == actors["organisation"]]
     if only is not None:
         rows = rows[rows["name"].isin(only)]
@@ -261,10 +261,16 @@ def ego_graph(G: nx.Graph, focus: str, radius: int = 1) -> nx.Graph:
 
 
 def find_actor(G: nx.Graph, name: str) -> str:
-    """The node called ``name`` (case-insensitive); raise UnknownActorError otherwise."""
+    """The node called ``name`` or known by it as a registry alias (case-insensitive);
+    raise UnknownActorError otherwise, suggesting close names."""
     if name in G:
         return name
-    folded = {str(n).casefold(): n for n in G}
+    # Names and the registry's aliases ("Northvale ICB"), ignoring case.
+    folded = {}
+    for node, aliases in G.nodes(data="aliases", default=""):
+        for alias in filter(None, (a.strip() for a in str(aliases or "").split(";"))):
+            folded.setdefault(alias.casefold(), node)
+    folded.update({str(n).casefold(): n for n in G})
     if name.casefold() in folded:
         return folded[name.casefold()]
     import difflib

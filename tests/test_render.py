@@ -88,6 +88,9 @@ def test_focus_view_and_unknown_focus(demo_graph, tmp_path):
     html = path.read_text(encoding="utf-8")
     nodes = json.loads(re.search(r"var nodeRecords = (\[.*?\]);\n", html).group(1))
     assert len(nodes) == demo_graph.degree("Northvale Integrated Care Board") + 1
+    # The registry's aliases work too, as the README's example uses them.
+    alias = sg.write_map(demo_graph, tmp_path / "alias.html", focus="northvale icb").read_text(encoding="utf-8")
+    assert "Partnership map: Northvale Integrated Care Board" in alias
     with pytest.raises(sg.UnknownActorError, match="did you mean"):
         sg.write_map(demo_graph, tmp_path / "x.html", focus="Northvale Integrated Care Bored")
     assert not (tmp_path / "x.html").exists()               # written whole or not at all
