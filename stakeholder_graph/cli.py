@@ -310,7 +310,8 @@ def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
     from .render import write_map
     G, _ = graph_from_options(opts)
     path = write_map(G, output, focus=focus, radius=radius, colour_by=colour_by, size_by=size_by, seed=seed)
-    click.echo(f"wrote the map of {G.number_of_nodes()} actors to {path}")
+    around = f" around {focus} (radius {radius})" if focus else f" of {G.number_of_nodes()} actors"
+    click.echo(f"wrote the map{around} to {path}")
 
 
 @cli.command()

@@ -91,6 +91,11 @@ def test_focus_view_and_unknown_focus(demo_graph, tmp_path):
     # The registry's aliases work too, as the README's example uses them.
     alias = sg.write_map(demo_graph, tmp_path / "alias.html", focus="northvale icb").read_text(encoding="utf-8")
     assert "Partnership map: Northvale Integrated Care Board" in alias
+    # A sector keeps its colour from the whole map to the ego view.
+    whole = sg.render.map_data(demo_graph, barriers=sg.find_barriers(demo_graph))
+    colour = {g["label"]: g["colour"] for g in whole["legend"]["groups"]}
+    ego_legend = re.findall(r'background: (#[0-9A-Fa-f]{6})"></span>([^<]+)</li>', alias)
+    assert ego_legend and all(colour[label.strip()] == c for c, label in ego_legend)
     with pytest.raises(sg.UnknownActorError, match="did you mean"):
         sg.write_map(demo_graph, tmp_path / "x.html", focus="Northvale Integrated Care Bored")
     assert not (tmp_path / "x.html").exists()               # written whole or not at all

@@ -148,14 +148,15 @@ def _findings_index(barriers: pd.DataFrame, G: nx.Graph):
 
 
 def map_data(G: nx.Graph, *, barriers: pd.DataFrame | None = None, colour_by: str = "sector",
-             size_by: str = "betweenness", seed: int = 0) -> dict:
+             size_by: str = "betweenness", seed: int = 0, whole: nx.Graph | None = None) -> dict:
     """Everything the map draws, as plain data: ``{"nodes", "edges", "legend", "meta"}``.
 
     Node and edge dicts are in vis-network's vocabulary (``id``, ``label``, ``x``, ``y``,
     ``color``, ``size``, ``shape``; ``from``, ``to``, ``width``, ``dashes``, ``arrows``) plus
     ``tooltip`` (heading and lines of text) and ``barrier`` (drawn as a barrier).
     ``barriers`` is a :func:`~stakeholder_graph.barriers.find_barriers` table (computed
-    when not given).
+    when not given).  ``whole``: the graph ``G`` is a view of (an ego view); colours are
+    taken from it so a group keeps its colour from one view to the next.
     """
     if colour_by not in ("sector", "organisation", "kind", "community"):
         raise StakeholderGraphError(f"colour_by must be sector, organisation, kind or community, not '{colour_by}'")
@@ -167,9 +168,13 @@ def map_data(G: nx.Graph, *, barriers: pd.DataFrame | None = None, colour_by: st
     if colour_by == "community":
         from ..brokerage import communities
         groups = {n: f"community {c + 1}" for n, c in communities(G, seed=seed).items()}
+        colours = group_colours(groups.values())
     else:
         groups = {n: str(G.nodes[n].get(colour_by, "") or "") for n in nodes_list}
-    colours = group_colours(groups.values())
+        source = whole if whole is not None else G
+        everyone = [str(d.get(colour_by, "") or "") for _, d in source.nodes(data=True)]
+        shown = set(groups.values())
+        colours = {g: c for g, c in group_colours(everyone).items() if g in shown}
     size_values = _size_values(G, size_by, seed)
     top = max([v for v in size_values.values() if v == v] or [1.0]) or 1.0
     positions = layout(G, seed=seed)
@@ -319,7 +324,7 @@ def write_map(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, focus:
     from ..graph import find_actor
     name = find_actor(G, focus) if focus else None
     view = ego_graph(G, name, radius) if focus else G
-    data = map_data(view, barriers=barriers, colour_by=colour_by, size_by=size_by, seed=seed)
+    data = map_data(view, barriers=barriers, colour_by=colour_by, size_by=size_by, seed=seed, whole=G)
     focus_id = None
     if focus:
         focus_id = next(n["id"] for n in data["nodes"] if n["label"] == str(name))
