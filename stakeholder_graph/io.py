@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._codes import distinct, is_categorical, relabel, share_categories
 from .errors import AmbiguousDateError, InputError, MissingColumnError, RegistryError
 
 __all__ = [
@@ -65,6 +66,7 @@ ACTOR_ALIASES = {
 
 SENTIMENT_WORDS = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
 _TEXT_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".dat", ".jsonl", ".ndjson", ".json"}
+_JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:[ T].*)?$")
 _DAY_FIRST_FORMATS = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
 _MONTH_FIRST_FORMATS = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y"]
@@ -151,15 +153,20 @@ def _decode(data: bytes, name: str, notes: list) -> str:
         return text
 
 
-def _load_text_table(path: Path, name: str, notes: list) -> tuple[pd.DataFrame, int]:
-    raw = path.read_bytes()
+def _load_text_table(path: Path, name: str, notes: list, plain=None) -> tuple[pd.DataFrame, int]:
     suffix = path.suffix.lower()
-    if suffix == ".gz":
+    compressed = suffix == ".gz"
+    if compressed:
+        suffix = Path(path.stem).suffix.lower()
+    fast = _read_plain_utf8(path, name, suffix, compressed, plain)
+    if fast is not None:
+        return fast, 2
+    raw = path.read_bytes()
+    if compressed:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as err:
             raise InputError(f"is not a readable gzip file ({err})", file=name) from err
-        suffix = Path(path.stem).suffix.lower()
     if not raw[:65536].strip() and not raw.strip():
         raise InputError("is empty: no header and no rows", file=name)
     head = raw[:8192]
@@ -177,10 +184,9 @@ def _load_text_table(path: Path, name: str, notes: list) -> tuple[pd.DataFrame, 
         notes.append("read as UTF-16")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]                        # UTF-8 byte order mark, as Excel writes it
-    if suffix in {".jsonl", ".ndjson", ".json"}:
+    if suffix in _JSON_SUFFIXES:
         return _with_encoding_fallback(raw, name, notes, lambda data: _read_json_lines(data, name)), 1
-    first_line = raw[:raw.find(b"\n") if b"\n" in raw[:65536] else 65536].decode("utf-8", "replace")
-    sep = _sniff_separator(first_line, suffix)
+    sep = _sniff_separator(_first_line(raw), suffix)
     try:
         df = _with_encoding_fallback(raw, name, notes, lambda data: _read_delimited(data, sep, "utf-8"))
     except (pd.errors.ParserError, csv.Error) as err:
@@ -189,6 +195,59 @@ def _load_text_table(path: Path, name: str, notes: list) -> tuple[pd.DataFrame, 
     except pd.errors.EmptyDataError as err:
         raise InputError("is empty: no header and no rows", file=name) from err
     return df, 2
+
+
+def _first_line(raw: bytes) -> str:
+    return raw[:raw.find(b"\n") if b"\n" in raw[:65536] else 65536].decode("utf-8", "replace").rstrip("\r")
+
+
+def _read_plain_utf8(path: Path, name: str, suffix: str, compressed: bool, plain) -> pd.DataFrame | None:
+    """The fast path for the usual log: UTF-8 delimited text, read by pyarrow's multithreaded
+    reader without first loading the whole file into Python.
+
+    Every cell is read as text: the columns ``plain(header)`` names (dates, notes: nearly
+    every value distinct) as strings, all others dictionary-encoded, so they arrive as
+    pandas Categoricals holding each distinct name once.  Returns None whenever this path
+    does not apply or pyarrow refuses the file (not UTF-8, ragged rows, line breaks inside
+    quotes, duplicate headers...); the general reader then reads it and says what is wrong.
+    """
+    if suffix in _JSON_SUFFIXES:
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+        with (gzip.open(path) if compressed else open(path, "rb")) as handle:
+            head = handle.read(65536)
+    except (ImportError, OSError, EOFError):
+        return None
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if (not head.strip() or head.startswith((b"PK\x03\x04", b"PAR1", b"\xff\xfe", b"\xfe\xff"))
+            or b"\x00" in head):
+        return None
+    first_line = _first_line(head)
+    sep = _sniff_separator(first_line, suffix)
+    if sep == r"\s+":
+        return None
+    header = next(csv.reader([first_line], delimiter=sep), [])
+    if not header or len(set(header)) != len(header) or "" in header:
+        return None
+    keep_plain = set(plain(header)) if plain else set()
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pcsv.read_csv(
+            path,
+            parse_options=pcsv.ParseOptions(delimiter=sep),
+            convert_options=pcsv.ConvertOptions(
+                column_types={h: pa.string() if h in keep_plain else dictionary for h in header},
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    text_types = all(pa.types.is_string(t) or pa.types.is_dictionary(t) for t in table.schema.types)
+    if table.column_names != header or not text_types:
+        return None
+    # self_destruct frees each Arrow column once converted: the peak stays near one copy.
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def _with_encoding_fallback(raw: bytes, name: str, notes: list, read):
@@ -227,11 +286,12 @@ def _read_delimited(raw: bytes, sep: str, encoding: str) -> pd.DataFrame:
                        engine="c" if sep != r"\s+" else "python", encoding=encoding)
 
 
-def load_table(source, what: str = "table") -> tuple[pd.DataFrame, str, int, list]:
+def load_table(source, what: str = "table", plain=None) -> tuple[pd.DataFrame, str, int, list]:
     """Load ``source`` (path or DataFrame) as a table of raw values.
 
     Returns ``(frame, name, first_row_number, notes)`` where ``first_row_number`` is the row
-    number a person sees for the frame's first record.
+    number a person sees for the frame's first record.  Delimited text may come back with
+    Categorical columns; ``plain(header)`` names the columns to keep as plain strings.
     """
     notes: list = []
     if isinstance(source, pd.DataFrame):
@@ -259,7 +319,7 @@ def load_table(source, what: str = "table") -> tuple[pd.DataFrame, str, int, lis
             raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=name) from err
         return df, name, 1, notes
     if suffix in _TEXT_SUFFIXES or suffix == ".gz" or suffix == "":
-        df, first = _load_text_table(path, name, notes)
+        df, first = _load_text_table(path, name, notes, plain)
         return df, name, first, notes
     raise InputError(f"has an unknown extension '{suffix}'; use .csv, .tsv, .xlsx, .parquet, .jsonl "
                      "or .gz of a text format", file=name)
@@ -314,6 +374,18 @@ def map_columns(df: pd.DataFrame, aliases: dict, required: list, name: str,
     return df
 
 
+def _plain_columns(aliases: dict, columns: dict | None, wanted: set):
+    """For the fast text reader: which of a file's header names will map to the canonical
+    columns in ``wanted`` (those with nearly every value distinct, read as plain strings)."""
+    def pick(header: list) -> set:
+        try:
+            mapped = map_columns(pd.DataFrame(columns=header), aliases, [], "", columns)
+        except InputError:
+            return set()        # the full read reports the header problem
+        return {original for original, canonical in zip(header, mapped.columns) if canonical in wanted}
+    return pick
+
+
 # ---------------------------------------------------------------------------
 # Cell parsing: vectorised, each returns values plus a per-row reason (or "")
 # ---------------------------------------------------------------------------
@@ -321,27 +393,32 @@ def map_columns(df: pd.DataFrame, aliases: dict, required: list, name: str,
 def _text(series: pd.Series) -> pd.Series:
     """Cells as trimmed text with inner runs of white space folded; missing -> "".
 
-    Cleans each distinct value once (a log of a million rows names a few thousand actors).
+    Returned as a Categorical: each distinct value is cleaned and stored once (a log of a
+    million rows names a few thousand actors), and values that differ only in spacing
+    become one category.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    clean = pd.Series(uniques, dtype=object).astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
-    if (codes >= 0).all() and pd.api.types.is_string_dtype(series.dtype) and \
-            (clean.to_numpy() == np.asarray(uniques, dtype=object)).all():
-        # Already clean text (the usual case): no need to rebuild a million cells.
-        return series.astype("string") if series.dtype != "string" else series
-    # Code -1 (missing) takes the appended "" at the end.
-    values = pd.array(clean.tolist() + [""], dtype="string")
-    return pd.Series(values.take(codes), index=series.index)
+    return pd.Series(relabel(series, _clean_text), index=series.index)
+
+
+def _clean_text(uniques: pd.Index) -> list:
+    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+    return text.str.strip().str.replace(r"\s+", " ", regex=True).tolist()
+
+
+def _blank(n: int) -> pd.Categorical:
+    """An absent optional text column: ``""`` on every row, stored once."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
 
 
 def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:
     """Row by row: do the two names match ignoring case?  Folds each distinct name once."""
-    fa, ua = pd.factorize(first)
-    fb, ub = pd.factorize(second)
-    fold = lambda u: pd.Series(np.asarray(u, dtype=object), dtype=object).str.casefold()  # noqa: E731
-    folded = pd.Index(pd.concat([fold(ua), fold(ub)], ignore_index=True).unique())
-    a = folded.get_indexer(fold(ua))[fa]
-    b = folded.get_indexer(fold(ub))[fb]
+    fa, ua = distinct(first)
+    fb, ub = distinct(second)
+    fold = lambda u: pd.Index(np.asarray(u, dtype=object), dtype=object).str.casefold()  # noqa: E731
+    joint = fold(ua).append(fold(ub)).unique()
+    # Distinct sentinels for missing values: two missing names are not "the same actor".
+    a = np.append(joint.get_indexer(fold(ua)), -1)[fa]
+    b = np.append(joint.get_indexer(fold(ub)), -2)[fb]
     return pd.Series(a == b, index=first.index)
 
 
@@ -349,14 +426,44 @@ _ISO_SHAPES = {10: "%Y-%m-%d", 16: "%Y-%m-%d %H:%M", 19: "%Y-%m-%d %H:%M:%S"}
 
 
 def _fast_iso(values: pd.Series) -> pd.Series | None:
-    """Parse a column written in one plain ISO shape with pyarrow (about 5x faster than
-    pandas' general ISO 8601 parser); None when the column is not like that.  Cells that
-    do not fit the shape come back as NaT and are read again by the general parser."""
+    """Parse ISO dates with pyarrow; None when pyarrow cannot take the column.
+
+    First a cast of the whole column with Arrow's ISO 8601 parser (about 20x faster than
+    pandas' general one; it accepts dates and ``T`` or space separated times, and fails
+    on any other cell).  Failing that, one plain shape read with ``strptime`` where
+    cells that do not fit become NaT, then pandas' general parser for those cells only.
+    """
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
     except ImportError:
         return None
+    if is_categorical(values):
+        values = values.astype(object)
+    try:
+        array = (pa.array(values.array) if hasattr(values.array, "__arrow_array__")
+                 else pa.array(values.to_numpy(dtype=object), from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return None
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    try:
+        parsed = array.cast(pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        parsed = _iso_shape(array, values)
+        if parsed is None:
+            return None
+    out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
+    failed = out.isna() & values.notna()
+    if failed.any():
+        out[failed] = pd.to_datetime(values[failed], format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+    return out
+
+
+def _iso_shape(array, values: pd.Series):
+    """The column read in the ISO shape of its first cell (cells of other shapes -> null)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     sample = values.iloc[:1000].dropna()
     sample = sample[sample.astype(str).str.len() > 0]
     if sample.empty:
@@ -366,17 +473,11 @@ def _fast_iso(values: pd.Series) -> pd.Series | None:
     if fmt is None:
         return None
     try:
-        array = pa.array(values.astype("string[pyarrow]").array).cast(pa.string())
         if "T" in str(sample.iloc[0]):
             array = pc.replace_substring(array, "T", " ", max_replacements=1)
-        parsed = pc.strptime(array, format=fmt, unit="us", error_is_null=True)
+        return pc.strptime(array, format=fmt, unit="us", error_is_null=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError, ValueError):
         return None
-    out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
-    failed = out.isna() & values.notna()
-    if failed.any():
-        out[failed] = pd.to_datetime(values[failed], format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
-    return out
 
 
 def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool = False,
@@ -438,9 +539,9 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
 
 def _per_distinct(text: pd.Series, convert) -> pd.Series:
     """Apply ``convert`` to each distinct value once and spread the result over the rows."""
-    codes, uniques = pd.factorize(text)
-    converted = convert(pd.Series(uniques, dtype=object)).to_numpy(dtype=float)
-    return pd.Series(converted[codes], index=text.index)
+    codes, uniques = distinct(text)
+    converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object)).to_numpy(dtype=float)
+    return pd.Series(np.append(converted, np.nan)[codes], index=text.index)
 
 
 def parse_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -498,6 +599,8 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
     pieces = []
     rejected_rows = set()
     for column, reason in reasons.items():
+        if not len(reason):
+            continue
         reason = reason[~reason.index.isin(list(rejected_rows))] if rejected_rows else reason
         reason = reason[reason.index.isin(df.index)]
         if len(reason):
@@ -519,7 +622,15 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
 
 
 def _finish(df, keep, rejected, name, what, first_row, notes, raw_len):
-    out = df[keep].copy()
+    all_kept = bool(keep.all())
+    out = df if all_kept else df[keep].copy()   # ``df`` is the reader's own frame: no copy needed
+    if not all_kept:
+        # A name seen only on rejected rows is not an actor of this log.
+        for column in out.columns:
+            if is_categorical(out[column]):
+                out[column] = out[column].cat.remove_unused_categories()
+        if {"source", "target"} <= set(out.columns):
+            out["source"], out["target"] = share_categories(out["source"], out["target"])
     out["row"] = out.index.to_numpy() + first_row
     # One file name for every row: a categorical holds it once, not a million times.
     out["file"] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name])
@@ -570,20 +681,21 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     >>> len(log), log.attrs["report"].rejected["reason"].tolist()
     (1, ['self-contact: source and target are both the same actor', "unparseable date 'bad'"])
     """
-    df, name, first_row, notes = load_table(source, "interactions")
+    df, name, first_row, notes = load_table(source, "interactions",
+                                            _plain_columns(INTERACTION_ALIASES, columns, {"date", "note"}))
     df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
                                            name=name, first_row=first_row)
-    out["source"], out["target"] = _text(df["source"]), _text(df["target"])
+    out["source"], out["target"] = share_categories(_text(df["source"]), _text(df["target"]))
     reasons = {"date": date_reason}
     reasons["source"] = _sparse(out["source"] == "", "missing source actor")
     same = (out["source"] != "") & _same_actor(out["source"], out["target"])
     reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
                                       _sparse(out["target"] == "", "missing target actor"))
     for optional in ["type", "programme", "note"]:
-        out[optional] = _text(df[optional]) if optional in df.columns else ""
+        out[optional] = _text(df[optional]) if optional in df.columns else _blank(len(df))
     if "weight" in df.columns:
         out["weight"], reasons["weight"] = parse_weights(df["weight"])
     else:
@@ -620,7 +732,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     >>> sorted(reg.attrs["report"].rejected["reason"])
     ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
     """
-    df, name, first_row, notes = load_table(source, "meetings")
+    df, name, first_row, notes = load_table(source, "meetings", _plain_columns(MEETING_ALIASES, columns, {"date"}))
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)
@@ -634,14 +746,14 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
         "participant": _sparse(out["participant"] == "", "missing participant"),
     }
     for optional in ["type", "programme"]:
-        out[optional] = _text(df[optional]) if optional in df.columns else ""
+        out[optional] = _text(df[optional]) if optional in df.columns else _blank(len(df))
     if "weight" in df.columns:
         out["weight"], reasons["weight"] = parse_weights(df["weight"])
     else:
         out["weight"] = 1.0
     ok = ~out.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
     ok = pd.Series(ok, index=out.index)
-    key = out["event"] + "\x1f" + out["date"].astype(str)
+    key = out["event"].astype(str) + "\x1f" + out["date"].astype(str)
     dup = ok & pd.DataFrame({"k": key, "p": out["participant"].str.casefold()}).duplicated()
     reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
                                            reasons["participant"])
@@ -671,9 +783,10 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     df = map_columns(df, ACTOR_ALIASES, ["name"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)
-    out["name"] = _text(df["name"])
+    # A registry is small: plain strings, which users edit and extend freely.
+    out["name"] = _text(df["name"]).astype(str)
     for optional in ["kind", "sector", "parent", "aliases"]:
-        out[optional] = _text(df[optional]) if optional in df.columns else ""
+        out[optional] = _text(df[optional]).astype(str) if optional in df.columns else ""
     out["kind"] = out["kind"].where(out["kind"] != "", "unknown").str.lower()
     for extra in df.columns:
         if extra not in out.columns:

@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._codes import distinct, observed, recode
+
 __all__ = [
     "DEFAULT_HALF_LIFE_DAYS",
     "pairwise_contacts",
@@ -49,25 +51,18 @@ CONTACT_COLUMNS = ["actor_a", "actor_b", "date", "weight", "a_to_b", "b_to_a", "
 
 
 def actor_categories(*name_columns) -> pd.Index:
-    """The sorted distinct names found in the given columns."""
+    """The sorted distinct names found in the given columns (for a Categorical, the names
+    that occur, not unused categories)."""
     names = set()
     for column in name_columns:
         if column is not None and len(column):
-            names.update(pd.unique(column if isinstance(column, pd.Series) else np.asarray(column, dtype=object)))
+            names.update(observed(column))
     return pd.Index(sorted(names, key=str), dtype=object)
-
-
-def _codes(names, categories: pd.Index) -> np.ndarray:
-    """Integer codes of ``names`` in ``categories`` (-1 if absent), looking up each distinct name once."""
-    codes, uniques = pd.factorize(names if hasattr(names, "array") else np.asarray(names, dtype=object))
-    if not len(codes):
-        return codes
-    return categories.get_indexer(pd.Index(np.asarray(uniques, dtype=object), dtype=object))[codes]
 
 
 def _ordered_pair(first, second, categories: pd.Index):
     """Canonical order (actor_a < actor_b) as categoricals, and whether the pair was swapped."""
-    cf, cs = _codes(first, categories), _codes(second, categories)
+    cf, cs = recode(first, categories), recode(second, categories)
     swap = cf > cs
     a = pd.Categorical.from_codes(np.where(swap, cs, cf), categories=categories)
     b = pd.Categorical.from_codes(np.where(swap, cf, cs), categories=categories)
@@ -77,7 +72,7 @@ def _ordered_pair(first, second, categories: pd.Index):
 def _labels(frame: pd.DataFrame, column: str, n: int):
     if column not in frame:
         return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
-    codes, uniques = pd.factorize(frame[column])
+    codes, uniques = distinct(frame[column])
     return pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(uniques, dtype=object), dtype=object))
 
 
@@ -117,7 +112,7 @@ def meeting_contacts(meetings: pd.DataFrame, categories: pd.Index | None = None)
     for column in ["type", "programme"]:
         m[column] = meetings[column].astype(object) if column in meetings else ""
     m["key"] = pd.factorize(m["event"].astype(str) + "\x1f" + m["date"].astype(str))[0]
-    m["code"] = _codes(m["participant"], categories)
+    m["code"] = recode(m["participant"], categories)
     m = m.drop_duplicates(["key", "code"])
     m["n"] = m.groupby("key")["code"].transform("size")
     m = m[m["n"] > 1]
@@ -202,28 +197,35 @@ def roll_up(contacts: pd.DataFrame, organisation_of: dict) -> tuple[pd.DataFrame
     return between, internal
 
 
-def _joined_labels(pair: np.ndarray, labels) -> pd.Series | None:
-    """The sorted, ``;``-joined distinct labels per pair code.
+def _joined_labels(pair: np.ndarray, labels, groups: int) -> np.ndarray | None:
+    """The sorted, ``;``-joined distinct labels of each pair (``pair`` is the dense pair
+    number of each contact, ``groups`` the number of pairs); None when no contact has one.
 
-    Uses a bitmask per label so the join is done once per distinct combination, not once
-    per pair (a per-group Python join took seconds at 100,000 pairs).
+    Each pair gets a bitmask of its labels, and the join is done once per distinct
+    combination, not once per pair (a per-group Python join took seconds at 100,000 pairs).
     """
-    labels = labels if isinstance(labels, pd.Categorical) else pd.Categorical(np.asarray(labels, dtype=object))
-    categories = sorted(c for c in labels.categories if c != "")
-    if not categories:
+    codes, uniques = distinct(labels)
+    names = sorted(str(u) for u in uniques if str(u) != "")
+    if not names:
         return None
-    order = {c: i for i, c in enumerate(categories)}
     # More than 62 distinct labels is unusual for types or programmes; they all still count
     # in the filters, only the joined list stops at 62.
-    bit_of = np.array([np.int64(1) << order[c] if c in order and order[c] < 62 else 0
-                       for c in labels.categories] + [0], dtype=np.int64)
-    bits = bit_of[labels.codes]  # code -1 (missing) takes the trailing 0
-    sub = pd.DataFrame({"pair": pair, "bit": bits})
-    sub = sub[sub["bit"] > 0].drop_duplicates()
-    masks = sub.groupby("pair")["bit"].sum()
-    joined = {m: ";".join(categories[i] for i in range(min(len(categories), 62)) if (int(m) >> i) & 1)
-              for m in masks.unique()}
-    return masks.map(joined)
+    names = names[:62]
+    position = {name: i for i, name in enumerate(names)}
+    bit = np.array([position.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)[codes]
+    labelled = bit >= 0
+    pair, bit = pair[labelled], bit[labelled]
+    if groups * len(names) <= 20_000_000:
+        # A dense pairs x labels presence table: one bincount, no hashing.
+        present = np.bincount(pair * len(names) + bit, minlength=groups * len(names)) > 0
+        masks = present.reshape(groups, len(names)).astype(np.int64) @ (np.int64(1) << np.arange(len(names)))
+    else:
+        seen = pd.DataFrame({"pair": pair, "bit": np.int64(1) << bit}).drop_duplicates()
+        masks = seen.groupby("pair")["bit"].sum().reindex(range(groups), fill_value=0).to_numpy()
+    distinct_masks, which = np.unique(masks, return_inverse=True)
+    joined = np.array([";".join(names[i] for i in range(len(names)) if (int(m) >> i) & 1)
+                       for m in distinct_masks], dtype=object)
+    return joined[which]
 
 
 def _pair_keys(contacts: pd.DataFrame):
@@ -236,7 +238,7 @@ def _pair_keys(contacts: pd.DataFrame):
         ca, cb = a.cat.codes.to_numpy(np.int64), b.cat.codes.to_numpy(np.int64)
     else:
         categories = actor_categories(a, b)
-        ca, cb = _codes(a, categories).astype(np.int64), _codes(b, categories).astype(np.int64)
+        ca, cb = recode(a, categories).astype(np.int64), recode(b, categories).astype(np.int64)
     return ca * len(categories) + cb, categories
 
 
@@ -267,7 +269,9 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
     period_days = float(period_days or half_life)
     as_of = pd.Timestamp(as_of) if as_of is not None else contacts["date"].max()
-    age_days = (as_of - contacts["date"]).dt.total_seconds().to_numpy() / 86400.0
+    # Ages from integer nanoseconds: no Timedelta objects for a million contacts.
+    date_ns = contacts["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    age_days = np.maximum((as_of.value - date_ns) / 86_400e9, 0)
     pair, categories = _pair_keys(contacts)
     # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
     codes, pairs = pd.factorize(pair, sort=True)
@@ -275,22 +279,24 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     weight = contacts["weight"].to_numpy(dtype=float)
     sentiment = contacts["sentiment"].to_numpy(dtype=float)
     meeting = contacts["meeting"].to_numpy(dtype=np.int64)
-    period = np.floor(np.maximum(age_days, 0) / period_days).astype(np.int64)
+    period = np.floor(age_days / period_days).astype(np.int64)
 
     def total(values=None, integer=False):
         summed = np.bincount(codes, weights=values, minlength=groups)
         return summed.astype(np.int64) if integer else summed
 
-    dates = pd.Series(contacts["date"].to_numpy(dtype="datetime64[ns]").view(np.int64))
-    by_pair = dates.groupby(codes)
+    first = np.full(groups, np.iinfo(np.int64).max)
+    last = np.full(groups, np.iinfo(np.int64).min)
+    np.minimum.at(first, codes, date_ns)
+    np.maximum.at(last, codes, date_ns)
     ties = pd.DataFrame({
-        "weight": total(weight * np.power(0.5, np.maximum(age_days, 0) / half_life)),
+        "weight": total(weight * np.power(0.5, age_days / half_life)),
         "volume": total(weight),
         "count": total(integer=True),
         "contacts": total((1 - meeting).astype(float), integer=True),
         "meetings": total(meeting.astype(float), integer=True),
-        "first": by_pair.min().to_numpy().view("datetime64[ns]"),
-        "last": by_pair.max().to_numpy().view("datetime64[ns]"),
+        "first": first.view("datetime64[ns]"),
+        "last": last.view("datetime64[ns]"),
         "a_to_b": total(contacts["a_to_b"].to_numpy(dtype=float), integer=True),
         "b_to_a": total(contacts["b_to_a"].to_numpy(dtype=float), integer=True),
         "rated": total((~np.isnan(sentiment)).astype(float), integer=True),
@@ -305,8 +311,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     ties["mean_sentiment"] = sentiment_sum / rated
     ties["distance"] = 1.0 / ties["weight"]
     for column, out in [("type", "types"), ("programme", "programmes")]:
-        joined = _joined_labels(codes, contacts[column].array if column in contacts else [""] * len(codes))
-        ties[out] = joined.reindex(range(groups)).fillna("").to_numpy() if joined is not None else ""
+        joined = _joined_labels(codes, contacts[column], groups) if column in contacts else None
+        ties[out] = joined if joined is not None else ""
     # Contact volume per pair and period: a dense pairs x periods table when it is small,
     # else sums over a combined key.
     periods = int(period.max()) + 1

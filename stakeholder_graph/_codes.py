@@ -1,0 +1,68 @@
+"""Integer codes for text columns: the one representation readers, tie model and graph share.
+
+A log of a million contacts names a few thousand actors, a handful of contact types and
+programmes.  Working on integer codes into the distinct values (a pandas Categorical, as
+the readers return them) instead of on a million strings is what keeps reading and
+building a graph within a small multiple of ``pandas.read_csv``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def is_categorical(values) -> bool:
+    return isinstance(getattr(values, "dtype", None), pd.CategoricalDtype)
+
+
+def distinct(values) -> tuple[np.ndarray, pd.Index]:
+    """``(codes, uniques)``: for each row the position of its value in ``uniques``, -1 if missing.
+
+    Free for a Categorical (its own codes and categories, unused categories included);
+    one hash pass (``pandas.factorize``) otherwise.
+    """
+    if is_categorical(values):
+        cat = values.array if isinstance(values, pd.Series) else values
+        return np.asarray(cat.codes), cat.categories
+    array = values if hasattr(values, "array") else np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(array)
+    return codes, pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def observed(values) -> pd.Index:
+    """The distinct values that occur (not those only listed as unused categories)."""
+    codes, uniques = distinct(values)
+    if not len(uniques):
+        return uniques
+    present = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
+    return uniques[present]
+
+
+def recode(values, categories: pd.Index) -> np.ndarray:
+    """Codes of ``values`` in ``categories`` (-1 where absent), looking each distinct value up once."""
+    codes, uniques = distinct(values)
+    if not len(codes):
+        return np.asarray(codes, dtype=np.int64)
+    lookup = np.append(categories.get_indexer(pd.Index(np.asarray(uniques, dtype=object), dtype=object)), -1)
+    return lookup[codes]  # code -1 (missing) takes the appended -1
+
+
+def relabel(values, labels_of) -> pd.Categorical:
+    """A Categorical holding ``labels_of(uniques)`` spread over the rows.
+
+    ``labels_of`` gets the distinct values once (an Index) and returns one label for each,
+    so a million rows cost as much as their few thousand distinct values.  Values that get
+    the same label share one category (``"Northvale ICB"``, an alias, and ``"NHS Northvale
+    ICB"`` become one actor).  Missing values become ``""``.
+    """
+    codes, uniques = distinct(values)
+    labels = list(labels_of(uniques)) + ([""] if (codes < 0).any() else [])
+    new_codes, new_uniques = pd.factorize(pd.Index(labels, dtype=object))
+    return pd.Categorical.from_codes(new_codes[codes], categories=pd.Index(new_uniques, dtype=object))
+
+
+def share_categories(first: pd.Series, second: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Two Categorical name columns with the same (sorted) categories, so rows compare by code."""
+    names = first.cat.categories.union(second.cat.categories)
+    return first.cat.set_categories(names), second.cat.set_categories(names)
