@@ -39,13 +39,23 @@ def observed(values) -> pd.Index:
     return uniques[present]
 
 
+def code_dtype(n: int) -> np.dtype:
+    """The smallest signed integer type for codes 0..n-1 and -1 (as pandas Categoricals use):
+    a million int16 codes take 2 MB where int64 would take 8."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
 def recode(values, categories: pd.Index) -> np.ndarray:
-    """Codes of ``values`` in ``categories`` (-1 where absent), looking each distinct value up once."""
+    """Codes of ``values`` in ``categories`` (-1 where absent), looking each distinct value up
+    once; in the smallest integer type that holds them."""
     codes, uniques = distinct(values)
     if not len(codes):
-        return np.asarray(codes, dtype=np.int64)
+        return np.asarray(codes, dtype=code_dtype(len(categories)))
     lookup = np.append(categories.get_indexer(pd.Index(np.asarray(uniques, dtype=object), dtype=object)), -1)
-    return lookup[codes]  # code -1 (missing) takes the appended -1
+    return lookup.astype(code_dtype(len(categories)))[codes]  # code -1 (missing) takes the appended -1
 
 
 def relabel(values, labels_of) -> pd.Categorical:
@@ -59,6 +69,7 @@ def relabel(values, labels_of) -> pd.Categorical:
     codes, uniques = distinct(values)
     labels = list(labels_of(uniques)) + ([""] if (codes < 0).any() else [])
     new_codes, new_uniques = pd.factorize(pd.Index(labels, dtype=object))
+    new_codes = new_codes.astype(code_dtype(len(new_uniques)))
     return pd.Categorical.from_codes(new_codes[codes], categories=pd.Index(new_uniques, dtype=object))
 
 

@@ -8,6 +8,8 @@ attributes of :func:`stakeholder_graph.ties.tie_table`; who initiated is kept as
 
 from __future__ import annotations
 
+import gc
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -175,11 +177,25 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 G.add_node(org, kind="unknown", sector="", parent="", organisation=org)
             G.nodes[org]["internal_count"] = int(row["internal_count"])
             G.nodes[org]["internal_volume"] = float(row["internal_volume"])
-    # Column lists zipped into dicts: DataFrame.to_dict("records") boxes value by value.
-    columns = list(ties.columns)
-    values = [ties[c].tolist() for c in columns]
-    G.add_edges_from((row[0], row[1], dict(zip(columns, row))) for row in zip(*values))
+    _add_ties(G, ties)
     return G
+
+
+def _add_ties(G: nx.Graph, ties: pd.DataFrame) -> None:
+    """One edge per row of the tie table, its columns as edge attributes."""
+    # Column lists zipped into dicts: DataFrame.to_dict("records") boxes value by value.
+    # The cyclic garbage collector is paused meanwhile: tens of thousands of new dicts
+    # would set it off again and again, each time walking every object alive, and none
+    # of these dicts can form a cycle.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        columns = list(ties.columns)
+        values = [ties[c].tolist() for c in columns]
+        G.add_edges_from((row[0], row[1], dict(zip(columns, row))) for row in zip(*values))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _nothing_left(contacts, **filters) -> str:
@@ -203,14 +219,19 @@ def _monthly_activity(contacts: pd.DataFrame) -> dict:
     if not logged.any():
         return {}
     # Month numbers and one bincount, not strftime: formatting a million dates took most
-    # of a second.
-    month = contacts["date"].to_numpy()[logged].astype("datetime64[M]").view(np.int64)
+    # of a second.  Arrays as long as the log are made once and updated in place.
+    dates = contacts["date"].to_numpy()
     programme, names = distinct(contacts["programme"])
-    programme = programme[logged]
+    if not logged.all():
+        dates, programme = dates[logged], programme[logged]
     labels = [str(n) or "(no programme)" for n in names] + ["(no programme)"]   # code -1: none
-    first, months = month.min(), int(month.max() - month.min()) + 1
-    counts = np.bincount(np.where(programme < 0, len(names), programme) * months + (month - first),
-                         minlength=(len(names) + 1) * months).reshape(len(names) + 1, months)
+    key = dates.astype("datetime64[M]").view(np.int64)
+    first = int(key.min())
+    key -= first
+    months = int(key.max()) + 1
+    # Programme code -1 (none) takes the extra last row.
+    key += np.where(programme < 0, len(names), programme).astype(np.int64) * months
+    counts = np.bincount(key, minlength=(len(names) + 1) * months).reshape(len(names) + 1, months)
     out = {}
     for code, m in zip(*np.nonzero(counts)):
         key = str(np.datetime64(int(first + m), "M"))

@@ -448,12 +448,14 @@ def _fast_iso(values: pd.Series) -> pd.Series | None:
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     try:
-        parsed = array.cast(pa.timestamp("us"))
+        parsed = array.cast(pa.timestamp("ns"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         parsed = _iso_shape(array, values)
         if parsed is None:
             return None
     out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
+    if parsed.null_count == 0:
+        return out
     failed = out.isna() & values.notna()
     if failed.any():
         out[failed] = pd.to_datetime(values[failed], format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
@@ -634,7 +636,8 @@ def _finish(df, keep, rejected, name, what, first_row, notes, raw_len):
     out["row"] = out.index.to_numpy() + first_row
     # One file name for every row: a categorical holds it once, not a million times.
     out["file"] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name])
-    out = out.reset_index(drop=True)
+    if not all_kept:
+        out = out.reset_index(drop=True)
     report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
                         notes=notes)
     out.attrs["report"] = report

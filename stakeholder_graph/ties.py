@@ -64,8 +64,8 @@ def _ordered_pair(first, second, categories: pd.Index):
     """Canonical order (actor_a < actor_b) as categoricals, and whether the pair was swapped."""
     cf, cs = recode(first, categories), recode(second, categories)
     swap = cf > cs
-    a = pd.Categorical.from_codes(np.where(swap, cs, cf), categories=categories)
-    b = pd.Categorical.from_codes(np.where(swap, cf, cs), categories=categories)
+    a = pd.Categorical.from_codes(np.minimum(cf, cs), categories=categories)
+    b = pd.Categorical.from_codes(np.maximum(cf, cs), categories=categories)
     return a, b, swap
 
 
@@ -87,19 +87,21 @@ def pairwise_contacts(interactions: pd.DataFrame, categories: pd.Index | None = 
         categories = actor_categories(interactions["source"], interactions["target"])
     a, b, swap = _ordered_pair(interactions["source"], interactions["target"], categories)
     n = len(interactions)
+    # Date, weight and sentiment are the log's own arrays (no copy); the flags are one
+    # byte per contact: this table is as long as the log.
     return pd.DataFrame({
         "actor_a": a,
         "actor_b": b,
         "date": interactions["date"].to_numpy(),
         "weight": interactions["weight"].to_numpy(dtype=float),
-        "a_to_b": (~swap).astype(np.int64),
-        "b_to_a": swap.astype(np.int64),
-        "meeting": np.zeros(n, dtype=np.int64),
+        "a_to_b": (~swap).view(np.int8),
+        "b_to_a": swap.view(np.int8),
+        "meeting": np.zeros(n, dtype=np.int8),
         "type": _labels(interactions, "type", n),
         "programme": _labels(interactions, "programme", n),
         "sentiment": (interactions["sentiment"].to_numpy(dtype=float) if "sentiment" in interactions
                       else np.full(n, np.nan)),
-    })
+    }, copy=False)
 
 
 def meeting_contacts(meetings: pd.DataFrame, categories: pd.Index | None = None) -> pd.DataFrame:
@@ -235,11 +237,14 @@ def _pair_keys(contacts: pd.DataFrame):
     if (isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype)
             and a.cat.categories.equals(b.cat.categories)):
         categories = a.cat.categories
-        ca, cb = a.cat.codes.to_numpy(np.int64), b.cat.codes.to_numpy(np.int64)
+        ca, cb = a.cat.codes.to_numpy(), b.cat.codes.to_numpy()
     else:
         categories = actor_categories(a, b)
-        ca, cb = recode(a, categories).astype(np.int64), recode(b, categories).astype(np.int64)
-    return ca * len(categories) + cb, categories
+        ca, cb = recode(a, categories), recode(b, categories)
+    key = ca.astype(np.int64)
+    key *= len(categories)
+    key += cb
+    return key, categories
 
 
 def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
@@ -269,40 +274,54 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
     period_days = float(period_days or half_life)
     as_of = pd.Timestamp(as_of) if as_of is not None else contacts["date"].max()
-    # Ages from integer nanoseconds: no Timedelta objects for a million contacts.
+    # Ages from integer nanoseconds: no Timedelta objects for a million contacts.  This
+    # table is as long as the log, so each per-contact array is made once, updated in place.
     date_ns = contacts["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    age_days = np.maximum((as_of.value - date_ns) / 86_400e9, 0)
+    age_days = (as_of.value - date_ns) / 86_400e9
+    np.maximum(age_days, 0, out=age_days)
     pair, categories = _pair_keys(contacts)
     # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
     codes, pairs = pd.factorize(pair, sort=True)
+    del pair
     groups = len(pairs)
     weight = contacts["weight"].to_numpy(dtype=float)
     sentiment = contacts["sentiment"].to_numpy(dtype=float)
-    meeting = contacts["meeting"].to_numpy(dtype=np.int64)
-    period = np.floor(age_days / period_days).astype(np.int64)
+    meeting = contacts["meeting"].to_numpy()
 
     def total(values=None, integer=False):
         summed = np.bincount(codes, weights=values, minlength=groups)
         return summed.astype(np.int64) if integer else summed
 
+    def count_where(flags):
+        """Contacts per pair where ``flags`` (0/1 per contact) is set."""
+        flags = np.asarray(flags, dtype=bool)
+        if not flags.any():
+            return np.zeros(groups, dtype=np.int64)
+        return np.bincount(codes, minlength=groups) if flags.all() else np.bincount(codes[flags], minlength=groups)
+
     first = np.full(groups, np.iinfo(np.int64).max)
     last = np.full(groups, np.iinfo(np.int64).min)
     np.minimum.at(first, codes, date_ns)
     np.maximum.at(last, codes, date_ns)
+    decayed = age_days * (-1.0 / half_life)
+    np.exp2(decayed, out=decayed)
+    decayed *= weight
+    rated = ~np.isnan(sentiment)
     ties = pd.DataFrame({
-        "weight": total(weight * np.power(0.5, age_days / half_life)),
+        "weight": total(decayed),
         "volume": total(weight),
-        "count": total(integer=True),
-        "contacts": total((1 - meeting).astype(float), integer=True),
-        "meetings": total(meeting.astype(float), integer=True),
+        "count": np.bincount(codes, minlength=groups),
+        "contacts": count_where(meeting == 0),
+        "meetings": count_where(meeting),
         "first": first.view("datetime64[ns]"),
         "last": last.view("datetime64[ns]"),
-        "a_to_b": total(contacts["a_to_b"].to_numpy(dtype=float), integer=True),
-        "b_to_a": total(contacts["b_to_a"].to_numpy(dtype=float), integer=True),
-        "rated": total((~np.isnan(sentiment)).astype(float), integer=True),
-        "negative": total((sentiment < 0).astype(float), integer=True),
+        "a_to_b": count_where(contacts["a_to_b"].to_numpy()),
+        "b_to_a": count_where(contacts["b_to_a"].to_numpy()),
+        "rated": count_where(rated),
+        "negative": count_where(sentiment < 0) if rated.any() else np.zeros(groups, dtype=np.int64),
     })
-    sentiment_sum = total(np.nan_to_num(sentiment))
+    del decayed
+    sentiment_sum = total(np.nan_to_num(sentiment)) if rated.any() else np.zeros(groups)
     high = np.maximum(ties["a_to_b"], ties["b_to_a"])
     ties["reciprocity"] = np.where(high > 0, np.minimum(ties["a_to_b"], ties["b_to_a"]) / high.where(high > 0, 1),
                                    np.nan)
@@ -315,15 +334,19 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         ties[out] = joined if joined is not None else ""
     # Contact volume per pair and period: a dense pairs x periods table when it is small,
     # else sums over a combined key.
+    period = (age_days / period_days).astype(np.int64)       # ages are >= 0: truncation is floor
+    del age_days
     periods = int(period.max()) + 1
     if groups * periods <= 5_000_000:
-        table = np.bincount(codes * periods + period, weights=weight, minlength=groups * periods)
+        period += codes * periods                # the pair-and-period key, in place
+        table = np.bincount(period, weights=weight, minlength=groups * periods)
         table = table.reshape(groups, periods)
         busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
         peak_volume = table[np.arange(groups), busiest]
         recent_volume = table[:, 0]
     else:
-        per = pd.Series(weight).groupby(codes * periods + period).sum()
+        period += codes * periods
+        per = pd.Series(weight).groupby(period).sum()
         pair_of, number = np.divmod(per.index.to_numpy(), periods)
         frame = pd.DataFrame({"pair": pair_of, "period": number, "volume": per.to_numpy()})
         peak = (frame.sort_values(["volume", "period"], ascending=[False, True], kind="stable")
