@@ -16,6 +16,7 @@ import csv
 import gzip
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,7 +191,8 @@ def _load_text_table(path: Path, name: str, notes: list, plain=None) -> tuple[pd
     try:
         df = _with_encoding_fallback(raw, name, notes, lambda data: _read_delimited(data, sep, "utf-8"))
     except (pd.errors.ParserError, csv.Error) as err:
-        raise InputError(f"cannot be parsed as {'tab' if sep == chr(9) else repr(sep)}-separated text ({err})",
+        detail = _extra_cells(raw, sep, "utf-8") or " ".join(str(err).split())
+        raise InputError(f"cannot be parsed as {'tab' if sep == chr(9) else repr(sep)}-separated text ({detail})",
                          file=name) from err
     except pd.errors.EmptyDataError as err:
         raise InputError("is empty: no header and no rows", file=name) from err
@@ -282,8 +284,28 @@ def _read_delimited(raw: bytes, sep: str, encoding: str) -> pd.DataFrame:
                                engine="pyarrow", encoding=encoding)
         except Exception:  # ArrowInvalid (bad UTF-8, ragged rows...): the C reader says what is wrong
             pass
-    return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False,
-                       engine="c" if sep != r"\s+" else "python", encoding=encoding)
+    # index_col=False: a row with more cells than the header must not silently turn the
+    # first columns into an index; pandas warns instead, and that warning is an error here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, index_col=False,
+                               engine="c" if sep != r"\s+" else "python", encoding=encoding)
+        except pd.errors.ParserWarning as warning:
+            raise pd.errors.ParserError(str(warning)) from None
+
+
+def _extra_cells(raw: bytes, sep: str, encoding: str) -> str:
+    """Say which row has more cells than the header (rows counted as a spreadsheet shows them)."""
+    if sep == r"\s+":
+        return ""
+    records = csv.reader(io.StringIO(raw.decode(encoding, "replace")), delimiter=sep)
+    header = next(records, [])
+    for number, record in enumerate(records, start=2):
+        if len(record) > len(header):
+            return (f"row {number} has {len(record)} cells but the header names {len(header)} columns; "
+                    f"is there an unquoted '{sep}' in a name?")
+    return ""
 
 
 def load_table(source, what: str = "table", plain=None) -> tuple[pd.DataFrame, str, int, list]:

@@ -214,15 +214,19 @@ def _joined_labels(pair: np.ndarray, labels, groups: int) -> np.ndarray | None:
     # in the filters, only the joined list stops at 62.
     names = names[:62]
     position = {name: i for i, name in enumerate(names)}
-    bit = np.array([position.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)[codes]
+    bit = np.array([position.get(str(u), -1) for u in uniques] + [-1], dtype=np.int8)[codes]
     labelled = bit >= 0
-    pair, bit = pair[labelled], bit[labelled]
+    if not labelled.all():
+        pair, bit = pair[labelled], bit[labelled]
     if groups * len(names) <= 20_000_000:
         # A dense pairs x labels presence table: one bincount, no hashing.
-        present = np.bincount(pair * len(names) + bit, minlength=groups * len(names)) > 0
+        key = pair * len(names)
+        key += bit
+        present = np.bincount(key, minlength=groups * len(names)) > 0
+        del key
         masks = present.reshape(groups, len(names)).astype(np.int64) @ (np.int64(1) << np.arange(len(names)))
     else:
-        seen = pd.DataFrame({"pair": pair, "bit": np.int64(1) << bit}).drop_duplicates()
+        seen = pd.DataFrame({"pair": pair, "bit": np.int64(1) << bit.astype(np.int64)}).drop_duplicates()
         masks = seen.groupby("pair")["bit"].sum().reindex(range(groups), fill_value=0).to_numpy()
     distinct_masks, which = np.unique(masks, return_inverse=True)
     joined = np.array([";".join(names[i] for i in range(len(names)) if (int(m) >> i) & 1)
@@ -281,7 +285,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     np.maximum(age_days, 0, out=age_days)
     pair, categories = _pair_keys(contacts)
     # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
-    codes, pairs = pd.factorize(pair, sort=True)
+    # Unsorted (sorting would re-map a million codes); the short tie table is sorted at the end.
+    codes, pairs = pd.factorize(pair)
     del pair
     groups = len(pairs)
     weight = contacts["weight"].to_numpy(dtype=float)
@@ -357,9 +362,11 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     ties["peak_volume"] = peak_volume
     ties["peak_end"] = as_of - pd.to_timedelta(busiest * period_days, unit="D")
     ties["recent_volume"] = recent_volume
-    ties.index = pd.Index(np.asarray(pairs))
-    a_code, b_code = np.divmod(ties.index.to_numpy(), len(categories))
+    # Rows in actor order (actor_a, then actor_b): the pair key sorts that way.
+    order = np.argsort(pairs, kind="stable")
+    ties = ties.take(order).reset_index(drop=True)
+    a_code, b_code = np.divmod(np.asarray(pairs)[order], len(categories))
     names = np.asarray(categories, dtype=object)
-    ties.insert(0, "actor_b", names[b_code])
-    ties.insert(0, "actor_a", names[a_code])
-    return ties.reset_index(drop=True)
+    ties.insert(0, "actor_b", pd.Series(names[b_code], dtype=object))
+    ties.insert(0, "actor_a", pd.Series(names[a_code], dtype=object))
+    return ties

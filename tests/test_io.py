@@ -87,6 +87,57 @@ def test_time_zones_are_converted_to_utc(write):
     assert log["date"][0] == pd.Timestamp("2024-06-01 09:00")
 
 
+def test_names_that_look_like_numbers_or_nulls_stay_text(write):
+    # Badge numbers and odd names must not become 7.0 or missing on the way in.
+    log = sg.read_interactions(write("ids.csv", "date,source,target\n2024-01-01,007,NA\n2024-01-02,NULL,0.50\n"))
+    assert list(log["source"]) == ["007", "NULL"] and list(log["target"]) == ["NA", "0.50"]
+
+
+MESSY = ("date,source,target,type,programme,weight,sentiment,note\n"
+         "2024-01-05,  Trust   A ,Council B,email,diabetes,30,positive,\"a, quoted note\"\n"
+         "2024-01-06,Trust A,trust  a,call,,2,,\n"        # self-contact ignoring case and spaces
+         "2024-01-07,,Council B,call,,2,,\n"
+         "2024-13-01,Trust A,Hospice C,call,,2,,\n"
+         "2024-01-08,Trust A,Hospice C,,end of life care,-1,,\n"
+         "2024-01-09,Hospice C,Trust A,meeting,end of life care,,2,\n"
+         "2024-01-10 09:30,Hospice C,007,meeting,,1.5,-0.5,x\n"
+         "2024-01-11T10:00:00,007,Trust A,,,,neutral,\n")
+
+
+def test_fast_and_general_readers_agree(write):
+    """A plain UTF-8 file goes through pyarrow's reader; the same cells given as a
+    DataFrame go through the general one.  Values, dtypes and reports must match."""
+    path = write("messy.csv", MESSY)
+    fast = sg.read_interactions(path)
+    general = sg.read_interactions(pd.read_csv(path, dtype=str, keep_default_na=False))
+    columns = ["date", "source", "target", "type", "programme", "weight", "sentiment", "note"]
+    pd.testing.assert_frame_equal(fast[columns].astype(object), general[columns].astype(object))
+    assert (fast["row"] - 2).tolist() == (general["row"] - 1).tolist()
+    fast_rejected, general_rejected = fast.attrs["report"].rejected, general.attrs["report"].rejected
+    assert fast_rejected["reason"].tolist() == general_rejected["reason"].tolist()
+    assert fast_rejected["value"].tolist() == general_rejected["value"].tolist()
+    assert (fast_rejected["row"] - 2).tolist() == (general_rejected["row"] - 1).tolist()
+    assert fast_rejected["reason"].tolist() == [
+        "self-contact: source and target are both the same actor", "missing source actor",
+        "unparseable date '2024-13-01'", "weight -1 is not a positive number",
+        "sentiment '2' is not a number in [-1, 1] or negative/neutral/positive"]
+    # Names read once each, as Categoricals with the same categories on both ends.
+    assert fast["source"].cat.categories.equals(fast["target"].cat.categories)
+    assert set(fast["source"].cat.categories) == {"007", "Council B", "Hospice C", "Trust A"}
+
+
+def test_files_the_fast_reader_refuses_still_read(write):
+    # Ragged rows, a line break inside quotes and a repeated header all fall back to the
+    # general reader, which reads them or says what is wrong.
+    quoted = sg.read_interactions(write("q.csv", 'date,source,target,note\n2024-01-01,A,B,"two\nlines"\n2024-01-02,B,C,x\n'))
+    assert quoted["note"].tolist() == ["two lines", "x"] and quoted["row"].tolist() == [2, 3]
+    twice = sg.read_interactions(write("d.csv", "date,source,target,note,note\n2024-01-01,A,B,x,y\n"))
+    assert twice["note"].tolist() == ["x"]
+    with pytest.raises(sg.InputError) as err:
+        sg.read_interactions(write("r.csv", "date,source,target\n2024-01-01,A,B,extra,cells\n"))
+    assert "row 2 has 5 cells but the header names 3 columns" in str(err.value)
+
+
 # ---- bad rows are reported, one reason each ---------------------------------------------
 
 @pytest.mark.parametrize("row,reason", [
