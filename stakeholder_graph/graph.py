@@ -9,6 +9,7 @@ attributes of :func:`stakeholder_graph.ties.tie_table`; who initiated is kept as
 from __future__ import annotations
 
 import gc
+import itertools
 
 import networkx as nx
 import numpy as np
@@ -191,11 +192,23 @@ def _add_ties(G: nx.Graph, ties: pd.DataFrame) -> None:
     gc.disable()
     try:
         columns = list(ties.columns)
-        values = [ties[c].tolist() for c in columns]
-        G.add_edges_from((row[0], row[1], dict(zip(columns, row))) for row in zip(*values))
+        values = [_python_values(ties[c]) for c in columns]
+        # One dict per tie, built by map/zip in C rather than a Python-level loop.
+        attributes = map(dict, map(zip, itertools.repeat(columns), zip(*values)))
+        G.add_edges_from(zip(values[0], values[1], attributes))
     finally:
         if enabled:
             gc.enable()
+
+
+def _python_values(column: pd.Series) -> list:
+    """The column as Python values; dates as pandas Timestamps, each distinct date made once
+    (logs are mostly by day, so tens of thousands of ties share a few hundred dates)."""
+    if column.dtype.kind != "M":
+        return column.tolist()
+    distinct_dates, which = np.unique(column.to_numpy(), return_inverse=True)
+    boxed = pd.DatetimeIndex(distinct_dates).tolist()
+    return [boxed[i] for i in which.tolist()]
 
 
 def _nothing_left(contacts, **filters) -> str:
@@ -225,10 +238,17 @@ def _monthly_activity(contacts: pd.DataFrame) -> dict:
     if not logged.all():
         dates, programme = dates[logged], programme[logged]
     labels = [str(n) or "(no programme)" for n in names] + ["(no programme)"]   # code -1: none
-    key = dates.astype("datetime64[M]").view(np.int64)
-    first = int(key.min())
+    # Month of each contact through its day: converting a million dates to months is
+    # calendar arithmetic per date, converting the few hundred distinct days is not.
+    key = dates.astype("datetime64[ns]", copy=False).view(np.int64) // 86_400_000_000_000
+    first_day = int(key.min())
+    key -= first_day
+    month_of_day = (np.datetime64(first_day, "D") + np.arange(int(key.max()) + 1)).astype("datetime64[M]")
+    month_of_day = month_of_day.view(np.int64)
+    first = int(month_of_day[0])
+    key = month_of_day[key]
     key -= first
-    months = int(key.max()) + 1
+    months = int(month_of_day[-1] - first) + 1
     # Programme code -1 (none) takes the extra last row.
     key += np.where(programme < 0, len(names), programme).astype(np.int64) * months
     counts = np.bincount(key, minlength=(len(names) + 1) * months).reshape(len(names) + 1, months)

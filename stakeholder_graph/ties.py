@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._codes import distinct, observed, recode
+from ._codes import code_dtype, distinct, observed, recode
 
 __all__ = [
     "DEFAULT_HALF_LIFE_DAYS",
@@ -251,6 +251,28 @@ def _pair_keys(contacts: pd.DataFrame):
     return key, categories
 
 
+def _pair_groups(key: np.ndarray, actors: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each contact the number of its pair (0..pairs-1), and the pair keys in ascending
+    order (so ties come out sorted by actor_a, then actor_b).
+
+    With up to 4,096 actors the keys index a dense actors x actors table: marking the pairs
+    present and numbering them is a few passes of plain array indexing, about 3x faster
+    than hashing a million keys.  Larger partnerships hash (``pandas.factorize``).
+    """
+    cells = actors * actors
+    if cells > 1 << 24:
+        codes, pairs = pd.factorize(key, sort=True)
+        return codes, np.asarray(pairs)
+    present = np.zeros(cells, dtype=bool)
+    present[key] = True
+    pairs = np.flatnonzero(present)
+    del present
+    number = np.zeros(cells, dtype=code_dtype(len(pairs)))  # calloc'd: untouched pages cost nothing
+    number[pairs] = np.arange(len(pairs))
+    # As intp: np.bincount and index arithmetic would otherwise convert (or overflow) it.
+    return number[key].astype(np.intp), pairs
+
+
 def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
               period_days: float | None = None) -> pd.DataFrame:
     """Aggregate contacts into one row per pair of actors.
@@ -285,8 +307,7 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     np.maximum(age_days, 0, out=age_days)
     pair, categories = _pair_keys(contacts)
     # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
-    # Unsorted (sorting would re-map a million codes); the short tie table is sorted at the end.
-    codes, pairs = pd.factorize(pair)
+    codes, pairs = _pair_groups(pair, len(categories))
     del pair
     groups = len(pairs)
     weight = contacts["weight"].to_numpy(dtype=float)
@@ -362,10 +383,7 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     ties["peak_volume"] = peak_volume
     ties["peak_end"] = as_of - pd.to_timedelta(busiest * period_days, unit="D")
     ties["recent_volume"] = recent_volume
-    # Rows in actor order (actor_a, then actor_b): the pair key sorts that way.
-    order = np.argsort(pairs, kind="stable")
-    ties = ties.take(order).reset_index(drop=True)
-    a_code, b_code = np.divmod(np.asarray(pairs)[order], len(categories))
+    a_code, b_code = np.divmod(pairs, len(categories))
     names = np.asarray(categories, dtype=object)
     ties.insert(0, "actor_b", pd.Series(names[b_code], dtype=object))
     ties.insert(0, "actor_a", pd.Series(names[a_code], dtype=object))

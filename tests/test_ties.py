@@ -98,3 +98,39 @@ def test_same_input_same_graph(demo_tables):
 def test_isolated_registry_actors_are_nodes():
     G = sg.build_graph(LOG, actors=pd.concat([ACTORS, pd.DataFrame({"name": ["Lonely"]})]).fillna(""))
     assert "Lonely" in G and G.degree("Lonely") == 0
+
+
+@pytest.mark.parametrize("actors", [300, 5000])   # both sides of the dense-table limit (4,096)
+def test_tie_table_agrees_with_a_plain_groupby(actors):
+    """The vectorised tie table against the obvious pandas computation, row for row."""
+    import numpy as np
+    rng = np.random.default_rng(7)
+    rows = 20_000
+    names = np.array([f"Actor {i}" for i in range(actors)], dtype=object)
+    source = rng.integers(0, actors, rows)
+    target = (source + rng.integers(1, actors, rows)) % actors            # never a self-contact
+    log = pd.DataFrame({
+        "date": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700 * 24, rows), unit="h"),
+        "source": names[source], "target": names[target],
+        "weight": rng.integers(1, 5, rows).astype(float),
+        "programme": rng.choice(["diabetes", "end of life care", ""], rows),
+    })
+    half_life = 90.0
+    ties = sg.tie_frame(sg.build_graph(log, half_life=half_life)).set_index(["actor_a", "actor_b"]).sort_index()
+
+    a = np.where(log["source"] < log["target"], log["source"], log["target"])
+    b = np.where(log["source"] < log["target"], log["target"], log["source"])
+    as_of = log["date"].max()
+    age = (as_of - log["date"]).dt.total_seconds() / 86400
+    expected = (log.assign(actor_a=a, actor_b=b, from_a=(log["source"] == a).astype(int),
+                           decayed=log["weight"] * 0.5 ** (age / half_life))
+                .groupby(["actor_a", "actor_b"])
+                .agg(count=("weight", "size"), volume=("weight", "sum"), weight=("decayed", "sum"),
+                     first=("date", "min"), last=("date", "max"), a_to_b=("from_a", "sum"),
+                     programmes=("programme", lambda p: ";".join(sorted(set(p) - {""})))))
+    assert ties.index.equals(expected.index)
+    for column in ["count", "a_to_b", "first", "last", "programmes"]:
+        assert ties[column].tolist() == expected[column].tolist(), column
+    np.testing.assert_allclose(ties["volume"], expected["volume"])
+    np.testing.assert_allclose(ties["weight"], expected["weight"], rtol=1e-9)
+    assert (ties["b_to_a"] == ties["count"] - ties["a_to_b"]).all()
