@@ -692,6 +692,11 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
         ``note``, plus ``file`` and ``row`` (where each contact came from) and any extra
         input columns.  ``df.attrs["report"]`` is the :class:`ReadReport`.
 
+        The text columns are pandas Categoricals: each distinct name is stored once (a log
+        of a million contacts names a few thousand actors), and ``source`` and ``target``
+        share one sorted set of categories.  They compare, filter and group like text;
+        ``.astype(str)`` gives plain strings.
+
     Rows are rejected (and reported) for: missing or unparseable date, missing source or
     target, a self-contact (source == target), a weight that is not a positive number, a
     sentiment outside [-1, 1].
