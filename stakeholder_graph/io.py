@@ -470,17 +470,18 @@ def _fast_iso(values: pd.Series) -> pd.Series | None:
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     try:
-        parsed = array.cast(pa.timestamp("ns"))
+        parsed = array.cast(pa.timestamp("us"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         parsed = _iso_shape(array, values)
         if parsed is None:
             return None
-    out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[ns]")
+    out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[us]")
     if parsed.null_count == 0:
         return out
     failed = out.isna() & values.notna()
     if failed.any():
-        out[failed] = pd.to_datetime(values[failed], format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+        out[failed] = (pd.to_datetime(values[failed], format="ISO8601", errors="coerce", utc=True)
+                       .dt.tz_localize(None).astype("datetime64[us]"))
     return out
 
 
@@ -515,12 +516,36 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
     """
     if day_first and month_first:
         raise InputError("day_first and month_first cannot both be set")
+    parsed, reasons = _parse_dates(values, day_first=day_first, month_first=month_first, name=name,
+                                   column=column, first_row=first_row)
+    return _within_range(parsed, reasons, values)
+
+
+# pandas holds datetimes in nanoseconds, from 1677-09-21 to 2262-04-11; a contact dated
+# outside these whole years is a typo ("3024"), and would set as_of centuries away.
+_EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59.999999")
+
+
+def _within_range(parsed: pd.Series, reasons: pd.Series, values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Reject dates outside 1678-2261 with a reason; return the dates in nanoseconds."""
+    outside = parsed.notna() & ((parsed < _EARLIEST) | (parsed > _LATEST))
+    if outside.any():
+        text = values[outside].astype(str).str.strip()
+        reasons = _first_reason(reasons, _sparse(outside, "date '" + text + "' is outside the years 1678 to 2261"))
+        parsed = parsed.where(~outside)
+    return parsed.astype("datetime64[ns]"), reasons
+
+
+def _parse_dates(values: pd.Series, *, day_first: bool, month_first: bool, name: str, column: str,
+                 first_row: int) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_dates` before the range check, in microseconds (years 1 to 9999)."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.to_datetime(values, utc=True).dt.tz_localize(None)
+        parsed = pd.to_datetime(values, utc=True).dt.tz_localize(None).astype("datetime64[us]")
         return parsed, _sparse(parsed.isna(), "missing date")
     parsed = _fast_iso(values)
     if parsed is None:
         parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+        parsed = parsed.astype("datetime64[us]")
     # Only the cells ISO 8601 could not read are cleaned and looked at again; all that
     # follows works on those rows alone (none, in a clean log).
     failed = parsed.isna()
@@ -645,6 +670,18 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
     return keep, rejected
 
 
+def _note_future_dates(dates: pd.Series, notes: list) -> None:
+    """A contact dated after today is kept (a planned meeting, a clock set wrong) but said:
+    it is often a typo, and the last date sets ``as_of`` unless one is given."""
+    now = pd.Timestamp.now()
+    if not len(dates) or not dates.max() > now:       # one pass in the usual case
+        return
+    future = dates > now
+    if future.any():
+        notes.append(f"{int(future.sum()):,} row(s) dated after today (the latest {dates.max():%Y-%m-%d}); "
+                     "tie strength is measured as of the last date unless as_of / --as-of is given")
+
+
 def _finish(df, keep, rejected, name, what, first_row, notes, raw_len):
     all_kept = bool(keep.all())
     out = df if all_kept else df[keep].copy()   # ``df`` is the reader's own frame: no copy needed
@@ -738,6 +775,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
         if extra not in out.columns and extra not in INTERACTION_ALIASES:
             out[extra] = df[extra]
     keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
+    _note_future_dates(out["date"] if keep.all() else out["date"][keep], notes)
     if not keep.any() and len(df):
         top = rejected["reason"].value_counts().index[0]
         raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
@@ -791,6 +829,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     single = ok & ~dup & (size < 2)
     reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
     keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
+    _note_future_dates(out["date"] if keep.all() else out["date"][keep], notes)
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
 
 

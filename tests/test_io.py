@@ -159,6 +159,20 @@ def test_each_bad_row_gets_its_own_reason(write, row, reason):
     assert (rejected["file"], rejected["row"], rejected["reason"]) == (str(path), 3, reason)
 
 
+def test_dates_centuries_away_are_rejected_and_future_dates_noted(write):
+    # 3024 and 0024 are typos that would set as_of a thousand years away (and cannot be
+    # held in pandas' nanoseconds); 2204 is kept but said, since it moves as_of too.
+    path = write("years.csv", "date,source,target\n2024-01-01,A,B\n3024-01-05,A,C\n0024-01-05,B,C\n"
+                              "2204-01-05,B,C\n")
+    log = sg.read_interactions(path)
+    assert rejected_reasons(log) == ["date '3024-01-05' is outside the years 1678 to 2261",
+                                     "date '0024-01-05' is outside the years 1678 to 2261"]
+    assert log["date"].dtype == "datetime64[ns]" and len(log) == 2
+    assert any("1 row(s) dated after today (the latest 2204-01-05)" in n for n in log.attrs["report"].notes)
+    uk = sg.read_interactions(write("uk.csv", "date,source,target\n05/01/2024,A,B\n05/01/3024,A,C\n"), day_first=True)
+    assert rejected_reasons(uk) == ["date '05/01/3024' is outside the years 1678 to 2261"]
+
+
 def test_bad_sentiment_is_reported(write):
     log = sg.read_interactions(write("s.csv", "date,source,target,sentiment\n2024-01-01,A,B,furious\n"
                                               "2024-01-01,A,B,2\n2024-01-01,A,B,neutral\n"))
