@@ -43,6 +43,10 @@ def user_errors(func):
             return func(*args, **kwargs)
         except StakeholderGraphError as err:
             raise UserError(str(err)) from None
+        except BrokenPipeError:
+            # The reader went away (``... | head``): not a mistake, nothing more to say.
+            sys.stderr.close()
+            sys.exit(0)
         except OSError as err:
             # An output folder that cannot be written, a disk that is full.
             raise UserError(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ")) from None
@@ -157,11 +161,10 @@ def validate(fmt, **opts):
     """
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
                   opts["day_first"], opts["month_first"])
-    unknown = inputs.unknown_actors()
     if fmt == "json":
-        click.echo(json.dumps({"files": [r.to_dict() for r in inputs.reports], "unknown_actors": unknown},
-                              indent=1, ensure_ascii=False))
+        click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
         return
+    unknown = inputs.unknown_actors()
     for report in inputs.reports:
         rejected = len(report.rejected)
         click.echo(f"{report.file} ({report.what}): {report.rows_read:,} rows read, "
@@ -177,6 +180,11 @@ def validate(fmt, **opts):
     if inputs.actors is not None:
         click.echo(f"{len(unknown)} name(s) in the logs are not in the actor registry"
                    + (": " + "; ".join(unknown[:30]) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
+    variants = inputs.case_variants()
+    if variants:
+        shown = "; ".join(f"'{name}' as '{actor}'" for name, actor in list(variants.items())[:20])
+        click.echo(f"{len(variants)} name(s) differ from an actor's name only in case and are read as that actor: "
+                   + shown + (" ..." if len(variants) > 20 else ""))
 
 
 @cli.command()

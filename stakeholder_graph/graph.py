@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._codes import distinct, relabel, share_categories
 from .errors import InputError, UnknownActorError
-from .io import actor_name_index, read_actors, read_interactions, read_meetings
+from .io import actor_name_index, actor_spellings, case_variants, read_actors, read_interactions, read_meetings
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -34,13 +34,10 @@ def _as_table(value, reader):
     return reader(value)
 
 
-def _canonical_names(index: dict):
-    """Distinct names -> registry names (aliases resolved, case ignored); unknown names stay."""
-    return lambda names: [index.get(str(n).casefold(), n) for n in names]
-
-
-def _resolve(names: pd.Series, index: dict) -> pd.Series:
-    return pd.Series(relabel(names, _canonical_names(index)), index=names.index)
+def _resolve(names: pd.Series, spellings: dict) -> pd.Series:
+    """Each name as the actor it denotes (see :func:`stakeholder_graph.io.actor_spellings`)."""
+    return pd.Series(relabel(names, lambda distinct_names: [spellings.get(n, n) for n in distinct_names]),
+                     index=names.index)
 
 
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
@@ -86,7 +83,9 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         ``count``, ``first``, ``last``, ``a_to_b``, ``b_to_a``, ``reciprocity``,
         ``negative_share``, ``types``, ``programmes`` ...).  ``G.graph`` records ``as_of``,
         ``half_life``, ``level``, the filters, ``contacts_used``, ``unknown_actors``,
-        ``merged_self_contacts`` (contacts between two spellings of one actor) and
+        ``merged_self_contacts`` (contacts between two spellings of one actor),
+        ``case_variants`` (names read as one actor because they differ only in case, each
+        spelled the way the logs spell it most often, or as the registry does) and
         ``activity`` (logged contacts per month and programme).
 
     Examples
@@ -111,12 +110,15 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
     index = actor_name_index(actors)
+    spellings = actor_spellings(
+        ([interactions["source"], interactions["target"]] if interactions is not None else [])
+        + ([meetings["participant"]] if meetings is not None else []), index)
     merged_self = 0
     logs = register = None
     if interactions is not None and len(interactions):
         # Categoricals with shared categories: the self-contact check below compares codes.
-        source, target = share_categories(_resolve(interactions["source"], index),
-                                          _resolve(interactions["target"], index))
+        source, target = share_categories(_resolve(interactions["source"], spellings),
+                                          _resolve(interactions["target"], spellings))
         logs = interactions.assign(source=source, target=target)
         # Two spellings of one actor, mapped by the registry, would make a self-contact:
         # counted in G.graph["merged_self_contacts"] rather than dropped unseen.
@@ -125,7 +127,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         if merged_self:
             logs = logs[~merged]
     if meetings is not None and len(meetings):
-        register = meetings.assign(participant=_resolve(meetings["participant"], index))
+        register = meetings.assign(participant=_resolve(meetings["participant"], spellings))
     categories = actor_categories(*(
         ([logs["source"], logs["target"]] if logs is not None else [])
         + ([register["participant"]] if register is not None else [])))
@@ -162,6 +164,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         "until": str(window_end.date()), "programme": _label(programme), "type": _label(type),
         "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
         "unknown_actors": unknown, "merged_self_contacts": merged_self, "undirected": bool(undirected),
+        "case_variants": case_variants(spellings),
         "activity": activity,
     })
     # In a programme or type view, an actor of the registry with no contact of that

@@ -36,6 +36,7 @@ __all__ = [
     "ACTOR_ALIASES",
     "Inputs",
     "read_inputs",
+    "actor_spellings",
 ]
 
 # Header aliases: matched after lower-casing and removing spaces, "_" and "-".
@@ -935,6 +936,47 @@ def actor_name_index(actors: pd.DataFrame | None) -> dict:
     return index
 
 
+def _spelling_rank(name, rows: int) -> tuple:
+    """Most used first; among equals, a mixed-case spelling ("Trust A") before one in
+    capitals or lower case only, then sort order."""
+    text = str(name)
+    return (-rows, text.isupper() or text.islower(), text)
+
+
+def actor_spellings(name_columns, index: dict) -> dict:
+    """Every distinct name in the given log columns -> the actor it denotes.
+
+    The registry's name when the registry knows it (as a name or an alias, ignoring case:
+    ``index`` is :func:`actor_name_index`); otherwise names that differ only in case are
+    one actor (logs typed by hand write "Trust A" and "TRUST A"), spelled the way the logs
+    spell it most often (ties: mixed case, then the first in sort order).  Spacing is already folded by the
+    readers.
+    """
+    used = {}
+    for column in name_columns:
+        if column is None or not len(column):
+            continue
+        codes, uniques = distinct(column)
+        rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        for name, n in zip(uniques, rows.tolist()):
+            if n:
+                used[name] = used.get(name, 0) + n
+    spellings = {}
+    for name in used:
+        spellings.setdefault(str(name).casefold(), []).append(name)
+    out = {}
+    for key, names in spellings.items():
+        canonical = index.get(key) or min(names, key=lambda n: _spelling_rank(n, used[n]))
+        out.update((n, canonical) for n in names)
+    return out
+
+
+def case_variants(spellings: dict) -> dict:
+    """From :func:`actor_spellings`: the names that differ from their actor only in case."""
+    return {name: actor for name, actor in sorted(spellings.items(), key=lambda item: str(item[0]))
+            if name != actor and str(name).casefold() == str(actor).casefold()}
+
+
 @dataclass
 class Inputs:
     """Everything read for one run: the tables and one :class:`ReadReport` per file."""
@@ -944,17 +986,32 @@ class Inputs:
     actors: pd.DataFrame | None
     reports: list
 
+    def _name_columns(self) -> list:
+        columns = []
+        if self.interactions is not None:
+            columns += [self.interactions["source"], self.interactions["target"]]
+        if self.meetings is not None:
+            columns.append(self.meetings["participant"])
+        return columns
+
     def unknown_actors(self) -> list:
-        """Names in the logs that the registry does not know (after aliases), sorted."""
+        """Actors in the logs that the registry does not know (after aliases), sorted."""
         if self.actors is None:
             return []
         known = actor_name_index(self.actors)
-        names = set()
-        if self.interactions is not None:
-            names.update(self.interactions["source"]), names.update(self.interactions["target"])
-        if self.meetings is not None:
-            names.update(self.meetings["participant"])
-        return sorted(n for n in names if n.casefold() not in known)
+        spellings = actor_spellings(self._name_columns(), known)
+        return sorted({actor for actor in spellings.values() if str(actor).casefold() not in known})
+
+    def validation(self) -> dict:
+        """The JSON-ready validation report: every file's report, the actors the registry
+        does not know, and the names read as one actor because they differ only in case."""
+        return {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
+                "case_variants": self.case_variants()}
+
+    def case_variants(self) -> dict:
+        """Names read as another spelling of an actor because they differ only in case
+        (``{"TRUST A": "Trust A"}``); registry aliases are not listed."""
+        return case_variants(actor_spellings(self._name_columns(), actor_name_index(self.actors)))
 
 
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,

@@ -27,8 +27,7 @@ def run_all(inputs, out_dir, *, echo=None, **build_options) -> dict:
     G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, **build_options)
     echo(f"graph: {G.number_of_nodes()} actors, {G.number_of_edges()} ties as of {G.graph['as_of']}")
     with atomic_path(out / "validation.json") as tmp:
-        tmp.write_text(json.dumps({"files": [r.to_dict() for r in inputs.reports],
-                                   "unknown_actors": inputs.unknown_actors()}, indent=1, ensure_ascii=False))
+        tmp.write_text(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
     written["validation report"] = out / "validation.json"
     with atomic_path(out / "summary.json") as tmp:
         tmp.write_text(json.dumps(network_summary(G), indent=1))

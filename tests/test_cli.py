@@ -66,6 +66,9 @@ def test_validate_accounts_for_every_row(run, write, demo_files):
     first = data["files"][0]
     assert first["rows_read"] == first["rows_used"] + first["rows_rejected"] == 5
     assert data["unknown_actors"] == ["Mystery"]
+    assert data["case_variants"] == {}
+    cased = run("validate", write("cased.csv", "date,source,target\n2024-01-01,A,B\n2024-01-02,a,C\n2024-01-03,A,C\n"))
+    assert "1 name(s) differ from an actor's name only in case and are read as that actor: 'a' as 'A'" in cased.output
 
 
 @pytest.mark.parametrize("args,message", [

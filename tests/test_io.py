@@ -273,3 +273,20 @@ def test_unknown_actors_are_kept_and_listed(write):
     assert G.has_edge("Northvale Trust", "Stranger")                         # alias NT resolved
     assert G.nodes["Stranger"]["kind"] == "unknown"
     assert G.graph["unknown_actors"] == ["Stranger"]
+
+
+def test_names_differing_only_in_case_are_one_actor(write):
+    # Hand-typed logs write "Trust A" and "TRUST A"; the self-contact check already treats
+    # them as one actor, so the graph must too.  The spelling used most wins, mixed case
+    # among equals; a registry's own spelling wins over both.
+    log = write("log.csv", "date,source,target\n2024-01-01,Trust A,Council B\n2024-01-02,TRUST A,council b\n"
+                           "2024-01-03,Council B,Hospice\n2024-01-04,hospice,Trust A\n")
+    inputs = sg.read_inputs([log])
+    assert inputs.case_variants() == {"TRUST A": "Trust A", "council b": "Council B", "hospice": "Hospice"}
+    G = sg.build_graph(inputs.interactions)
+    assert sorted(G) == ["Council B", "Hospice", "Trust A"]
+    assert G["Trust A"]["Council B"]["count"] == 2
+    assert G.graph["case_variants"]["TRUST A"] == "Trust A"
+    registry = write("actors.csv", "name\nTRUST A\nCouncil B\nHospice\n")
+    G = sg.build_graph(log, actors=registry)
+    assert sorted(G) == ["Council B", "Hospice", "TRUST A"] and G.graph["unknown_actors"] == []
