@@ -5,7 +5,7 @@ one ``groupby(["source", "target"]).size()``.  Ours: ``read_interactions`` (vali
 included) plus ``build_graph``.  Each is run in a fresh subprocess so peak memory (VmHWM
 RSS above the process's size after imports) is not shared between them.
 
-    python benchmarks/bench_build_graph.py [--rows 1000000] [--actors 2000] [--repeat 3]
+    python benchmarks/bench_build_graph.py [--rows 1000000] [--actors 2000] [--repeat 5] [--dates minute|day]
 """
 
 import argparse
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 
-def make_log(path, rows, actors, seed=0):
+def make_log(path, rows, actors, seed=0, dates="minute"):
     rng = np.random.default_rng(seed)
     names = np.array([f"Organisation {i:05d} team" for i in range(actors)], dtype=object)
     # ~10 partners each: a sparse partnership where each pair is contacted many times.
@@ -28,9 +28,9 @@ def make_log(path, rows, actors, seed=0):
     dst = partners[src, rng.integers(0, 10, size=rows)]
     dst = np.where(dst == src, (dst + 1) % actors, dst)
     start = np.datetime64("2022-01-01T00:00")
-    dates = start + rng.integers(0, 3 * 365 * 24 * 60, size=rows).astype("timedelta64[m]")
+    stamps = start + rng.integers(0, 3 * 365 * 24 * 60, size=rows).astype("timedelta64[m]")
     df = pd.DataFrame({
-        "date": pd.Series(dates).dt.strftime("%Y-%m-%d %H:%M"),
+        "date": pd.Series(stamps).dt.strftime("%Y-%m-%d %H:%M" if dates == "minute" else "%Y-%m-%d"),
         "source": names[src], "target": names[dst],
         "type": rng.choice(["meeting", "email", "call", "referral"], size=rows),
         "programme": rng.choice(["diabetes", "end of life care", "medicines optimisation"], size=rows),
@@ -82,11 +82,14 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--actors", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dates", choices=["minute", "day"], default="minute",
+                        help="timestamps to the minute (default) or dates only, as most logs kept by hand")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "log.csv")
-        make_log(path, args.rows, args.actors)
-        print(f"log: {args.rows:,} rows, {args.actors:,} actors, {os.path.getsize(path) / 1e6:.0f} MB")
+        make_log(path, args.rows, args.actors, dates=args.dates)
+        print(f"log: {args.rows:,} rows, {args.actors:,} actors, dates to the {args.dates}, "
+              f"{os.path.getsize(path) / 1e6:.0f} MB")
         base = [run("baseline", path) for _ in range(args.repeat)]
         ours = [run("ours", path) for _ in range(args.repeat)]
     for label, runs in [("baseline", base), ("ours", ours)]:

@@ -75,5 +75,7 @@ def relabel(values, labels_of) -> pd.Categorical:
 
 def share_categories(first: pd.Series, second: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Two Categorical name columns with the same (sorted) categories, so rows compare by code."""
+    if first.cat.categories.equals(second.cat.categories) and first.cat.categories.is_monotonic_increasing:
+        return first, second            # already shared (as the readers return them)
     names = first.cat.categories.union(second.cat.categories)
     return first.cat.set_categories(names), second.cat.set_categories(names)

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._codes import distinct, relabel, share_categories
+from ._codes import distinct, is_categorical, relabel, share_categories
 from .errors import InputError, UnknownActorError
 from .io import actor_name_index, actor_spellings, case_variants, read_actors, read_interactions, read_meetings
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
@@ -36,6 +36,8 @@ def _as_table(value, reader):
 
 def _resolve(names: pd.Series, spellings: dict) -> pd.Series:
     """Each name as the actor it denotes (see :func:`stakeholder_graph.io.actor_spellings`)."""
+    if is_categorical(names) and all(spellings.get(n, n) == n for n in names.cat.categories):
+        return names                    # every name is already its actor's: nothing to re-code
     return pd.Series(relabel(names, lambda distinct_names: [spellings.get(n, n) for n in distinct_names]),
                      index=names.index)
 

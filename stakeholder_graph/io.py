@@ -529,6 +529,8 @@ _EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:
 
 def _within_range(parsed: pd.Series, reasons: pd.Series, values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Reject dates outside 1678-2261 with a reason; return the dates in nanoseconds."""
+    if parsed.min() >= _EARLIEST and parsed.max() <= _LATEST or parsed.isna().all():   # the usual case
+        return parsed.astype("datetime64[ns]"), reasons
     outside = parsed.notna() & ((parsed < _EARLIEST) | (parsed > _LATEST))
     if outside.any():
         text = values[outside].astype(str).str.strip()
