@@ -67,3 +67,15 @@ def test_workplace_diagnosis_runs_and_is_sensible():
     # Departments are the groups: the gaps named are between departments.
     holes = found[found["kind"] == "structural_hole"]
     assert len(holes) and all(set(a.split(";")) <= set(departments["name"]) | {a} for a in holes["actors"])
+
+
+def test_email_log_as_a_csv_file_reads_like_the_dataframe(tmp_path):
+    """The SNAP log written as a CSV goes through the fast file reader; the same rows as a
+    DataFrame go through the general one: the graphs must be the same, tie for tie."""
+    folder = real_folder("snap_email_eu_core_temporal")
+    frame = real_contacts(folder / "email-Eu-core-temporal.txt.gz", columns=("i", "j", "t"))
+    path = tmp_path / "email.csv"
+    frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d %H:%M:%S")).to_csv(path, index=False)
+    from_file = sg.tie_frame(sg.build_graph(sg.read_interactions(path), half_life=60))
+    from_frame = sg.tie_frame(sg.build_graph(sg.read_interactions(frame), half_life=60))
+    pd.testing.assert_frame_equal(from_file, from_frame)
