@@ -30,13 +30,18 @@ def distinct(values) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(np.asarray(uniques, dtype=object), dtype=object)
 
 
+def counts(values) -> tuple[np.ndarray, pd.Index]:
+    """``(rows, uniques)``: how many rows hold each distinct value (missing ones not counted)."""
+    codes, uniques = distinct(values)
+    if len(codes) and codes.min() < 0:       # copy only when there is a missing value to drop
+        codes = codes[codes >= 0]
+    return np.bincount(codes, minlength=len(uniques)), uniques
+
+
 def observed(values) -> pd.Index:
     """The distinct values that occur (not those only listed as unused categories)."""
-    codes, uniques = distinct(values)
-    if not len(uniques):
-        return uniques
-    present = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
-    return uniques[present]
+    rows, uniques = counts(values)
+    return uniques[rows > 0] if len(uniques) else uniques
 
 
 def code_dtype(n: int) -> np.dtype:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._codes import distinct, is_categorical, relabel, share_categories
+from ._codes import counts, distinct, is_categorical, relabel, share_categories
 from .errors import AmbiguousDateError, InputError, MissingColumnError, RegistryError
 
 __all__ = [
@@ -654,7 +654,6 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
         if not len(reason):
             continue
         reason = reason[~reason.index.isin(list(rejected_rows))] if rejected_rows else reason
-        reason = reason[reason.index.isin(df.index)]
         if len(reason):
             rows = reason.index.to_numpy()
             value = raw[column].loc[rows] if column in raw.columns else pd.Series("", index=rows)
@@ -685,21 +684,27 @@ def _note_future_dates(dates: pd.Series, notes: list) -> None:
                      "tie strength is measured as of the last date unless as_of / --as-of is given")
 
 
-def _finish(df, keep, rejected, name, what, first_row, notes, raw_len):
+def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
+    """The reader's frame: the kept rows of ``columns`` (a dict of equal-length columns, or
+    a DataFrame), with ``row`` (as a person sees it in the file) and ``file``, and the report."""
     all_kept = bool(keep.all())
-    out = df if all_kept else df[keep].copy()   # ``df`` is the reader's own frame: no copy needed
-    if not all_kept:
+    if isinstance(columns, dict):
+        columns = pd.DataFrame(columns, index=keep.index, copy=False)
+    if all_kept:
+        out = columns
+        rows = np.arange(first_row, first_row + len(out))
+    else:
+        out = columns[keep.to_numpy()].copy()
+        rows = out.index.to_numpy() + first_row
         # A name seen only on rejected rows is not an actor of this log.
         for column in out.columns:
             if is_categorical(out[column]):
                 out[column] = out[column].cat.remove_unused_categories()
         if {"source", "target"} <= set(out.columns):
             out["source"], out["target"] = share_categories(out["source"], out["target"])
-    out["row"] = out.index.to_numpy() + first_row
-    # One file name for every row: a categorical holds it once, not a million times.
-    out["file"] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name])
-    if not all_kept:
         out = out.reset_index(drop=True)
+    # One file name for every row: a categorical holds it once, not a million times.
+    out = out.assign(row=rows, file=pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name]))
     report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
                         notes=notes)
     out.attrs["report"] = report
@@ -755,7 +760,9 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
                                             _plain_columns(INTERACTION_ALIASES, columns, {"date", "note"}))
     df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
-    out = pd.DataFrame(index=df.index)
+    # Columns gathered in a dict and made into one frame at the end: setting a million-row
+    # frame's columns one by one copies them.
+    out = {}
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
                                            name=name, first_row=first_row)
     out["source"], out["target"] = share_categories(_text(df["source"]), _text(df["target"]))
@@ -769,15 +776,15 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     if "weight" in df.columns:
         out["weight"], reasons["weight"] = parse_weights(df["weight"])
     else:
-        out["weight"] = 1.0
+        out["weight"] = np.ones(len(df))
     if "sentiment" in df.columns:
         out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
     else:
-        out["sentiment"] = np.nan
+        out["sentiment"] = np.full(len(df), np.nan)
     for extra in df.columns:
-        if extra not in out.columns and extra not in INTERACTION_ALIASES:
+        if extra not in out and extra not in INTERACTION_ALIASES:
             out[extra] = df[extra]
-    keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
     _note_future_dates(out["date"] if keep.all() else out["date"][keep], notes)
     if not keep.any() and len(df):
         top = rejected["reason"].value_counts().index[0]
@@ -958,8 +965,7 @@ def actor_spellings(name_columns, index: dict) -> dict:
     for column in name_columns:
         if column is None or not len(column):
             continue
-        codes, uniques = distinct(column)
-        rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        rows, uniques = counts(column)
         for name, n in zip(uniques, rows.tolist()):
             if n:
                 used[name] = used.get(name, 0) + n
