@@ -37,6 +37,7 @@ __all__ = [
     "Inputs",
     "read_inputs",
     "actor_spellings",
+    "meeting_numbers",
 ]
 
 # Header aliases: matched after lower-casing and removing spaces, "_" and "-".
@@ -395,6 +396,15 @@ def map_columns(df: pd.DataFrame, aliases: dict, required: list, name: str,
             f"has no '{missing[0]}' column (accepted names: {', '.join(aliases[missing[0]])}); "
             f"columns are: {', '.join(map(str, df.columns))}", file=name, column=missing[0])
     return df
+
+
+def meeting_numbers(event, date) -> np.ndarray:
+    """One number per register row for its meeting: a meeting is an event name and a date
+    together ("Diabetes board" on 3 May and on 7 June are two meetings)."""
+    events = distinct(event)[0].astype(np.int64)
+    days = pd.factorize(np.asarray(date, dtype="datetime64[ns]").view(np.int64))[0]
+    # Event code -1 (no name) gives negative keys, apart from every named event's.
+    return pd.factorize(events * (int(days.max()) + 1 if len(days) else 1) + days)[0]
 
 
 def _plain_columns(aliases: dict, columns: dict | None, wanted: set):
@@ -830,13 +840,17 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     else:
         out["weight"] = 1.0
     ok = ~out.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
-    ok = pd.Series(ok, index=out.index)
-    key = out["event"].astype(str) + "\x1f" + out["date"].astype(str)
-    dup = ok & pd.DataFrame({"k": key, "p": out["participant"].str.casefold()}).duplicated()
+    # Meetings and people as integer codes: no string is built per row.
+    meeting = meeting_numbers(out["event"], out["date"])
+    person = distinct(relabel(out["participant"], lambda names: [str(n).casefold() for n in names]))[0]
+    dup = np.zeros(len(out), dtype=bool)
+    dup[ok] = pd.DataFrame({"meeting": meeting[ok], "person": person[ok]}).duplicated().to_numpy()
+    dup = pd.Series(dup, index=out.index)
     reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
                                            reasons["participant"])
-    size = (ok & ~dup).groupby(key).transform("sum")
-    single = ok & ~dup & (size < 2)
+    counted = ok & ~dup.to_numpy()
+    size = np.bincount(meeting[counted], minlength=int(meeting.max()) + 1 if len(meeting) else 0)[meeting]
+    single = pd.Series(counted & (size < 2), index=out.index)
     reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
     keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
     _note_future_dates(out["date"] if keep.all() else out["date"][keep], notes)

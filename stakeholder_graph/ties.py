@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
-from ._codes import code_dtype, distinct, observed, recode
+from ._codes import code_dtype, distinct, observed, recode, relabel
+from .io import meeting_numbers
 
 __all__ = [
     "DEFAULT_HALF_LIFE_DAYS",
@@ -110,30 +112,35 @@ def meeting_contacts(meetings: pd.DataFrame, categories: pd.Index | None = None)
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     if categories is None:
         categories = actor_categories(meetings["participant"])
-    m = meetings[["event", "date", "participant", "weight"]].copy()
-    for column in ["type", "programme"]:
-        m[column] = meetings[column].astype(object) if column in meetings else ""
-    m["key"] = pd.factorize(m["event"].astype(str) + "\x1f" + m["date"].astype(str))[0]
-    m["code"] = recode(m["participant"], categories)
+    n_rows = len(meetings)
+    m = pd.DataFrame({
+        "key": meeting_numbers(meetings["event"], meetings["date"]),
+        "code": recode(meetings["participant"], categories),
+        "date": meetings["date"].to_numpy(),
+        "weight": meetings["weight"].to_numpy(dtype=float),
+        "type": _labels(meetings, "type", n_rows),
+        "programme": _labels(meetings, "programme", n_rows),
+    })
     m = m.drop_duplicates(["key", "code"])
     m["n"] = m.groupby("key")["code"].transform("size")
     m = m[m["n"] > 1]
+    # Every pair at each meeting: a self-join, as long as the sum of n(n-1) over meetings.
     pairs = m.merge(m[["key", "code"]], on="key", suffixes=("", "_other"))
     pairs = pairs[pairs["code"] < pairs["code_other"]]
-    meeting_type = pairs["type"].where(pairs["type"] != "", "meeting")
     n = len(pairs)
     return pd.DataFrame({
         "actor_a": pd.Categorical.from_codes(pairs["code"].to_numpy(), categories=categories),
         "actor_b": pd.Categorical.from_codes(pairs["code_other"].to_numpy(), categories=categories),
         "date": pairs["date"].to_numpy(),
         "weight": (pairs["weight"] / (pairs["n"] - 1)).to_numpy(dtype=float),
-        "a_to_b": np.zeros(n, dtype=np.int64),
-        "b_to_a": np.zeros(n, dtype=np.int64),
-        "meeting": np.ones(n, dtype=np.int64),
-        "type": pd.Categorical(meeting_type.to_numpy(dtype=object)),
-        "programme": pd.Categorical(pairs["programme"].to_numpy(dtype=object)),
+        "a_to_b": np.zeros(n, dtype=np.int8),
+        "b_to_a": np.zeros(n, dtype=np.int8),
+        "meeting": np.ones(n, dtype=np.int8),
+        # A meeting without a type of its own is of type "meeting".
+        "type": relabel(pairs["type"], lambda types: [str(t) or "meeting" for t in types]),
+        "programme": pd.Categorical(pairs["programme"]),
         "sentiment": np.full(n, np.nan),
-    })
+    }, copy=False)
 
 
 def combine_contacts(parts: list) -> pd.DataFrame:
@@ -145,7 +152,8 @@ def combine_contacts(parts: list) -> pd.DataFrame:
         return parts[0]
     out = pd.concat([p.drop(columns=["type", "programme"]) for p in parts], ignore_index=True)
     for column in ["type", "programme"]:
-        out[column] = pd.Categorical(np.concatenate([np.asarray(p[column], dtype=object) for p in parts]))
+        # Categories united and codes re-mapped: no label is spelled out per contact.
+        out[column] = union_categoricals([pd.Categorical(p[column]) for p in parts])
     return out
 
 
