@@ -1036,6 +1036,21 @@ class Inputs:
         return case_variants(actor_spellings(self._name_columns(), actor_name_index(self.actors)))
 
 
+def _stack(frames: list) -> pd.DataFrame:
+    """Several files' tables as one.  Text columns keep one set of categories across the
+    files (pandas would turn Categoricals with different categories into a million Python
+    strings); ``source`` and ``target`` keep sharing theirs."""
+    groups = [["source", "target"]] + [[c] for c in frames[0].columns if c not in ("source", "target")]
+    frames = list(frames)
+    for columns in groups:
+        if not all(c in f and is_categorical(f[c]) for f in frames for c in columns):
+            continue
+        names = pd.Index(sorted({n for f in frames for c in columns for n in f[c].cat.categories}, key=str),
+                         dtype=object)
+        frames = [f.assign(**{c: f[c].cat.set_categories(names) for c in columns}) for f in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None) -> Inputs:
     """Read several logs and registers (concatenated) and the registry, keeping every report.
@@ -1059,7 +1074,7 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     def combine(frames):
         if not frames:
             return None
-        out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        out = frames[0] if len(frames) == 1 else _stack(frames)
         # build_graph takes a frame carrying a report as already read and validated.
         out.attrs["report"] = frames[0].attrs["report"]
         return out

@@ -290,3 +290,16 @@ def test_names_differing_only_in_case_are_one_actor(write):
     registry = write("actors.csv", "name\nTRUST A\nCouncil B\nHospice\n")
     G = sg.build_graph(log, actors=registry)
     assert sorted(G) == ["Council B", "Hospice", "TRUST A"] and G.graph["unknown_actors"] == []
+
+
+def test_several_logs_read_as_one_keep_names_as_categoricals(write):
+    first = write("a.csv", "date,source,target\n2024-01-01,A,B\n2024-01-02,B,C\n")
+    second = write("b.csv", "date,source,target,programme\n2024-02-01,C,D,diabetes\n2024-02-02,A,B,\n")
+    inputs = sg.read_inputs([first, second])
+    log = inputs.interactions
+    assert len(log) == 4 and [r.rows_used for r in inputs.reports] == [2, 2]
+    assert log["source"].dtype == "category" and log["source"].cat.categories.equals(log["target"].cat.categories)
+    assert list(log["source"].cat.categories) == ["A", "B", "C", "D"]
+    assert log["programme"].tolist() == ["", "", "diabetes", ""]
+    assert log["file"].tolist() == [str(first)] * 2 + [str(second)] * 2 and log["row"].tolist() == [2, 3, 2, 3]
+    assert sg.build_graph(log)["A"]["B"]["count"] == 2
