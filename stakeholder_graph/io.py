@@ -156,12 +156,12 @@ def _decode(data: bytes, name: str, notes: list) -> str:
         return text
 
 
-def _load_text_table(path: Path, name: str, notes: list, plain=None) -> tuple[pd.DataFrame, int]:
+def _load_text_table(path: Path, name: str, notes: list, kinds=None) -> tuple[pd.DataFrame, int]:
     suffix = path.suffix.lower()
     compressed = suffix == ".gz"
     if compressed:
         suffix = Path(path.stem).suffix.lower()
-    fast = _read_plain_utf8(path, name, suffix, compressed, plain)
+    fast = _read_plain_utf8(path, suffix, compressed, kinds)
     if fast is not None:
         return fast, 2
     raw = path.read_bytes()
@@ -205,15 +205,18 @@ def _first_line(raw: bytes) -> str:
     return raw[:raw.find(b"\n") if b"\n" in raw[:65536] else 65536].decode("utf-8", "replace").rstrip("\r")
 
 
-def _read_plain_utf8(path: Path, name: str, suffix: str, compressed: bool, plain) -> pd.DataFrame | None:
+def _read_plain_utf8(path: Path, suffix: str, compressed: bool, kinds) -> pd.DataFrame | None:
     """The fast path for the usual log: UTF-8 delimited text, read by pyarrow's multithreaded
     reader without first loading the whole file into Python.
 
-    Every cell is read as text: the columns ``plain(header)`` names (dates, notes: nearly
-    every value distinct) as strings, all others dictionary-encoded, so they arrive as
-    pandas Categoricals holding each distinct name once.  Returns None whenever this path
-    does not apply or pyarrow refuses the file (not UTF-8, ragged rows, line breaks inside
-    quotes, duplicate headers...); the general reader then reads it and says what is wrong.
+    ``kinds(header)`` says which columns hold dates and which free text.  Free text (notes:
+    nearly every value distinct) is read as strings; every other column is dictionary-
+    encoded, so it arrives as a pandas Categorical holding each distinct name once.  A date
+    column whose first rows are plain ISO dates is parsed as it is read; if a later cell is
+    not, the file is read again with the dates as text, for the general date parser to
+    report.  Returns None whenever this path does not apply or pyarrow refuses the file
+    (not UTF-8, ragged rows, line breaks inside quotes, duplicate headers...); the general
+    reader then reads it and says what is wrong.
     """
     if suffix in _JSON_SUFFIXES:
         return None
@@ -236,22 +239,41 @@ def _read_plain_utf8(path: Path, name: str, suffix: str, compressed: bool, plain
     header = next(csv.reader([first_line], delimiter=sep), [])
     if not header or len(set(header)) != len(header) or "" in header:
         return None
-    keep_plain = set(plain(header)) if plain else set()
+    kind = kinds(header) if kinds else {}
     dictionary = pa.dictionary(pa.int32(), pa.string())
-    try:
-        table = pcsv.read_csv(
-            path,
-            parse_options=pcsv.ParseOptions(delimiter=sep),
-            convert_options=pcsv.ConvertOptions(
-                column_types={h: pa.string() if h in keep_plain else dictionary for h in header},
-                strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (pa.ArrowException, OSError, ValueError):
+    types = {h: pa.string() if kind.get(h) in ("text", "date") else dictionary for h in header}
+    dates = [h for h in header if kind.get(h) == "date" and _iso_sample(head, sep, header.index(h))]
+    for attempt in ([{**types, **{h: pa.timestamp("us") for h in dates}}] if dates else []) + [types]:
+        try:
+            table = pcsv.read_csv(
+                path,
+                parse_options=pcsv.ParseOptions(delimiter=sep),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=attempt, null_values=[""],
+                    strings_can_be_null=False, quoted_strings_can_be_null=False))
+            break
+        except (pa.ArrowException, OSError, ValueError):
+            table = None
+    if table is None:
         return None
-    text_types = all(pa.types.is_string(t) or pa.types.is_dictionary(t) for t in table.schema.types)
-    if table.column_names != header or not text_types:
+    known = all(pa.types.is_string(t) or pa.types.is_dictionary(t) or pa.types.is_timestamp(t)
+                for t in table.schema.types)
+    if table.column_names != header or not known:
         return None
     # self_destruct frees each Arrow column once converted: the peak stays near one copy.
     return table.to_pandas(self_destruct=True, split_blocks=True)
+
+
+_PLAIN_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
+
+
+def _iso_sample(head: bytes, sep: str, position: int, rows: int = 200) -> bool:
+    """Do the first rows of column ``position`` hold plain ISO dates (or nothing)?"""
+    lines = head.decode("utf-8", "replace").splitlines()[1:rows + 1]
+    if len(lines) > 1 and not head.endswith(b"\n"):
+        lines = lines[:-1]                       # the last line may be cut short
+    cells = [record[position] for record in csv.reader(lines, delimiter=sep) if len(record) > position]
+    return bool(cells) and all(_PLAIN_ISO.match(cell) or cell == "" for cell in cells)
 
 
 def _with_encoding_fallback(raw: bytes, name: str, notes: list, read):
@@ -310,12 +332,13 @@ def _extra_cells(raw: bytes, sep: str, encoding: str) -> str:
     return ""
 
 
-def load_table(source, what: str = "table", plain=None) -> tuple[pd.DataFrame, str, int, list]:
+def load_table(source, what: str = "table", kinds=None) -> tuple[pd.DataFrame, str, int, list]:
     """Load ``source`` (path or DataFrame) as a table of raw values.
 
     Returns ``(frame, name, first_row_number, notes)`` where ``first_row_number`` is the row
     number a person sees for the frame's first record.  Delimited text may come back with
-    Categorical columns; ``plain(header)`` names the columns to keep as plain strings.
+    Categorical columns, and with dates already parsed; ``kinds(header)`` maps the date
+    columns to ``"date"`` and free-text columns to ``"text"`` (kept as plain strings).
     """
     notes: list = []
     if isinstance(source, pd.DataFrame):
@@ -343,7 +366,7 @@ def load_table(source, what: str = "table", plain=None) -> tuple[pd.DataFrame, s
             raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=name) from err
         return df, name, 1, notes
     if suffix in _TEXT_SUFFIXES or suffix == ".gz" or suffix == "":
-        df, first = _load_text_table(path, name, notes, plain)
+        df, first = _load_text_table(path, name, notes, kinds)
         return df, name, first, notes
     raise InputError(f"has an unknown extension '{suffix}'; use .csv, .tsv, .xlsx, .parquet, .jsonl "
                      "or .gz of a text format", file=name)
@@ -407,15 +430,16 @@ def meeting_numbers(event, date) -> np.ndarray:
     return pd.factorize(events * (int(days.max()) + 1 if len(days) else 1) + days)[0]
 
 
-def _plain_columns(aliases: dict, columns: dict | None, wanted: set):
-    """For the fast text reader: which of a file's header names will map to the canonical
-    columns in ``wanted`` (those with nearly every value distinct, read as plain strings)."""
-    def pick(header: list) -> set:
+def _column_kinds(aliases: dict, columns: dict | None, kinds: dict):
+    """For the fast text reader: the file's header names that will map to the canonical
+    columns of ``kinds`` (``{"date": "date", "note": "text"}``), with their kind."""
+    def pick(header: list) -> dict:
         try:
             mapped = map_columns(pd.DataFrame(columns=header), aliases, [], "", columns)
         except InputError:
-            return set()        # the full read reports the header problem
-        return {original for original, canonical in zip(header, mapped.columns) if canonical in wanted}
+            return {}          # the full read reports the header problem
+        return {original: kinds[canonical] for original, canonical in zip(header, mapped.columns)
+                if canonical in kinds}
     return pick
 
 
@@ -543,7 +567,7 @@ def _within_range(parsed: pd.Series, reasons: pd.Series, values: pd.Series) -> t
         return parsed.astype("datetime64[ns]"), reasons
     outside = parsed.notna() & ((parsed < _EARLIEST) | (parsed > _LATEST))
     if outside.any():
-        text = values[outside].astype(str).str.strip()
+        text = _cell_text(values[outside]).str.strip()
         reasons = _first_reason(reasons, _sparse(outside, "date '" + text + "' is outside the years 1678 to 2261"))
         parsed = parsed.where(~outside)
     return parsed.astype("datetime64[ns]"), reasons
@@ -553,7 +577,9 @@ def _parse_dates(values: pd.Series, *, day_first: bool, month_first: bool, name:
                  first_row: int) -> tuple[pd.Series, pd.Series]:
     """:func:`parse_dates` before the range check, in microseconds (years 1 to 9999)."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.to_datetime(values, utc=True).dt.tz_localize(None).astype("datetime64[us]")
+        if getattr(values.dtype, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = values.astype("datetime64[us]")
         return parsed, _sparse(parsed.isna(), "missing date")
     parsed = _fast_iso(values)
     if parsed is None:
@@ -655,6 +681,15 @@ def _first_reason(*reasons: pd.Series) -> pd.Series:
     return merged[~merged.index.duplicated(keep="first")]
 
 
+def _cell_text(values: pd.Series) -> pd.Series:
+    """Cells as the text a person would see: dates that the reader already parsed are
+    written back as dates (no "00:00:00", and an empty cell stays empty, not "NaT")."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        return values.astype(str)
+    text = values.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
+    return text.astype(object).where(values.notna(), "").astype(str)
+
+
 def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, first_row: int) -> tuple:
     """Combine per-column (sparse) reasons into the rejected table (first reason per row wins)."""
     keep = pd.Series(True, index=df.index)
@@ -671,7 +706,7 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
                 "file": name,
                 "row": rows + first_row,
                 "column": column,
-                "value": value.astype(str).to_numpy(),
+                "value": _cell_text(value).to_numpy(),
                 "reason": reason.to_numpy(),
             }))
             rejected_rows.update(rows.tolist())
@@ -767,7 +802,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     (1, ['self-contact: source and target are both the same actor', "unparseable date 'bad'"])
     """
     df, name, first_row, notes = load_table(source, "interactions",
-                                            _plain_columns(INTERACTION_ALIASES, columns, {"date", "note"}))
+                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}))
     df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     # Columns gathered in a dict and made into one frame at the end: setting a million-row
@@ -820,7 +855,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     >>> sorted(reg.attrs["report"].rejected["reason"])
     ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
     """
-    df, name, first_row, notes = load_table(source, "meetings", _plain_columns(MEETING_ALIASES, columns, {"date"}))
+    df, name, first_row, notes = load_table(source, "meetings", _column_kinds(MEETING_ALIASES, columns, {"date": "date"}))
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)

@@ -126,6 +126,28 @@ def test_fast_and_general_readers_agree(write):
     assert set(fast["source"].cat.categories) == {"007", "Council B", "Hospice C", "Trust A"}
 
 
+CLEAN_HEAD = "".join(f"2024-01-{1 + i % 28:02d},A{i % 7},B{i % 5},{1 + i % 3}\n" for i in range(250))
+
+
+@pytest.mark.parametrize("tail", [
+    ",A,B,1\n2024-02-01 10:30,A,C,2\n3024-01-05,A,B,1\n2204-01-05,B,C,1\n",   # dates parsed as read
+    "2024-02-01,A,B,1\nbad,A,B,1\n2024-02-02T10:00:00Z,A,C,1\n",              # read again as text
+    "NA,A,B,1\n2024-02-01,A,B,lots\n",                                       # "NA" is not an empty date
+])
+def test_dates_parsed_while_reading_agree_with_the_general_reader(write, tail):
+    """The fast reader parses a date column as it reads when its first rows are plain
+    ISO dates, and reads again as text if a later cell is not; either way the values,
+    reasons and quoted cells are those of the general reader."""
+    path = write("dates.csv", "date,source,target,weight\n" + CLEAN_HEAD + tail)
+    fast = sg.read_interactions(path)
+    general = sg.read_interactions(pd.read_csv(path, dtype=str, keep_default_na=False))
+    pd.testing.assert_series_equal(fast["date"], general["date"])
+    assert fast["source"].astype(str).tolist() == general["source"].astype(str).tolist()
+    for column in ["reason", "value", "column"]:
+        assert fast.attrs["report"].rejected[column].tolist() == general.attrs["report"].rejected[column].tolist()
+    assert fast.attrs["report"].notes == general.attrs["report"].notes
+
+
 def test_files_the_fast_reader_refuses_still_read(write):
     # Ragged rows, a line break inside quotes and a repeated header all fall back to the
     # general reader, which reads them or says what is wrong.
