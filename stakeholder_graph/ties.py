@@ -322,9 +322,9 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     sentiment = contacts["sentiment"].to_numpy(dtype=float)
     meeting = contacts["meeting"].to_numpy()
 
-    def total(values=None, integer=False):
-        summed = np.bincount(codes, weights=values, minlength=groups)
-        return summed.astype(np.int64) if integer else summed
+    def total(values):
+        """Sum of ``values`` (one per contact) per pair."""
+        return np.bincount(codes, weights=values, minlength=groups)
 
     def count_where(flags):
         """Contacts per pair where ``flags`` (0/1 per contact) is set."""
