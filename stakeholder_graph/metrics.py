@@ -57,6 +57,27 @@ def betweenness(G: nx.Graph, *, weight=None, normalized=True, seed: int = 0) -> 
     return dict(zip(nodes, raw.tolist()))
 
 
+def _clustering(G: nx.Graph) -> dict:
+    """``average_clustering`` and ``transitivity`` from one count of triangles.
+
+    Triangles at each actor are half the diagonal of A^3 (A the 0/1 adjacency, ties taken
+    as undirected), computed as the row sums of (A @ A) * A on the sparse matrix: one
+    sparse product instead of networkx's neighbour-set walk, done twice (a 2,000-actor
+    log took 0.7 s).  Local clustering = 2 T_i / (k_i (k_i - 1)), 0 below two ties
+    (networkx); transitivity = sum T_i / sum k_i (k_i - 1) / 2 (3 x triangles / triples).
+    """
+    if not G.number_of_nodes():
+        return {"average_clustering": float("nan"), "transitivity": float("nan")}
+    from .holes import adjacency
+    A = adjacency(G.to_undirected(as_view=True) if G.is_directed() else G, list(G), binary=True)
+    triangles = np.asarray((A @ A).multiply(A).sum(axis=1)).ravel() / 2
+    degree = np.asarray(A.sum(axis=1)).ravel()
+    pairs = degree * (degree - 1) / 2
+    local = np.divide(triangles, pairs, out=np.zeros_like(triangles), where=pairs > 0)
+    return {"average_clustering": float(local.mean()),
+            "transitivity": float(triangles.sum() / pairs.sum()) if pairs.sum() else 0.0}
+
+
 def freeman_centralization(G: nx.Graph, kind: str = "degree", *, seed: int = 0) -> float:
     """Freeman (1979) centralization of the binary, undirected graph.
 
@@ -169,8 +190,7 @@ def network_summary(G: nx.Graph, *, seed: int = 0) -> dict:
         "betweenness_centralization": freeman_centralization(G, "betweenness", seed=seed),
         "components": len(comps),
         "largest_component": max(map(len, comps)) / n if n else float("nan"),
-        "average_clustering": nx.average_clustering(G) if n else float("nan"),
-        "transitivity": nx.transitivity(G) if n else float("nan"),
+        **_clustering(G),
         "mean_tie_strength": float(np.mean(strengths)) if strengths else float("nan"),
         "ei_index": {},
     }
