@@ -148,6 +148,40 @@ def test_dates_parsed_while_reading_agree_with_the_general_reader(write, tail):
     assert fast.attrs["report"].notes == general.attrs["report"].notes
 
 
+@pytest.mark.parametrize("seed,messy_dates_from", [(1, 0), (2, 250), (3, 10_000)])
+def test_random_messy_logs_read_the_same_both_ways(write, seed, messy_dates_from):
+    """Seeded random logs with awkward names, dates, weights and sentiments (messy dates
+    from the start, only after the sampled rows, or never): both readers agree."""
+    import csv
+    import io
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    names = ["Trust A", "trust a", " Trust  A ", "COUNCIL B", "Council B", "Hospice, C", 'Say "hi"', "007", "NA", ""]
+    dates = ["2024-01-05", "2024-01-05 10:30", "2024-01-05T10:30:00", "", "bad", "2024-13-01", "3024-01-01",
+             "2024-01-05T10:00:00Z", "NA", "2024-1-5"]
+    weights = ["", "1", "2.5", "-1", "0", "lots", " 3 "]
+    sentiments = ["", "positive", "NEGATIVE", "0.5", "2", "meh"]
+
+    def cell(values, usual):
+        return values[0] if rng.random() < usual else values[rng.integers(len(values))]
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(["date", "source", "target", "type", "programme", "weight", "sentiment", "note"])
+    for i in range(400):
+        out.writerow([cell(dates, 1.0 if i < messy_dates_from else 0.9), cell(names, 0), cell(names, 0),
+                      cell(["email", "call", ""], 0.5), cell(["diabetes", "", "eol"], 0.5), cell(weights, 0.6),
+                      cell(sentiments, 0.6), cell(["", "a note, with a comma"], 0.7)])
+    path = write("random.csv", buffer.getvalue())
+    fast = sg.read_interactions(path)
+    general = sg.read_interactions(pd.read_csv(path, dtype=str, keep_default_na=False))
+    columns = ["date", "source", "target", "type", "programme", "weight", "sentiment", "note"]
+    pd.testing.assert_frame_equal(fast[columns].astype(object), general[columns].astype(object))
+    for column in ["reason", "value"]:
+        assert fast.attrs["report"].rejected[column].tolist() == general.attrs["report"].rejected[column].tolist()
+    assert len(fast) + len(fast.attrs["report"].rejected) == 400
+
+
 def test_files_the_fast_reader_refuses_still_read(write):
     # Ragged rows, a line break inside quotes and a repeated header all fall back to the
     # general reader, which reads them or says what is wrong.
