@@ -38,23 +38,16 @@ def run_all(inputs, out_dir, *, echo=None, **build_options) -> dict:
     written["actor metrics"] = write_table(node_metrics(G), out / "metrics.csv")
     written["ties table"] = write_table(tie_frame(G), out / "ties.csv")
     written["actors table"] = write_table(actor_frame(G), out / "actors.csv")
-    from .render import (plot_activity, plot_network, plot_organisation_heatmap, plot_strength_distribution,
-                         save_figure, write_map, write_report)
+    from .render import write_map, write_report
     written["map"] = write_map(G, out / "map.html", barriers=found)
     organisations = build_graph(inputs.interactions, inputs.meetings, inputs.actors,
                                 **{**build_options, "level": "organisation"})
     written["organisation map"] = write_map(organisations, out / "map_organisations.html",
                                             title="Partnership map: organisations")
-    written["briefing"] = write_report(G, out / "briefing.html", barriers=found, map_href="map.html")
-    figures = out / "figures"
-    for name, draw in [("network", lambda: plot_network(G, barriers=found)),
-                       ("organisation_heatmap", lambda: plot_organisation_heatmap(G)),
-                       ("activity", lambda: plot_activity(G)),
-                       ("tie_strengths", lambda: plot_strength_distribution(G))]:
-        ax = draw()
-        save_figure(ax.figure, figures / f"{name}.svg")
-        save_figure(ax, figures / f"{name}.png")
-    written["figures (PNG, SVG)"] = figures
+    # The briefing's figures, drawn once, are also the figure files for slides.
+    written["briefing"] = write_report(G, out / "briefing.html", barriers=found, map_href="map.html",
+                                       figure_dir=out / "figures")
+    written["figures (PNG, SVG)"] = out / "figures"
     written["graph (Gephi)"] = write_graph(G, out / "partnership.gexf")
     written["graph (GraphML)"] = write_graph(G, out / "partnership.graphml")
     return written

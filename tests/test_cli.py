@@ -109,7 +109,8 @@ def test_export_formats(run, demo_files, tmp_path):
 def test_demo_writes_outputs(run, tmp_path):
     result = run("demo", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    for name in ["summary.json", "ties.csv", "actors.csv", "partnership.gexf", "validation.json"]:
+    for name in ["summary.json", "ties.csv", "actors.csv", "partnership.gexf", "validation.json",
+                 "briefing.html", "map.html", "figures/network.svg", "figures/tie_strengths.png"]:
         assert (tmp_path / "out" / name).stat().st_size > 0, name
     assert str(tmp_path / "out") in result.output
 

@@ -69,6 +69,24 @@ def test_report_is_self_contained_and_escapes_input(evil_graph, tmp_path):
     assert "@media print" in html
 
 
+def test_report_can_save_its_figures_for_slides(demo_graph, tmp_path):
+    import base64
+    import re
+    html = sg.write_report(demo_graph, tmp_path / "b.html", figure_dir=tmp_path / "figures").read_text(encoding="utf-8")
+    names = ["network", "organisation_heatmap", "activity", "tie_strengths"]
+    for name in names:
+        assert (tmp_path / "figures" / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+        assert (tmp_path / "figures" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The files are the briefing's own drawings: same aspect ratio as the embedded PNGs.
+    embedded = [base64.b64decode(data) for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)]
+    assert len(embedded) == 4
+    for name, png in zip(names, embedded):
+        file_png = (tmp_path / "figures" / f"{name}.png").read_bytes()
+        size = lambda data: (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))  # noqa: E731
+        (w1, h1), (w2, h2) = size(png), size(file_png)
+        assert abs(w1 / h1 - w2 / h2) < 0.01, name
+
+
 def test_map_data_deterministic_and_complete(demo_graph):
     found = sg.find_barriers(demo_graph)
     a = sg.render.map_data(demo_graph, barriers=found, seed=1)

@@ -171,12 +171,13 @@ def plot_strength_distribution(G: nx.Graph, ax=None):
     return ax
 
 
-def save_figure(ax_or_figure, path, *, dpi: int = 150) -> Path:
-    """Save a figure as PNG or SVG (by suffix), atomically, and close it."""
+def save_figure(ax_or_figure, path, *, dpi: int = 150, close: bool = True) -> Path:
+    """Save a figure as PNG or SVG (by suffix), atomically; close it unless ``close=False``."""
     import matplotlib.pyplot as plt
     figure = getattr(ax_or_figure, "figure", ax_or_figure)
     path = Path(path)
     with atomic_path(path) as tmp:
         figure.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", dpi=dpi)
-    plt.close(figure)
+    if close:
+        plt.close(figure)
     return path

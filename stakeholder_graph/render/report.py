@@ -28,13 +28,23 @@ KIND_TITLES = {
 }
 
 
-def _png(draw, size) -> str:
+def _png(draw, size, name: str, figure_dir) -> str:
+    """Draw one figure; return it as PNG data for the page, and save it as ``name``.svg and
+    ``name``.png in ``figure_dir`` when given (one drawing and one layout serve all three)."""
     import matplotlib.pyplot as plt
+
+    from .figures import save_figure
     figure, ax = plt.subplots(figsize=size, layout="constrained")
-    draw(ax)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    plt.close(figure)
+    try:
+        draw(ax)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110)
+        if figure_dir is not None:
+            figure.set_layout_engine("none")     # keep the layout just computed
+            for suffix in ("svg", "png"):
+                save_figure(figure, Path(figure_dir) / f"{name}.{suffix}", close=False)
+    finally:
+        plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -47,7 +57,7 @@ def _number(value, digits=2):
 
 
 def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map_href: str | None = None,
-                 top: int = 12, title: str | None = None, seed: int = 0) -> Path:
+                 top: int = 12, title: str | None = None, seed: int = 0, figure_dir=None) -> Path:
     """Write the facilitator briefing for ``G`` to ``path``.
 
     Parameters
@@ -58,6 +68,9 @@ def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map
         Link to the interactive map (e.g. ``"map.html"``, relative to the briefing).
     top : int
         How many barriers to describe in full (introductions are listed separately).
+    figure_dir : path, optional
+        Also save the briefing's figures there, as SVG and PNG (``network``,
+        ``organisation_heatmap``, ``activity``, ``tie_strengths``), for slides.
     """
     from ..barriers import find_barriers
     from ..metrics import network_summary
@@ -80,15 +93,17 @@ def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map
     issues = barriers[barriers["kind"] != "missing_link"].head(top)
     introductions = barriers[barriers["kind"] == "missing_link"]
     counts = barriers["kind"].value_counts()
+    if figure_dir is not None:
+        Path(figure_dir).mkdir(parents=True, exist_ok=True)
     figures = [
         ("The partnership", "Colour: sector. Barriers as on the map; dashed green: introductions to make.",
-         _png(lambda ax: plot_network(G, ax, barriers=barriers, seed=seed), (10, 8))),
+         _png(lambda ax: plot_network(G, ax, barriers=barriers, seed=seed), (10, 8), "network", figure_dir)),
         ("Tie strength between organisations", "Blank squares: organisations with no tie at all.",
-         _png(lambda ax: plot_organisation_heatmap(G, ax), (9, 8))),
+         _png(lambda ax: plot_organisation_heatmap(G, ax), (9, 8), "organisation_heatmap", figure_dir)),
         ("Contact over time", "Logged contacts per quarter and programme.",
-         _png(lambda ax: plot_activity(G, ax), (9, 3.6))),
+         _png(lambda ax: plot_activity(G, ax), (9, 3.6), "activity", figure_dir)),
         ("How strong are the ties?", "Most ties in a partnership are weak; the dashed line marks the weakest quarter.",
-         _png(lambda ax: plot_strength_distribution(G, ax), (8, 3.4))),
+         _png(lambda ax: plot_strength_distribution(G, ax), (8, 3.4), "tie_strengths", figure_dir)),
     ]
     context = []
     if G.graph.get("as_of"):
