@@ -328,19 +328,22 @@ def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
               show_default=True, help="HTML file to write.")
 @click.option("--map", "map_href", help="Link the briefing to this map file (relative to the briefing).")
 @click.option("--top", type=click.IntRange(min=1), default=12, show_default=True, help="Barriers described in full.")
+@click.option("--figures", "figure_dir", type=click.Path(file_okay=False),
+              help="Also save the briefing's figures in this folder, as SVG and PNG (for slides).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @user_errors
-def report(output, map_href, top, seed, **opts):
+def report(output, map_href, top, figure_dir, seed, **opts):
     """Write the facilitator briefing: numbers, top barriers, introductions, figures.
 
     \b
     Example:
         stakeholder-graph report log.csv --meetings boards.csv --actors actors.csv -o briefing.html --map map.html
+        stakeholder-graph report log.csv --actors actors.csv --figures outputs/figures
     """
     from .render import write_report
     G, _ = graph_from_options(opts)
-    path = write_report(G, output, map_href=map_href, top=top, seed=seed)
-    click.echo(f"wrote the briefing to {path}")
+    path = write_report(G, output, map_href=map_href, top=top, seed=seed, figure_dir=figure_dir)
+    click.echo(f"wrote the briefing to {path}" + (f" and its figures to {figure_dir}" if figure_dir else ""))
 
 
 @cli.command()
