@@ -282,11 +282,10 @@ def decayed_ties(ctx: _Context) -> list:
         peak, recent = d["peak_volume"], d.get("recent_volume", 0.0)
         if peak < t.decay_min_peak or recent > t.decay_ratio * peak or d["peak_end"] >= pd.Timestamp(G.graph["as_of"]):
             continue
-        from scipy.stats import poisson  # scipy.stats takes 0.6 s to import: only when needed
         per_contact = d["volume"] / max(d["count"], 1)
         earlier_periods = max(1, int((pd.Timestamp(G.graph["as_of"]) - d["first"]).days // period))
         earlier_rate = (d["volume"] - recent) / earlier_periods / per_contact
-        if poisson.cdf(recent / per_contact, earlier_rate) >= t.decay_p:
+        if poisson_cdf(recent / per_contact, earlier_rate) >= t.decay_p:
             continue
         decline = 1 - recent / peak
         a, b = d.get("actor_a", u), d.get("actor_b", v)
@@ -301,6 +300,22 @@ def decayed_ties(ctx: _Context) -> list:
             decline, "decline", tie=d))
         ctx.mark(u, v)
     return found
+
+
+def poisson_cdf(k: float, mean: float) -> float:
+    """P(X <= k) for X ~ Poisson(mean), k rounded down (as ``scipy.stats.poisson.cdf``).
+
+    From ``scipy.special.pdtr``: importing ``scipy.stats`` for two tail probabilities took
+    0.8 s, paid by every command that looks for barriers.
+    """
+    from scipy.special import pdtr
+    return float(pdtr(math.floor(k), mean)) if mean > 0 else 1.0
+
+
+def binomial_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p) (as ``scipy.stats.binom.cdf``), via ``scipy.special.bdtr``."""
+    from scipy.special import bdtr
+    return float(bdtr(k, n, p))
 
 
 def one_sided_ties(ctx: _Context) -> list:
@@ -318,9 +333,8 @@ def one_sided_ties(ctx: _Context) -> list:
         if n < t.one_sided_min_contacts:
             continue
         share = max(ab, ba) / n
-        from scipy.stats import binom  # scipy.stats takes 0.6 s to import: only when needed
         # Two-sided binomial test against an even split (symmetric: twice the lower tail).
-        if share < t.one_sided_share or min(1.0, 2 * binom.cdf(min(ab, ba), n, 0.5)) >= t.one_sided_p:
+        if share < t.one_sided_share or min(1.0, 2 * binomial_cdf(min(ab, ba), n, 0.5)) >= t.one_sided_p:
             continue
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         leader, other = (a, b) if ab >= ba else (b, a)

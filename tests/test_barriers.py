@@ -178,3 +178,16 @@ def test_graph_without_ties():
     assert list(found["kind"]) == ["isolate", "isolate"]
     assert sg.find_barriers(nx.Graph()).empty
     assert sg.structural_holes(G)["constraint"].isna().all()
+
+
+def test_tail_probabilities_match_scipy_stats():
+    """The decay and one-sidedness tests use scipy.special (scipy.stats takes most of a
+    second to import); the values must be scipy.stats' own."""
+    from scipy.stats import binom, poisson
+    from stakeholder_graph.barriers import binomial_cdf, poisson_cdf
+    for k in [0, 0.4, 1, 2.7, 5, 12, 40]:
+        for mean in [0.3, 1, 4.5, 20, 100]:
+            assert poisson_cdf(k, mean) == pytest.approx(poisson.cdf(k, mean), rel=1e-9, abs=1e-15)
+    for n in [1, 5, 12, 60, 494]:
+        for k in range(0, n + 1, max(1, n // 7)):
+            assert binomial_cdf(k, n, 0.5) == pytest.approx(binom.cdf(k, n, 0.5), rel=1e-9, abs=1e-300)
