@@ -191,7 +191,7 @@ def _load_text_table(path: Path, name: str, notes: list, kinds=None) -> tuple[pd
         return _with_encoding_fallback(raw, name, notes, lambda data: _read_json_lines(data, name)), 1
     sep = _sniff_separator(_first_line(raw), suffix)
     try:
-        df = _with_encoding_fallback(raw, name, notes, lambda data: _read_delimited(data, sep, "utf-8"))
+        df = _with_encoding_fallback(raw, name, notes, lambda data: _read_delimited(data, sep, "utf-8", kinds))
     except (pd.errors.ParserError, csv.Error) as err:
         detail = _extra_cells(raw, sep, "utf-8") or " ".join(str(err).split())
         raise InputError(f"cannot be parsed as {'tab' if sep == chr(9) else repr(sep)}-separated text ({detail})",
@@ -206,54 +206,64 @@ def _first_line(raw: bytes) -> str:
 
 
 def _read_plain_utf8(path: Path, suffix: str, compressed: bool, kinds) -> pd.DataFrame | None:
-    """The fast path for the usual log: UTF-8 delimited text, read by pyarrow's multithreaded
-    reader without first loading the whole file into Python.
-
-    ``kinds(header)`` says which columns hold dates and which free text.  Free text (notes:
-    nearly every value distinct) is read as strings; every other column is dictionary-
-    encoded, so it arrives as a pandas Categorical holding each distinct name once.  A date
-    column whose first rows are plain ISO dates is parsed as it is read; if a later cell is
-    not, the file is read again with the dates as text, for the general date parser to
-    report.  Returns None whenever this path does not apply or pyarrow refuses the file
-    (not UTF-8, ragged rows, line breaks inside quotes, duplicate headers...); the general
-    reader then reads it and says what is wrong.
-    """
+    """The fast path for the usual log: UTF-8 delimited text straight from disk, read by
+    pyarrow's multithreaded reader without first loading the whole file into Python (see
+    :func:`_read_with_arrow`).  None when it does not apply."""
     if suffix in _JSON_SUFFIXES:
         return None
     try:
-        import pyarrow as pa
-        import pyarrow.csv as pcsv
         with (gzip.open(path) if compressed else open(path, "rb")) as handle:
             head = handle.read(65536)
-    except (ImportError, OSError, EOFError):
+    except (OSError, EOFError):
         return None
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if (not head.strip() or head.startswith((b"PK\x03\x04", b"PAR1", b"\xff\xfe", b"\xfe\xff"))
             or b"\x00" in head):
         return None
-    first_line = _first_line(head)
-    sep = _sniff_separator(first_line, suffix)
+    sep = _sniff_separator(_first_line(head), suffix)
+    return _read_with_arrow(lambda: path, head, sep, kinds)
+
+
+def _read_with_arrow(source, head: bytes, sep: str, kinds) -> pd.DataFrame | None:
+    """Read delimited UTF-8 text with pyarrow's multithreaded CSV reader, every cell as text.
+
+    ``source()`` gives the file (a path or a buffer) afresh for each attempt; ``head`` is
+    its start.  ``kinds(header)`` says which columns hold dates and which free text.  Free
+    text (notes: nearly every value distinct) is read as strings; every other column is
+    dictionary-encoded, so it arrives as a pandas Categorical holding each distinct name
+    once.  A date column whose first rows are plain ISO dates is parsed as it is read; if a
+    later cell is not, the file is read again with the dates as text, for the general date
+    parser to report.  Returns None when pyarrow is missing or refuses the file (not UTF-8,
+    ragged rows, line breaks inside quotes, duplicate headers...): pandas' reader then
+    reads it and says what is wrong.
+    """
     if sep == r"\s+":
         return None
-    header = next(csv.reader([first_line], delimiter=sep), [])
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:
+        return None
+    header = next(csv.reader([_first_line(head)], delimiter=sep), [])
     if not header or len(set(header)) != len(header) or "" in header:
         return None
     kind = kinds(header) if kinds else {}
     dictionary = pa.dictionary(pa.int32(), pa.string())
     types = {h: pa.string() if kind.get(h) in ("text", "date") else dictionary for h in header}
     dates = [h for h in header if kind.get(h) == "date" and _iso_sample(head, sep, header.index(h))]
+    table = None
     for attempt in ([{**types, **{h: pa.timestamp("us") for h in dates}}] if dates else []) + [types]:
         try:
             table = pcsv.read_csv(
-                path,
+                source(),
                 parse_options=pcsv.ParseOptions(delimiter=sep),
                 convert_options=pcsv.ConvertOptions(
                     column_types=attempt, null_values=[""],
                     strings_can_be_null=False, quoted_strings_can_be_null=False))
             break
         except (pa.ArrowException, OSError, ValueError):
-            table = None
+            continue
     if table is None:
         return None
     known = all(pa.types.is_string(t) or pa.types.is_dictionary(t) or pa.types.is_timestamp(t)
@@ -298,16 +308,18 @@ def _read_json_lines(raw: bytes, name: str) -> pd.DataFrame:
     return df.astype(object).where(df.notna(), "")
 
 
-def _read_delimited(raw: bytes, sep: str, encoding: str) -> pd.DataFrame:
-    """All cells as text.  pyarrow's reader is about 3x faster than pandas' C reader here;
-    it is stricter about quoting, so anything it refuses goes through the C reader."""
-    if sep != r"\s+":
-        try:
-            import pyarrow  # noqa: F401
-            return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                               engine="pyarrow", encoding=encoding)
-        except Exception:  # ArrowInvalid (bad UTF-8, ragged rows...): the C reader says what is wrong
-            pass
+def _buffer(raw: bytes):
+    import pyarrow as pa
+    return pa.BufferReader(raw)       # reads the bytes in place, no copy
+
+
+def _read_delimited(raw: bytes, sep: str, encoding: str, kinds=None) -> pd.DataFrame:
+    """All cells as text: pyarrow's reader on the bytes (UTF-8 by now: re-encoded from
+    Windows-1252 or UTF-16 if need be), and pandas' C reader for what pyarrow refuses."""
+    if encoding == "utf-8":
+        df = _read_with_arrow(lambda: _buffer(raw), raw[:65536], sep, kinds)
+        if df is not None:
+            return df
     # index_col=False: a row with more cells than the header must not silently turn the
     # first columns into an index; pandas warns instead, and that warning is an error here.
     with warnings.catch_warnings():
@@ -620,9 +632,25 @@ def _parse_dates(values: pd.Series, *, day_first: bool, month_first: bool, name:
     if not missing.any():
         return parsed, _NO_REASONS
     bad = missing & (text != "")
+    # A well-formed date in a year pandas cannot hold (older pandas will not even parse
+    # it) is said to be out of range, as the range check says of the ones it parsed.
+    outside = bad & _year_outside(text)
+    bad = bad & ~outside
     reasons = pd.concat([_sparse(missing & (text == ""), "missing date"),
+                         _sparse(outside, "date '" + text[outside].astype(str) + "' is outside the years 1678 to 2261"),
                          _sparse(bad, "unparseable date '" + text[bad].astype(str) + "'")])
     return parsed, reasons
+
+
+def _year_outside(text: pd.Series) -> pd.Series:
+    """Cells shaped like a date (``YYYY-MM-DD...`` or ``DD/MM/YYYY...``) whose four-digit
+    year is outside 1678 to 2261."""
+    text = text.astype(str)
+    iso = pd.to_numeric(text.str.extract(r"^\s*(\d{4})-\d{1,2}-\d{1,2}", expand=False), errors="coerce")
+    slash = pd.to_numeric(text.str.extract(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4})(?:[ T]|$)", expand=False),
+                          errors="coerce")
+    year = iso.where(iso.notna(), slash)
+    return (year < _EARLIEST.year) | (year > _LATEST.year)
 
 
 def _per_distinct(text: pd.Series, convert) -> pd.Series:
@@ -686,8 +714,14 @@ def _cell_text(values: pd.Series) -> pd.Series:
     written back as dates (no "00:00:00", and an empty cell stays empty, not "NaT")."""
     if not pd.api.types.is_datetime64_any_dtype(values):
         return values.astype(str)
-    text = values.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
-    return text.astype(object).where(values.notna(), "").astype(str)
+
+    def written(moment) -> str:
+        if pd.isna(moment):
+            return ""
+        text = moment.isoformat(sep=" ")     # not strftime: "%Y" drops the zeros of year 0024
+        return text[:-len(" 00:00:00")] if text.endswith(" 00:00:00") else text
+
+    return values.map(written).astype(str)
 
 
 def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, first_row: int) -> tuple:
