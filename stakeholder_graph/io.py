@@ -504,7 +504,6 @@ def _fast_iso(values: pd.Series) -> pd.Series | None:
     """
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
     except ImportError:
         return None
     if is_categorical(values):
