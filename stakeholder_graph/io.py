@@ -444,14 +444,16 @@ def meeting_numbers(event, date) -> np.ndarray:
 
 def _column_kinds(aliases: dict, columns: dict | None, kinds: dict):
     """For the fast text reader: the file's header names that will map to the canonical
-    columns of ``kinds`` (``{"date": "date", "note": "text"}``), with their kind."""
+    columns of ``kinds`` (``{"date": "date", "note": "text"}``), with their kind.  Columns
+    that map to no canonical name are carried through untouched, as plain text (an extra
+    column may be an ID, different on every row: not worth dictionary-encoding)."""
     def pick(header: list) -> dict:
         try:
             mapped = map_columns(pd.DataFrame(columns=header), aliases, [], "", columns)
         except InputError:
             return {}          # the full read reports the header problem
-        return {original: kinds[canonical] for original, canonical in zip(header, mapped.columns)
-                if canonical in kinds}
+        return {original: kinds.get(canonical, "text") for original, canonical in zip(header, mapped.columns)
+                if canonical in kinds or canonical not in aliases}
     return pick
 
 
