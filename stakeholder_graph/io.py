@@ -772,17 +772,18 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
         columns = pd.DataFrame(columns, index=keep.index, copy=False)
     if all_kept:
         out = columns
-        rows = np.arange(first_row, first_row + len(out))
     else:
         out = columns[keep.to_numpy()].copy()
-        rows = out.index.to_numpy() + first_row
         # A name seen only on rejected rows is not an actor of this log.
         for column in out.columns:
             if is_categorical(out[column]):
                 out[column] = out[column].cat.remove_unused_categories()
         if {"source", "target"} <= set(out.columns):
             out["source"], out["target"] = share_categories(out["source"], out["target"])
-        out = out.reset_index(drop=True)
+    # The index is the row's place in the file (an Excel sheet's blank rows leave gaps);
+    # RangeIndex arithmetic keeps the usual case to one array.
+    rows = (out.index + first_row).to_numpy()
+    out = out.reset_index(drop=True)
     # One file name for every row: a categorical holds it once, not a million times.
     out = out.assign(row=rows, file=pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name]))
     report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,

@@ -60,6 +60,15 @@ def test_xlsx_parquet_jsonl_and_dataframe(tmp_path):
         assert log["date"].iloc[2] == pd.Timestamp("2024-03-10")
 
 
+def test_excel_blank_rows_keep_the_row_numbers_people_see(tmp_path):
+    frame = pd.DataFrame({"date": ["2024-01-01", None, "2024-01-03"], "source": ["A", None, "B"],
+                          "target": ["B", None, "C"]})
+    frame.to_excel(tmp_path / "gap.xlsx", index=False)
+    log = sg.read_interactions(tmp_path / "gap.xlsx")
+    assert log["row"].tolist() == [2, 4]                      # sheet row 3 is blank
+    assert log.index.tolist() == [0, 1]
+
+
 def test_header_aliases_and_explicit_mapping(write):
     aliased = write("a.csv", "When,From,To,Channel,Program\n2024-01-05,A,B,email,diabetes\n")
     log = sg.read_interactions(aliased)
