@@ -78,9 +78,11 @@ def relabel(values, labels_of) -> pd.Categorical:
     return pd.Categorical.from_codes(new_codes[codes], categories=pd.Index(new_uniques, dtype=object))
 
 
-def share_categories(first: pd.Series, second: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Two Categorical name columns with the same (sorted) categories, so rows compare by code."""
-    if first.cat.categories.equals(second.cat.categories) and first.cat.categories.is_monotonic_increasing:
-        return first, second            # already shared (as the readers return them)
-    names = first.cat.categories.union(second.cat.categories)
-    return first.cat.set_categories(names), second.cat.set_categories(names)
+def share_categories(*columns: pd.Series) -> list:
+    """Categorical columns re-coded onto one sorted set of categories (the union of theirs),
+    so that rows compare by code and frames concatenate without turning into strings."""
+    first = columns[0].cat.categories
+    if first.is_monotonic_increasing and all(c.cat.categories.equals(first) for c in columns[1:]):
+        return list(columns)            # already shared (as the readers return them)
+    names = pd.Index(sorted(set().union(*(c.cat.categories for c in columns)), key=str), dtype=object)
+    return [c.cat.set_categories(names) for c in columns]

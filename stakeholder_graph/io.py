@@ -1116,9 +1116,8 @@ def _stack(frames: list) -> pd.DataFrame:
     for columns in groups:
         if not all(c in f and is_categorical(f[c]) for f in frames for c in columns):
             continue
-        names = pd.Index(sorted({n for f in frames for c in columns for n in f[c].cat.categories}, key=str),
-                         dtype=object)
-        frames = [f.assign(**{c: f[c].cat.set_categories(names) for c in columns}) for f in frames]
+        shared = iter(share_categories(*(f[c] for f in frames for c in columns)))
+        frames = [f.assign(**{c: next(shared) for c in columns}) for f in frames]
     return pd.concat(frames, ignore_index=True)
 
 
