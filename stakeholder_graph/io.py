@@ -476,6 +476,17 @@ def _clean_text(uniques: pd.Index) -> list:
     return text.str.strip().str.replace(r"\s+", " ", regex=True).tolist()
 
 
+def _optional_columns(df: pd.DataFrame, out: dict, reasons: dict, text_columns: list) -> None:
+    """The optional columns of a log or register into ``out``: text columns as cleaned
+    Categoricals (``""`` when absent), and ``weight`` (1 when absent, reasons for bad ones)."""
+    for column in text_columns:
+        out[column] = _text(df[column]) if column in df.columns else _blank(len(df))
+    if "weight" in df.columns:
+        out["weight"], reasons["weight"] = parse_weights(df["weight"])
+    else:
+        out["weight"] = np.ones(len(df))
+
+
 def _blank(n: int) -> pd.Categorical:
     """An absent optional text column: ``""`` on every row, stored once."""
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
@@ -784,6 +795,8 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
     # RangeIndex arithmetic keeps the usual case to one array.
     rows = (out.index + first_row).to_numpy()
     out = out.reset_index(drop=True)
+    if "date" in out.columns:
+        _note_future_dates(out["date"], notes)
     # One file name for every row: a categorical holds it once, not a million times.
     out = out.assign(row=rows, file=pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name]))
     report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
@@ -852,12 +865,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     same = (out["source"] != "") & _same_actor(out["source"], out["target"])
     reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
                                       _sparse(out["target"] == "", "missing target actor"))
-    for optional in ["type", "programme", "note"]:
-        out[optional] = _text(df[optional]) if optional in df.columns else _blank(len(df))
-    if "weight" in df.columns:
-        out["weight"], reasons["weight"] = parse_weights(df["weight"])
-    else:
-        out["weight"] = np.ones(len(df))
+    _optional_columns(df, out, reasons, ["type", "programme", "note"])
     if "sentiment" in df.columns:
         out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
     else:
@@ -866,7 +874,6 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
         if extra not in out and extra not in INTERACTION_ALIASES:
             out[extra] = df[extra]
     keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
-    _note_future_dates(out["date"] if keep.all() else out["date"][keep], notes)
     if not keep.any() and len(df):
         top = rejected["reason"].value_counts().index[0]
         raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
@@ -894,8 +901,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     df, name, first_row, notes = load_table(source, "meetings", _column_kinds(MEETING_ALIASES, columns, {"date": "date"}))
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
-    out = pd.DataFrame(index=df.index)
-    out["event"] = _text(df["event"])
+    out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
                                            name=name, first_row=first_row)
     out["participant"] = _text(df["participant"])
@@ -904,27 +910,21 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
         "date": date_reason,
         "participant": _sparse(out["participant"] == "", "missing participant"),
     }
-    for optional in ["type", "programme"]:
-        out[optional] = _text(df[optional]) if optional in df.columns else _blank(len(df))
-    if "weight" in df.columns:
-        out["weight"], reasons["weight"] = parse_weights(df["weight"])
-    else:
-        out["weight"] = 1.0
-    ok = ~out.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
+    _optional_columns(df, out, reasons, ["type", "programme"])
+    ok = ~df.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
     # Meetings and people as integer codes: no string is built per row.
     meeting = meeting_numbers(out["event"], out["date"])
     person = distinct(relabel(out["participant"], lambda names: [str(n).casefold() for n in names]))[0]
-    dup = np.zeros(len(out), dtype=bool)
+    dup = np.zeros(len(df), dtype=bool)
     dup[ok] = pd.DataFrame({"meeting": meeting[ok], "person": person[ok]}).duplicated().to_numpy()
-    dup = pd.Series(dup, index=out.index)
+    dup = pd.Series(dup, index=df.index)
     reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
                                            reasons["participant"])
     counted = ok & ~dup.to_numpy()
     size = np.bincount(meeting[counted], minlength=int(meeting.max()) + 1 if len(meeting) else 0)[meeting]
-    single = pd.Series(counted & (size < 2), index=out.index)
+    single = pd.Series(counted & (size < 2), index=df.index)
     reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
-    keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
-    _note_future_dates(out["date"] if keep.all() else out["date"][keep], notes)
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
 
 
