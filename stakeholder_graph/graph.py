@@ -17,7 +17,8 @@ import pandas as pd
 
 from ._codes import distinct, is_categorical, relabel, share_categories
 from .errors import InputError, UnknownActorError
-from .io import actor_name_index, actor_spellings, case_variants, read_actors, read_interactions, read_meetings
+from .io import (actor_name_index, actor_spellings, case_variants, read_actors, read_interactions, read_meetings,
+                 unknown_actors)
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -149,8 +150,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
 
     if kept.empty:
         raise InputError(_nothing_left(contacts, since=since, until=window_end, programme=programme, type=type))
-    known = set(actors["name"]) if actors is not None else set()
-    unknown = sorted(n for n in categories if n not in known) if actors is not None else []
+    unknown = unknown_actors(spellings, index) if actors is not None else []
 
     organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
     internal = None

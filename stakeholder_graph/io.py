@@ -1064,6 +1064,11 @@ def actor_spellings(name_columns, index: dict) -> dict:
     return out
 
 
+def unknown_actors(spellings: dict, index: dict) -> list:
+    """From :func:`actor_spellings`: the actors the registry (``index``) does not know, sorted."""
+    return sorted({actor for actor in spellings.values() if str(actor).casefold() not in index}, key=str)
+
+
 def case_variants(spellings: dict) -> dict:
     """From :func:`actor_spellings`: the names that differ from their actor only in case."""
     return {name: actor for name, actor in sorted(spellings.items(), key=lambda item: str(item[0]))
@@ -1092,8 +1097,7 @@ class Inputs:
         if self.actors is None:
             return []
         known = actor_name_index(self.actors)
-        spellings = actor_spellings(self._name_columns(), known)
-        return sorted({actor for actor in spellings.values() if str(actor).casefold() not in known})
+        return unknown_actors(actor_spellings(self._name_columns(), known), known)
 
     def validation(self) -> dict:
         """The JSON-ready validation report: every file's report, the actors the registry
