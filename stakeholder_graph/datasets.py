@@ -294,10 +294,7 @@ def write_demo_files(folder, seed: int = DEMO_SEED) -> dict:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    from .export import atomic_path
+    from .export import write_table
     for table, frame in demo_tables(seed).items():
-        path = folder / DEMO_FILES[table]
-        with atomic_path(path) as tmp:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
-        paths[table] = path
+        paths[table] = write_table(frame.rename_axis(None), folder / DEMO_FILES[table])
     return paths

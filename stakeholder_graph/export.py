@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import StakeholderGraphError
 
-__all__ = ["atomic_path", "write_graph", "write_table", "GRAPH_FORMATS", "clean_for_export"]
+__all__ = ["atomic_path", "write_text", "write_graph", "write_table", "GRAPH_FORMATS", "clean_for_export"]
 
 GRAPH_FORMATS = ("graphml", "gexf", "json")
 
@@ -42,6 +42,14 @@ def atomic_path(path):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def write_text(path, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path``, whole or not at all."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
 
 
 def _plain(value):
@@ -81,14 +89,10 @@ def write_graph(G: nx.Graph, path, format: str | None = None) -> Path:
     if format not in GRAPH_FORMATS:
         raise StakeholderGraphError(f"unknown graph format '{format}'; use one of {', '.join(GRAPH_FORMATS)}")
     H = clean_for_export(G)
+    if format == "json":
+        return write_text(path, json.dumps(nx.node_link_data(H, edges="links"), indent=1, ensure_ascii=False))
     with atomic_path(path) as tmp:
-        if format == "graphml":
-            nx.write_graphml(H, tmp)
-        elif format == "gexf":
-            nx.write_gexf(H, tmp)
-        else:
-            data = nx.node_link_data(H, edges="links")
-            tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        (nx.write_graphml if format == "graphml" else nx.write_gexf)(H, tmp)
     return path
 
 
@@ -96,13 +100,12 @@ def write_table(df: pd.DataFrame, path, format: str | None = None) -> Path:
     """Write a DataFrame as CSV or JSON (records); format from the suffix if not given."""
     path = Path(path)
     format = (format or path.suffix.lstrip(".") or "csv").lower()
+    if format == "json":
+        return write_text(path, table_json(df))
+    if format != "csv":
+        raise StakeholderGraphError(f"unknown table format '{format}'; use csv or json")
     with atomic_path(path) as tmp:
-        if format == "json":
-            tmp.write_text(table_json(df), encoding="utf-8")
-        elif format == "csv":
-            df.to_csv(tmp, index=df.index.name is not None, lineterminator="\n")
-        else:
-            raise StakeholderGraphError(f"unknown table format '{format}'; use csv or json")
+        df.to_csv(tmp, index=df.index.name is not None, lineterminator="\n")
     return path
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from .datasets import DEMO_SEED, write_demo_files
-from .export import atomic_path, write_graph, write_table
+from .export import write_graph, write_table, write_text
 from .graph import actor_frame, build_graph, tie_frame
 from .io import read_inputs
 from .barriers import find_barriers
@@ -26,12 +26,9 @@ def run_all(inputs, out_dir, *, echo=None, **build_options) -> dict:
     written = {}
     G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, **build_options)
     echo(f"graph: {G.number_of_nodes()} actors, {G.number_of_edges()} ties as of {G.graph['as_of']}")
-    with atomic_path(out / "validation.json") as tmp:
-        tmp.write_text(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
-    written["validation report"] = out / "validation.json"
-    with atomic_path(out / "summary.json") as tmp:
-        tmp.write_text(json.dumps(network_summary(G), indent=1))
-    written["summary"] = out / "summary.json"
+    written["validation report"] = write_text(out / "validation.json",
+                                              json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
+    written["summary"] = write_text(out / "summary.json", json.dumps(network_summary(G), indent=1))
     found = find_barriers(G)
     echo(f"barriers: {len(found)} findings, {int((found['severity'] >= 0.8).sum())} of severity 0.8 or more")
     written["barriers"] = write_table(found, out / "barriers.csv")

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StakeholderGraphError
-from ..export import atomic_path
+from ..export import write_text
 from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, group_colours
 
 __all__ = ["write_map", "map_data", "SIZE_MEASURES"]
@@ -348,7 +348,4 @@ def write_map(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, focus:
     html = _template("map.html").render(
         title=heading, nodes=net.nodes, edges=net.edges, options=net.options, meta=data["meta"],
         legend=data["legend"], focus_id=focus_id, vis_script=script, vis_style=style, height=height)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-    return path
+    return write_text(path, html)

@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from ..export import atomic_path
+from ..export import write_text
 
 __all__ = ["write_report"]
 
@@ -120,7 +120,4 @@ def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map
         introductions=[dict(row, actor_list=row["actors"].split(";")) for row in introductions.to_dict("records")],
         counts=[(KIND_TITLES.get(k, k), int(v)) for k, v in counts.items()], figures=figures, map_href=map_href,
         total=len(barriers))
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-    return path
+    return write_text(path, html)
