@@ -172,14 +172,10 @@ def _load_text_table(path: Path, name: str, notes: list, kinds=None) -> tuple[pd
             raise InputError(f"is not a readable gzip file ({err})", file=name) from err
     if not raw[:65536].strip() and not raw.strip():
         raise InputError("is empty: no header and no rows", file=name)
-    head = raw[:8192]
-    if head.startswith(b"PK\x03\x04"):
-        raise InputError("is an Excel (XLSX) or zip file, not text; give it the .xlsx extension", file=name)
-    if head.startswith(b"PAR1"):
-        raise InputError("is a Parquet file, not text; give it the .parquet extension", file=name)
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("is a binary file, not CSV/TSV text", file=name)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    problem = _not_text(raw[:8192])
+    if problem:
+        raise InputError(problem, file=name)
+    if raw.startswith(_UTF16_BOMS):
         try:
             raw = raw.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as err:
@@ -201,6 +197,20 @@ def _load_text_table(path: Path, name: str, notes: list, kinds=None) -> tuple[pd
     return df, 2
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _not_text(head: bytes) -> str:
+    """Why a file starting with ``head`` is not a text table ("" if it may be one)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "is an Excel (XLSX) or zip file, not text; give it the .xlsx extension"
+    if head.startswith(b"PAR1"):
+        return "is a Parquet file, not text; give it the .parquet extension"
+    if b"\x00" in head and not head.startswith(_UTF16_BOMS):
+        return "is a binary file, not CSV/TSV text"
+    return ""
+
+
 def _first_line(raw: bytes) -> str:
     return raw[:raw.find(b"\n") if b"\n" in raw[:65536] else 65536].decode("utf-8", "replace").rstrip("\r")
 
@@ -218,8 +228,8 @@ def _read_plain_utf8(path: Path, suffix: str, compressed: bool, kinds) -> pd.Dat
         return None
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
-    if (not head.strip() or head.startswith((b"PK\x03\x04", b"PAR1", b"\xff\xfe", b"\xfe\xff"))
-            or b"\x00" in head):
+    # Empty, binary or UTF-16: the general reader says what is wrong or converts it.
+    if not head.strip() or _not_text(head[:8192]) or head.startswith(_UTF16_BOMS) or b"\x00" in head:
         return None
     sep = _sniff_separator(_first_line(head), suffix)
     return _read_with_arrow(lambda: path, head, sep, kinds)
