@@ -131,9 +131,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
             logs = logs[~merged]
     if meetings is not None and len(meetings):
         register = meetings.assign(participant=_resolve(meetings["participant"], spellings))
-    categories = actor_categories(*(
-        ([logs["source"], logs["target"]] if logs is not None else [])
-        + ([register["participant"]] if register is not None else [])))
+    # Every actor named in the logs, in name order (the spellings already list them).
+    categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
     pairwise = pairwise_contacts(logs, categories) if logs is not None else None
     if pairwise is not None and undirected:
         pairwise["a_to_b"] = 0

@@ -13,6 +13,7 @@ Parquet files and DataFrames the first record is row 1.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import re
@@ -1094,31 +1095,34 @@ class Inputs:
     actors: pd.DataFrame | None
     reports: list
 
-    def _name_columns(self) -> list:
+    @functools.cached_property
+    def _registry_index(self) -> dict:
+        return actor_name_index(self.actors)
+
+    @functools.cached_property
+    def _spellings(self) -> dict:
+        """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once."""
         columns = []
         if self.interactions is not None:
             columns += [self.interactions["source"], self.interactions["target"]]
         if self.meetings is not None:
             columns.append(self.meetings["participant"])
-        return columns
+        return actor_spellings(columns, self._registry_index)
 
     def unknown_actors(self) -> list:
         """Actors in the logs that the registry does not know (after aliases), sorted."""
-        if self.actors is None:
-            return []
-        known = actor_name_index(self.actors)
-        return unknown_actors(actor_spellings(self._name_columns(), known), known)
+        return unknown_actors(self._spellings, self._registry_index) if self.actors is not None else []
+
+    def case_variants(self) -> dict:
+        """Names read as another spelling of an actor because they differ only in case
+        (``{"TRUST A": "Trust A"}``); registry aliases are not listed."""
+        return case_variants(self._spellings)
 
     def validation(self) -> dict:
         """The JSON-ready validation report: every file's report, the actors the registry
         does not know, and the names read as one actor because they differ only in case."""
         return {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
                 "case_variants": self.case_variants()}
-
-    def case_variants(self) -> dict:
-        """Names read as another spelling of an actor because they differ only in case
-        (``{"TRUST A": "Trust A"}``); registry aliases are not listed."""
-        return case_variants(actor_spellings(self._name_columns(), actor_name_index(self.actors)))
 
 
 def _stack(frames: list) -> pd.DataFrame:
