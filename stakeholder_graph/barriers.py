@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._format import day as _day
 from .brokerage import communities
 from .holes import adjacency, structural_holes
 from .errors import InputError
@@ -121,13 +122,6 @@ class Thresholds:
 # ---------------------------------------------------------------------------
 # Plain-English helpers
 # ---------------------------------------------------------------------------
-
-def _day(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return "never"
-    ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%B %Y}"
-
 
 def _n(x, one, many=None) -> str:
     count = int(round(x))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ import click
 import pandas as pd
 
 from . import __version__
+from ._format import number
 from .errors import StakeholderGraphError
 from .export import GRAPH_FORMATS, table_json, write_graph, write_table
 from .graph import build_graph
@@ -204,7 +204,7 @@ def summary(fmt, **opts):
         click.echo(json.dumps(result, indent=1))
         return
     for key, value in _flatten(result).items():
-        click.echo(f"{key:<34} {_fmt(value)}")
+        click.echo(f"{key:<34} {number(value, 4, grouped=False)}")
 
 
 def _flatten(d, prefix=""):
@@ -215,14 +215,6 @@ def _flatten(d, prefix=""):
         else:
             out[prefix + k] = v
     return out
-
-
-def _fmt(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
 
 
 def table_options(func):

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StakeholderGraphError
+from .._format import day
 from ..export import write_text
 from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, group_colours
 
@@ -31,13 +32,6 @@ __all__ = ["write_map", "map_data", "SIZE_MEASURES"]
 
 SIZE_MEASURES = ("betweenness", "degree", "strength", "eigenvector")
 TIE_KINDS = set(BARRIER_STYLE)
-
-
-def _fmt_day(value) -> str:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%b %Y}"
 
 
 def layout(G: nx.Graph, *, seed: int = 0) -> dict:
@@ -226,7 +220,7 @@ def map_data(G: nx.Graph, *, barriers: pd.DataFrame | None = None, colour_by: st
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         lines = [f"strength {strength:.2f} ({_plural(d.get('count', 0), 'contact')}"
                  + (f", {d.get('meetings', 0)} at meetings" if d.get("meetings") else "") + ")",
-                 f"first {_fmt_day(d.get('first'))}, last {_fmt_day(d.get('last'))}"]
+                 f"first {day(d.get('first'), month='%b', missing='n/a')}, last {day(d.get('last'), month='%b', missing='n/a')}"]
         if d.get("a_to_b", 0) + d.get("b_to_a", 0):
             lines.append(f"{a} started {d.get('a_to_b', 0)}, {b} started {d.get('b_to_a', 0)}")
         if d.get("rated"):

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
+from .._format import number
 from ..export import write_text
 
 __all__ = ["write_report"]
@@ -48,14 +48,6 @@ def _png(draw, size, name: str, figure_dir) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _number(value, digits=2):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
 def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map_href: str | None = None,
                  top: int = 12, title: str | None = None, seed: int = 0, figure_dir=None) -> Path:
     """Write the facilitator briefing for ``G`` to ``path``.
@@ -80,15 +72,15 @@ def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map
         barriers = find_barriers(G, seed=seed)
     summary = network_summary(G, seed=seed)
     numbers = [
-        ("Actors", _number(summary["actors"]), "organisations, teams and groups in the graph"),
-        ("Ties", _number(summary["ties"]), "pairs with any recorded contact"),
-        ("Density", _number(summary["density"], 3), "share of possible pairs that are tied"),
-        ("Reciprocity", _number(summary["reciprocity"], 2), "of pairs where anyone initiated, share where both did"),
-        ("Isolated actors", _number(summary["isolates"]), "no recorded contact"),
-        ("Components", _number(summary["components"]), "separate parts of the network"),
-        ("E-I index by sector", _number(summary["ei_index"].get("sector_weighted"), 2),
+        ("Actors", number(summary["actors"]), "organisations, teams and groups in the graph"),
+        ("Ties", number(summary["ties"]), "pairs with any recorded contact"),
+        ("Density", number(summary["density"], 3), "share of possible pairs that are tied"),
+        ("Reciprocity", number(summary["reciprocity"], 2), "of pairs where anyone initiated, share where both did"),
+        ("Isolated actors", number(summary["isolates"]), "no recorded contact"),
+        ("Components", number(summary["components"]), "separate parts of the network"),
+        ("E-I index by sector", number(summary["ei_index"].get("sector_weighted"), 2),
          "strength-weighted: -1 all within sectors, +1 all across"),
-        ("Degree centralization", _number(summary["degree_centralization"], 2), "1: one actor holds every tie"),
+        ("Degree centralization", number(summary["degree_centralization"], 2), "1: one actor holds every tie"),
     ]
     issues = barriers[barriers["kind"] != "missing_link"].head(top)
     introductions = barriers[barriers["kind"] == "missing_link"]
