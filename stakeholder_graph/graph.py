@@ -17,8 +17,8 @@ import pandas as pd
 
 from ._codes import distinct, is_categorical, relabel, share_categories
 from .errors import InputError, UnknownActorError
-from .io import (actor_name_index, actor_spellings, case_variants, read_actors, read_interactions, read_meetings,
-                 unknown_actors)
+from .io import (actor_name_index, actor_spellings, case_variants, name_columns, read_actors, read_interactions,
+                 read_meetings, unknown_actors)
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -113,9 +113,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
     index = actor_name_index(actors)
-    spellings = actor_spellings(
-        ([interactions["source"], interactions["target"]] if interactions is not None else [])
-        + ([meetings["participant"]] if meetings is not None else []), index)
+    spellings = actor_spellings(name_columns(interactions, meetings), index)
     merged_self = 0
     logs = register = None
     if interactions is not None and len(interactions):

@@ -1075,6 +1075,12 @@ def actor_spellings(name_columns, index: dict) -> dict:
     return out
 
 
+def name_columns(interactions: pd.DataFrame | None, meetings: pd.DataFrame | None) -> list:
+    """The columns of a log and a register that name actors."""
+    return (([interactions["source"], interactions["target"]] if interactions is not None else [])
+            + ([meetings["participant"]] if meetings is not None else []))
+
+
 def unknown_actors(spellings: dict, index: dict) -> list:
     """From :func:`actor_spellings`: the actors the registry (``index``) does not know, sorted."""
     return sorted({actor for actor in spellings.values() if str(actor).casefold() not in index}, key=str)
@@ -1102,12 +1108,7 @@ class Inputs:
     @functools.cached_property
     def _spellings(self) -> dict:
         """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once."""
-        columns = []
-        if self.interactions is not None:
-            columns += [self.interactions["source"], self.interactions["target"]]
-        if self.meetings is not None:
-            columns.append(self.meetings["participant"])
-        return actor_spellings(columns, self._registry_index)
+        return actor_spellings(name_columns(self.interactions, self.meetings), self._registry_index)
 
     def unknown_actors(self) -> list:
         """Actors in the logs that the registry does not know (after aliases), sorted."""
