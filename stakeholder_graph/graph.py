@@ -171,9 +171,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     restricted = bool(programme) or bool(type)
     _add_actor_nodes(G, actors, level,
                      only=set(ties["actor_a"]) | set(ties["actor_b"]) if restricted else None)
-    for name in actor_categories(ties["actor_a"], ties["actor_b"]):
-        if name not in G:
-            G.add_node(name, kind="unknown", sector="", parent="", organisation=name)
+    G.add_nodes_from((name, {"kind": "unknown", "sector": "", "parent": "", "organisation": name})
+                     for name in actor_categories(ties["actor_a"], ties["actor_b"]) if name not in G)
     if internal is not None:
         for org, row in internal.iterrows():
             if org not in G:
@@ -185,7 +184,14 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
 
 
 def _add_ties(G: nx.Graph, ties: pd.DataFrame) -> None:
-    """One edge per row of the tie table, its columns as edge attributes."""
+    """One edge per row of the tie table, its columns as edge attributes.
+
+    Every actor is already a node and every pair occurs once, so each tie's attribute dict
+    is placed in the adjacency of both ends directly, in the order ``add_edges_from`` would
+    place it (the graphs are equal, neighbour order included; tested).  ``add_edges_from``
+    copies each of tens of thousands of dicts into a new one, which took as long as
+    building them.
+    """
     # Column lists zipped into dicts: DataFrame.to_dict("records") boxes value by value.
     # The cyclic garbage collector is paused meanwhile: tens of thousands of new dicts
     # would set it off again and again, each time walking every object alive, and none
@@ -197,7 +203,17 @@ def _add_ties(G: nx.Graph, ties: pd.DataFrame) -> None:
         values = [_python_values(ties[c]) for c in columns]
         # One dict per tie, built by map/zip in C rather than a Python-level loop.
         attributes = map(dict, map(zip, itertools.repeat(columns), zip(*values)))
-        G.add_edges_from(zip(values[0], values[1], attributes))
+        edges = zip(values[0], values[1], attributes)
+        if type(G) is not nx.Graph or not all(u in G._node and v in G._node for u, v in zip(values[0], values[1])):
+            G.add_edges_from(edges)
+            return
+        adjacency = G._adj
+        for u, v, tie in edges:
+            adjacency[u][v] = tie
+            adjacency[v][u] = tie
+        # networkx >= 3.3 caches some results on the graph; a new graph has none, but
+        # clear it as add_edges_from does, should a caller pass one in.
+        getattr(nx, "_clear_cache", lambda graph: None)(G)
     finally:
         if enabled:
             gc.enable()

@@ -134,3 +134,20 @@ def test_tie_table_agrees_with_a_plain_groupby(actors):
     np.testing.assert_allclose(ties["volume"], expected["volume"])
     np.testing.assert_allclose(ties["weight"], expected["weight"], rtol=1e-9)
     assert (ties["b_to_a"] == ties["count"] - ties["a_to_b"]).all()
+
+
+def test_graph_is_the_one_networkx_add_edges_from_builds(demo_tables):
+    """build_graph places each tie's attributes straight into networkx's adjacency; the
+    result must be the graph networkx's own add_edges_from makes of the same ties in the
+    tie table's order (by actor_a, then actor_b), neighbour order included."""
+    import networkx as nx
+    G = sg.build_graph(demo_tables["interactions"], demo_tables["meetings"], demo_tables["actors"])
+    H = nx.Graph(**G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    ties = sorted(((d["actor_a"], d["actor_b"], dict(d)) for _, _, d in G.edges(data=True)), key=lambda t: t[:2])
+    H.add_edges_from(ties)
+    assert nx.utils.graphs_equal(G, H)
+    assert [list(G[n]) for n in G] == [list(H[n]) for n in H]
+    assert all(G[u][v] is G[v][u] for u, v in G.edges)          # one dict per tie, as networkx keeps it
+    G.add_edge(ties[0][0], ties[0][1], extra=1)                   # and networkx still edits it as its own
+    assert G[ties[0][1]][ties[0][0]]["extra"] == 1 and G[ties[0][0]][ties[0][1]]["count"] == ties[0][2]["count"]
