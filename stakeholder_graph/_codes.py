@@ -69,13 +69,30 @@ def relabel(values, labels_of) -> pd.Categorical:
     ``labels_of`` gets the distinct values once (an Index) and returns one label for each,
     so a million rows cost as much as their few thousand distinct values.  Values that get
     the same label share one category (``"Northvale ICB"``, an alias, and ``"NHS Northvale
-    ICB"`` become one actor).  Missing values become ``""``.
+    ICB"`` become one actor).  Missing values become ``""``.  The categories are sorted.
     """
-    codes, uniques = distinct(values)
-    labels = list(labels_of(uniques)) + ([""] if (codes < 0).any() else [])
-    new_codes, new_uniques = pd.factorize(pd.Index(labels, dtype=object))
-    new_codes = new_codes.astype(code_dtype(len(new_uniques)))
-    return pd.Categorical.from_codes(new_codes[codes], categories=pd.Index(new_uniques, dtype=object))
+    return relabel_together([values], labels_of)[0]
+
+
+def relabel_together(columns, labels_of) -> list:
+    """:func:`relabel` for several columns at once, onto one sorted set of categories (the
+    union of their labels), so that their rows compare by code and frames concatenate as
+    Categoricals.  One pass over each column: its codes are looked up once."""
+    parts = [distinct(values) for values in columns]
+    labels = [list(labels_of(uniques)) for _, uniques in parts]
+    missing = any(len(codes) and codes.min() < 0 for codes, _ in parts)
+    names = pd.Index(sorted(set().union(*labels, [""] if missing else []), key=str), dtype=object)
+    out = []
+    for values, (codes, uniques), own in zip(columns, parts, labels):
+        # The appended entry is for code -1 (missing), which becomes "".
+        lookup = names.get_indexer(pd.Index(own + [""], dtype=object))
+        if is_categorical(values) and uniques.equals(names) and (lookup[:-1] == np.arange(len(names))).all():
+            # Categories already the labels, sorted and shared: nothing to re-code.
+            out.append(values.array if isinstance(values, pd.Series) else values)
+            continue
+        new_codes = lookup.astype(code_dtype(len(names)))[codes]
+        out.append(pd.Categorical.from_codes(new_codes, dtype=pd.CategoricalDtype(names), validate=False))
+    return out
 
 
 def share_categories(*columns: pd.Series) -> list:

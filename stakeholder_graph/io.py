@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._codes import counts, distinct, is_categorical, relabel, share_categories
+from ._codes import counts, distinct, is_categorical, relabel, relabel_together, share_categories
 from .errors import AmbiguousDateError, InputError, MissingColumnError, RegistryError
 
 __all__ = [
@@ -479,12 +479,20 @@ def _text(series: pd.Series) -> pd.Series:
     million rows names a few thousand actors), and values that differ only in spacing
     become one category.
     """
-    return pd.Series(relabel(series, _clean_text), index=series.index)
+    return _texts(series)[0]
+
+
+def _texts(*columns: pd.Series) -> list:
+    """:func:`_text` of several columns, onto one sorted set of categories (``source`` and
+    ``target`` of a log): their rows then compare by code."""
+    return [pd.Series(values, index=column.index, copy=False)
+            for values, column in zip(relabel_together(columns, _clean_text), columns)]
 
 
 def _clean_text(uniques: pd.Index) -> list:
-    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
-    return text.str.strip().str.replace(r"\s+", " ", regex=True).tolist()
+    # str.split() with no argument splits on the same white space as the regular
+    # expression \s (Unicode's, non-breaking space included), and drops it at both ends.
+    return [" ".join(str(value).split()) for value in uniques]
 
 
 def _optional_columns(df: pd.DataFrame, out: dict, reasons: dict, text_columns: list) -> None:
@@ -507,11 +515,16 @@ def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:
     """Row by row: do the two names match ignoring case?  Folds each distinct name once."""
     fa, ua = distinct(first)
     fb, ub = distinct(second)
-    fold = lambda u: pd.Index(np.asarray(u, dtype=object), dtype=object).str.casefold()  # noqa: E731
-    joint = fold(ua).append(fold(ub)).unique()
+    folded = [str(n).casefold() for n in ua]
+    if ua.equals(ub) and len(set(folded)) == len(folded):
+        # One set of names (as the reader makes them) in which no two differ only in
+        # case: the same actor is the same code.
+        return pd.Series((fa == fb) & (fa >= 0), index=first.index)
+    joint = pd.Index(folded + [str(n).casefold() for n in ub], dtype=object)
+    number = pd.Index(joint.unique(), dtype=object).get_indexer(joint)
     # Distinct sentinels for missing values: two missing names are not "the same actor".
-    a = np.append(joint.get_indexer(fold(ua)), -1)[fa]
-    b = np.append(joint.get_indexer(fold(ub)), -2)[fb]
+    a = np.append(number[:len(ua)], -1)[fa]
+    b = np.append(number[len(ua):], -2)[fb]
     return pd.Series(a == b, index=first.index)
 
 
@@ -789,27 +802,27 @@ def _note_future_dates(dates: pd.Series, notes: list) -> None:
 def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
     """The reader's frame: the kept rows of ``columns`` (a dict of equal-length columns, or
     a DataFrame), with ``row`` (as a person sees it in the file) and ``file``, and the report."""
-    all_kept = bool(keep.all())
-    if isinstance(columns, dict):
-        columns = pd.DataFrame(columns, index=keep.index, copy=False)
-    if all_kept:
-        out = columns
-    else:
-        out = columns[keep.to_numpy()].copy()
+    if isinstance(columns, pd.DataFrame):
+        columns = dict(columns.items())
+    # The index is the row's place in the file (an Excel sheet's blank rows leave gaps);
+    # RangeIndex arithmetic keeps the usual case to one array.
+    data = {column: values.array if isinstance(values, pd.Series) else values for column, values in columns.items()}
+    data["row"] = (keep.index + first_row).to_numpy()
+    # One file name for every row: a categorical holds it once, not a million times.
+    data["file"] = pd.Categorical.from_codes(np.zeros(len(keep), dtype=np.int8), categories=[name])
+    # One frame made of the columns as they are: adding columns to a frame, or a frame
+    # made with copy=True, copies a million-row column at a time.
+    out = pd.DataFrame(data, copy=False)
+    if not keep.all():
+        out = out[keep.to_numpy()].reset_index(drop=True)
         # A name seen only on rejected rows is not an actor of this log.
         for column in out.columns:
             if is_categorical(out[column]):
                 out[column] = out[column].cat.remove_unused_categories()
         if {"source", "target"} <= set(out.columns):
             out["source"], out["target"] = share_categories(out["source"], out["target"])
-    # The index is the row's place in the file (an Excel sheet's blank rows leave gaps);
-    # RangeIndex arithmetic keeps the usual case to one array.
-    rows = (out.index + first_row).to_numpy()
-    out = out.reset_index(drop=True)
     if "date" in out.columns:
         _note_future_dates(out["date"], notes)
-    # One file name for every row: a categorical holds it once, not a million times.
-    out = out.assign(row=rows, file=pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[name]))
     report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
                         notes=notes)
     out.attrs["report"] = report
@@ -870,7 +883,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     out = {}
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
                                            name=name, first_row=first_row)
-    out["source"], out["target"] = share_categories(_text(df["source"]), _text(df["target"]))
+    out["source"], out["target"] = _texts(df["source"], df["target"])
     reasons = {"date": date_reason}
     reasons["source"] = _sparse(out["source"] == "", "missing source actor")
     same = (out["source"] != "") & _same_actor(out["source"], out["target"])

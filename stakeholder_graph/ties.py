@@ -253,6 +253,9 @@ def _pair_keys(contacts: pd.DataFrame):
     else:
         categories = actor_categories(a, b)
         ca, cb = recode(a, categories), recode(b, categories)
+    if len(ca) and min(ca.min(), cb.min()) < 0:
+        # A code of -1 would index from the end of the pair table: another pair's tie.
+        raise ValueError("a contact has no actor_a or actor_b (missing, or not among the actors)")
     key = ca.astype(np.int64)
     key *= len(categories)
     key += cb

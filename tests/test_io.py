@@ -340,6 +340,15 @@ def test_unknown_actors_are_kept_and_listed(write):
     assert G.graph["unknown_actors"] == ["Stranger"]
 
 
+def test_alias_is_resolved_when_it_keeps_the_names_in_order(write):
+    # Participants B, NT and Z resolve to B, Northvale Trust and Z: as many names, in the
+    # same sorted order, a case that once left "NT" unresolved.
+    meetings = write("meetings.csv", "event,date,participant\n" + "".join(
+        f"Board,2024-01-01,{p}\n" for p in ["NT", "B", "Z"]))
+    G = sg.build_graph(meetings=meetings, actors=write("actors.csv", REGISTRY))
+    assert sorted(map(sorted, G.edges)) == [["B", "Northvale Trust"], ["B", "Z"], ["Northvale Trust", "Z"]]
+
+
 def test_names_differing_only_in_case_are_one_actor(write):
     # Hand-typed logs write "Trust A" and "TRUST A"; the self-contact check already treats
     # them as one actor, so the graph must too.  The spelling used most wins, mixed case
