@@ -63,6 +63,13 @@ def recode(values, categories: pd.Index) -> np.ndarray:
     return lookup.astype(code_dtype(len(categories)))[codes]  # code -1 (missing) takes the appended -1
 
 
+def date_ticks(dates) -> tuple[np.ndarray, int]:
+    """Datetimes (a numpy datetime64 array or scalar, any unit) as their integers in that
+    unit, and how many of those make a day: date arithmetic without converting units."""
+    unit, step = np.datetime_data(np.asarray(dates).dtype)
+    return np.asarray(dates).view(np.int64), int(np.timedelta64(1, "D") // np.timedelta64(step, unit))
+
+
 def relabel(values, labels_of) -> pd.Categorical:
     """A Categorical holding ``labels_of(uniques)`` spread over the rows.
 

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._codes import distinct, is_categorical, relabel, share_categories
+from ._codes import date_ticks, distinct, is_categorical, relabel, share_categories
 from .errors import InputError, UnknownActorError
 from .io import (actor_name_index, actor_spellings, case_variants, name_columns, read_actors, read_interactions,
                  read_meetings, unknown_actors)
@@ -40,7 +40,7 @@ def _resolve(names: pd.Series, spellings: dict) -> pd.Series:
     if is_categorical(names) and all(spellings.get(n, n) == n for n in names.cat.categories):
         return names                    # every name is already its actor's: nothing to re-code
     return pd.Series(relabel(names, lambda distinct_names: [spellings.get(n, n) for n in distinct_names]),
-                     index=names.index)
+                     index=names.index, copy=False)
 
 
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
@@ -204,7 +204,7 @@ def _add_ties(G: nx.Graph, ties: pd.DataFrame) -> None:
         # One dict per tie, built by map/zip in C rather than a Python-level loop.
         attributes = map(dict, map(zip, itertools.repeat(columns), zip(*values)))
         edges = zip(values[0], values[1], attributes)
-        if type(G) is not nx.Graph or not all(u in G._node and v in G._node for u, v in zip(values[0], values[1])):
+        if type(G) is not nx.Graph or set(values[0]).union(values[1]).difference(G._node):
             G.add_edges_from(edges)
             return
         adjacency = G._adj
@@ -258,7 +258,8 @@ def _monthly_activity(contacts: pd.DataFrame) -> dict:
     labels = [str(n) or "(no programme)" for n in names] + ["(no programme)"]   # code -1: none
     # Month of each contact through its day: converting a million dates to months is
     # calendar arithmetic per date, converting the few hundred distinct days is not.
-    key = dates.astype("datetime64[ns]", copy=False).view(np.int64) // 86_400_000_000_000
+    ticks, per_day = date_ticks(dates)
+    key = ticks // per_day
     first_day = int(key.min())
     key -= first_day
     month_of_day = (np.datetime64(first_day, "D") + np.arange(int(key.max()) + 1)).astype("datetime64[M]")

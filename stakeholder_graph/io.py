@@ -448,7 +448,7 @@ def meeting_numbers(event, date) -> np.ndarray:
     """One number per register row for its meeting: a meeting is an event name and a date
     together ("Diabetes board" on 3 May and on 7 June are two meetings)."""
     events = distinct(event)[0].astype(np.int64)
-    days = pd.factorize(np.asarray(date, dtype="datetime64[ns]").view(np.int64))[0]
+    days = pd.factorize(np.asarray(date).view(np.int64))[0]        # a date's integer, in its own unit
     # Event code -1 (no name) gives negative keys, apart from every named event's.
     return pd.factorize(events * (int(days.max()) + 1 if len(days) else 1) + days)[0]
 
@@ -492,7 +492,7 @@ def _texts(*columns: pd.Series) -> list:
 def _clean_text(uniques: pd.Index) -> list:
     # str.split() with no argument splits on the same white space as the regular
     # expression \s (Unicode's, non-breaking space included), and drops it at both ends.
-    return [" ".join(str(value).split()) for value in uniques]
+    return [" ".join(str(value).split()) for value in uniques.tolist()]
 
 
 def _optional_columns(df: pd.DataFrame, out: dict, reasons: dict, text_columns: list) -> None:
@@ -519,13 +519,13 @@ def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:
     if ua.equals(ub) and len(set(folded)) == len(folded):
         # One set of names (as the reader makes them) in which no two differ only in
         # case: the same actor is the same code.
-        return pd.Series((fa == fb) & (fa >= 0), index=first.index)
+        return pd.Series((fa == fb) & (fa >= 0), index=first.index, copy=False)
     joint = pd.Index(folded + [str(n).casefold() for n in ub], dtype=object)
     number = pd.Index(joint.unique(), dtype=object).get_indexer(joint)
     # Distinct sentinels for missing values: two missing names are not "the same actor".
     a = np.append(number[:len(ua)], -1)[fa]
     b = np.append(number[len(ua):], -2)[fb]
-    return pd.Series(a == b, index=first.index)
+    return pd.Series(a == b, index=first.index, copy=False)
 
 
 _ISO_SHAPES = {10: "%Y-%m-%d", 16: "%Y-%m-%d %H:%M", 19: "%Y-%m-%d %H:%M:%S"}
@@ -558,7 +558,7 @@ def _fast_iso(values: pd.Series) -> pd.Series | None:
         parsed = _iso_shape(array, values)
         if parsed is None:
             return None
-    out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index).astype("datetime64[us]")
+    out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index, copy=False).astype("datetime64[us]")
     if parsed.null_count == 0:
         return out
     failed = out.isna() & values.notna()
@@ -604,21 +604,23 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
     return _within_range(parsed, reasons, values)
 
 
-# pandas holds datetimes in nanoseconds, from 1677-09-21 to 2262-04-11; a contact dated
-# outside these whole years is a typo ("3024"), and would set as_of centuries away.
+# A contact dated outside these whole years is a typo ("3024") that would set as_of
+# centuries away; and pandas' nanosecond datetimes (which many of its operations still
+# convert to) hold only 1677-09-21 to 2262-04-11.
 _EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59.999999")
 
 
 def _within_range(parsed: pd.Series, reasons: pd.Series, values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Reject dates outside 1678-2261 with a reason; return the dates in nanoseconds."""
+    """Reject dates outside 1678-2261 with a reason.  The dates stay in microseconds:
+    converting a million of them to nanoseconds costs a pass and a new column for nothing."""
     if parsed.min() >= _EARLIEST and parsed.max() <= _LATEST or parsed.isna().all():   # the usual case
-        return parsed.astype("datetime64[ns]"), reasons
+        return parsed, reasons
     outside = parsed.notna() & ((parsed < _EARLIEST) | (parsed > _LATEST))
     if outside.any():
         text = _cell_text(values[outside]).str.strip()
         reasons = _first_reason(reasons, _sparse(outside, "date '" + text + "' is outside the years 1678 to 2261"))
         parsed = parsed.where(~outside)
-    return parsed.astype("datetime64[ns]"), reasons
+    return parsed, reasons
 
 
 def _parse_dates(values: pd.Series, *, day_first: bool, month_first: bool, name: str, column: str,
@@ -693,7 +695,7 @@ def _per_distinct(text: pd.Series, convert) -> pd.Series:
     """Apply ``convert`` to each distinct value once and spread the result over the rows."""
     codes, uniques = distinct(text)
     converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object)).to_numpy(dtype=float)
-    return pd.Series(np.append(converted, np.nan)[codes], index=text.index)
+    return pd.Series(np.append(converted, np.nan)[codes], index=text.index, copy=False)
 
 
 def parse_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -850,7 +852,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     Returns
     -------
     DataFrame
-        Columns ``date`` (datetime64), ``source``, ``target``, ``type``, ``programme``,
+        Columns ``date`` (datetime64, in microseconds), ``source``, ``target``, ``type``, ``programme``,
         ``weight`` (float, > 0; 1 when absent), ``sentiment`` (float in [-1, 1] or NaN),
         ``note``, plus ``file`` and ``row`` (where each contact came from) and any extra
         input columns.  ``df.attrs["report"]`` is the :class:`ReadReport`.
@@ -941,12 +943,12 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     person = distinct(relabel(out["participant"], lambda names: [str(n).casefold() for n in names]))[0]
     dup = np.zeros(len(df), dtype=bool)
     dup[ok] = pd.DataFrame({"meeting": meeting[ok], "person": person[ok]}).duplicated().to_numpy()
-    dup = pd.Series(dup, index=df.index)
+    dup = pd.Series(dup, index=df.index, copy=False)
     reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
                                            reasons["participant"])
     counted = ok & ~dup.to_numpy()
     size = np.bincount(meeting[counted], minlength=int(meeting.max()) + 1 if len(meeting) else 0)[meeting]
-    single = pd.Series(counted & (size < 2), index=df.index)
+    single = pd.Series(counted & (size < 2), index=df.index, copy=False)
     reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
     keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
@@ -1083,7 +1085,8 @@ def actor_spellings(name_columns, index: dict) -> dict:
         spellings.setdefault(str(name).casefold(), []).append(name)
     out = {}
     for key, names in spellings.items():
-        canonical = index.get(key) or min(names, key=lambda n: _spelling_rank(n, used[n]))
+        canonical = index.get(key) or (names[0] if len(names) == 1 else
+                                       min(names, key=lambda n: _spelling_rank(n, used[n])))
         out.update((n, canonical) for n in names)
     return out
 

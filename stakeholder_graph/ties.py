@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ._codes import code_dtype, distinct, observed, recode, relabel
+from ._codes import code_dtype, date_ticks, distinct, observed, recode, relabel
 from .io import meeting_numbers
 
 __all__ = [
@@ -311,10 +311,12 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
     period_days = float(period_days or half_life)
     as_of = pd.Timestamp(as_of) if as_of is not None else contacts["date"].max()
-    # Ages from integer nanoseconds: no Timedelta objects for a million contacts.  This
+    # Ages from the dates as integers (in their own unit): no Timedelta objects for a million contacts.  This
     # table is as long as the log, so each per-contact array is made once, updated in place.
-    date_ns = contacts["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    age_days = (as_of.value - date_ns) / 86_400e9
+    dates = contacts["date"].to_numpy()
+    ticks, per_day = date_ticks(dates)
+    as_of_tick = np.datetime64(as_of.to_datetime64(), np.datetime_data(dates.dtype)[0]).astype(np.int64)
+    age_days = (as_of_tick - ticks) / per_day
     np.maximum(age_days, 0, out=age_days)
     pair, categories = _pair_keys(contacts)
     # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
@@ -338,8 +340,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
 
     first = np.full(groups, np.iinfo(np.int64).max)
     last = np.full(groups, np.iinfo(np.int64).min)
-    np.minimum.at(first, codes, date_ns)
-    np.maximum.at(last, codes, date_ns)
+    np.minimum.at(first, codes, ticks)
+    np.maximum.at(last, codes, ticks)
     decayed = age_days * (-1.0 / half_life)
     np.exp2(decayed, out=decayed)
     decayed *= weight
@@ -350,8 +352,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         "count": np.bincount(codes, minlength=groups),
         "contacts": count_where(meeting == 0),
         "meetings": count_where(meeting),
-        "first": first.view("datetime64[ns]"),
-        "last": last.view("datetime64[ns]"),
+        "first": first.view(dates.dtype),
+        "last": last.view(dates.dtype),
         "a_to_b": count_where(contacts["a_to_b"].to_numpy()),
         "b_to_a": count_where(contacts["b_to_a"].to_numpy()),
         "rated": count_where(rated),

@@ -151,3 +151,13 @@ def test_graph_is_the_one_networkx_add_edges_from_builds(demo_tables):
     assert all(G[u][v] is G[v][u] for u, v in G.edges)          # one dict per tie, as networkx keeps it
     G.add_edge(ties[0][0], ties[0][1], extra=1)                   # and networkx still edits it as its own
     assert G[ties[0][1]][ties[0][0]]["extra"] == 1 and G[ties[0][0]][ties[0][1]]["count"] == ties[0][2]["count"]
+
+
+@pytest.mark.parametrize("unit", ["s", "ns"])
+def test_dates_in_any_unit_give_the_same_ties(demo_tables, unit):
+    """Readers give microseconds; a log whose dates a user converted gives the same graph."""
+    log, meetings = demo_tables["interactions"], demo_tables["meetings"]
+    expected = sg.tie_frame(sg.build_graph(log, meetings))
+    other = sg.tie_frame(sg.build_graph(log.assign(date=log["date"].astype(f"datetime64[{unit}]")),
+                                        meetings.assign(date=meetings["date"].astype(f"datetime64[{unit}]"))))
+    pd.testing.assert_frame_equal(expected, other, check_dtype=False)
