@@ -691,21 +691,25 @@ def _year_outside(text: pd.Series) -> pd.Series:
     return (year < _EARLIEST.year) | (year > _LATEST.year)
 
 
-def _per_distinct(text: pd.Series, convert) -> pd.Series:
-    """Apply ``convert`` to each distinct value once and spread the result over the rows."""
+def _per_distinct(text: pd.Series, convert) -> tuple[pd.Series, np.ndarray]:
+    """Apply ``convert`` to each distinct value once and spread the result over the rows;
+    also return the converted distinct values (to judge them once, not row by row)."""
     codes, uniques = distinct(text)
     converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object)).to_numpy(dtype=float)
-    return pd.Series(np.append(converted, np.nan)[codes], index=text.index, copy=False)
+    return pd.Series(np.append(converted, np.nan)[codes], index=text.index, copy=False), converted
 
 
 def parse_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Positive finite numbers; empty means 1.  Returns ``(weights, reasons for failing rows)``."""
     text = _text(values)
-    num = _per_distinct(text, lambda u: pd.to_numeric(u.where(u != "", "1"), errors="coerce").astype(float))
+    num, number = _per_distinct(text, lambda u: pd.to_numeric(u.where(u != "", "1"), errors="coerce").astype(float))
+    # Each distinct cell judged once; rows are looked at only if one fails.
+    with np.errstate(invalid="ignore"):
+        failing = np.isnan(number) | ~(np.isfinite(number) & (number > 0))
+    if not failing.any():
+        return num, _NO_REASONS
     nan = num.isna()
     bad = ~nan & ~(np.isfinite(num) & (num > 0))
-    if not (nan.any() or bad.any()):
-        return num, _NO_REASONS
     reasons = pd.concat([_sparse(nan, "weight '" + text[nan].astype(str) + "' is not a number"),
                          _sparse(bad, "weight " + text[bad].astype(str) + " is not a positive number")])
     return num, reasons
@@ -719,7 +723,7 @@ def parse_sentiment(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         words = u.str.lower().map(SENTIMENT_WORDS).astype(float)
         return words.fillna(pd.to_numeric(u.where(words.isna() & (u != "")), errors="coerce").astype(float))
 
-    out = _per_distinct(text, convert)
+    out, _ = _per_distinct(text, convert)
     bad = (text != "") & (out.isna() | (out < -1) | (out > 1))
     reasons = _sparse(bad, "sentiment '" + text[bad].astype(str)
                       + "' is not a number in [-1, 1] or negative/neutral/positive")

@@ -311,12 +311,17 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
     period_days = float(period_days or half_life)
     as_of = pd.Timestamp(as_of) if as_of is not None else contacts["date"].max()
-    # Ages from the dates as integers (in their own unit): no Timedelta objects for a million contacts.  This
-    # table is as long as the log, so each per-contact array is made once, updated in place.
+    # Ages from the dates as integers (in their own unit): no Timedelta objects for a
+    # million contacts.  This table is as long as the log, so each per-contact array is
+    # made once and updated in place (in a new process, each new array also costs its
+    # memory pages' first touch).
     dates = contacts["date"].to_numpy()
     ticks, per_day = date_ticks(dates)
     as_of_tick = np.datetime64(as_of.to_datetime64(), np.datetime_data(dates.dtype)[0]).astype(np.int64)
-    age_days = (as_of_tick - ticks) / per_day
+    # As floats straight away, with no integer array between: a float holds a date's
+    # ticks to well under a second, and ages are counted in days.
+    age_days = np.subtract(as_of_tick, ticks, dtype=float)
+    age_days /= per_day
     np.maximum(age_days, 0, out=age_days)
     pair, categories = _pair_keys(contacts)
     # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
@@ -373,7 +378,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         ties[out] = joined if joined is not None else ""
     # Contact volume per pair and period: a dense pairs x periods table when it is small,
     # else sums over a combined key.
-    period = (age_days / period_days).astype(np.int64)       # ages are >= 0: truncation is floor
+    age_days /= period_days
+    period = age_days.astype(np.int64)       # ages are >= 0: truncation is floor
     del age_days
     periods = int(period.max()) + 1
     if groups * periods <= 5_000_000:
