@@ -243,8 +243,9 @@ def _joined_labels(pair: np.ndarray, labels, groups: int) -> np.ndarray | None:
 
 
 def _pair_keys(contacts: pd.DataFrame):
-    """One int64 key per contact for its pair (grouping on one integer is several times
-    faster than on two categorical columns), and the actor names behind the codes."""
+    """One integer key per contact for its pair (grouping on one integer is several times
+    faster than on two categorical columns), and the actor names behind the codes.  The
+    keys are 4-byte integers while actors x actors fits in them (46,340 actors)."""
     a, b = contacts["actor_a"], contacts["actor_b"]
     if (isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype)
             and a.cat.categories.equals(b.cat.categories)):
@@ -256,7 +257,7 @@ def _pair_keys(contacts: pd.DataFrame):
     if len(ca) and min(ca.min(), cb.min()) < 0:
         # A code of -1 would index from the end of the pair table: another pair's tie.
         raise ValueError("a contact has no actor_a or actor_b (missing, or not among the actors)")
-    key = ca.astype(np.int64)
+    key = ca.astype(np.int32 if len(categories) ** 2 < 2 ** 31 else np.int64)
     key *= len(categories)
     key += cb
     return key, categories
@@ -347,7 +348,13 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     last = np.full(groups, np.iinfo(np.int64).min)
     np.minimum.at(first, codes, ticks)
     np.maximum.at(last, codes, ticks)
-    decayed = age_days * (-1.0 / half_life)
+    # The contact's period counted back from as_of (for peak and recent volume below),
+    # then the ages' own array becomes the decayed weights: no second array of a million.
+    period = np.empty(len(age_days), dtype=np.int64)
+    np.floor_divide(age_days, period_days, out=period, casting="unsafe")    # ages >= 0
+    decayed = age_days
+    del age_days
+    decayed *= -1.0 / half_life
     np.exp2(decayed, out=decayed)
     decayed *= weight
     rated = ~np.isnan(sentiment)
@@ -378,19 +385,18 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         ties[out] = joined if joined is not None else ""
     # Contact volume per pair and period: a dense pairs x periods table when it is small,
     # else sums over a combined key.
-    age_days /= period_days
-    period = age_days.astype(np.int64)       # ages are >= 0: truncation is floor
-    del age_days
     periods = int(period.max()) + 1
+    # The pair-and-period key, made in the period array.  (The last use of codes.)
+    codes *= periods
+    period += codes
+    del codes
     if groups * periods <= 5_000_000:
-        period += codes * periods                # the pair-and-period key, in place
         table = np.bincount(period, weights=weight, minlength=groups * periods)
         table = table.reshape(groups, periods)
         busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
         peak_volume = table[np.arange(groups), busiest]
         recent_volume = table[:, 0]
     else:
-        period += codes * periods
         per = pd.Series(weight).groupby(period).sum()
         pair_of, number = np.divmod(per.index.to_numpy(), periods)
         frame = pd.DataFrame({"pair": pair_of, "period": number, "volume": per.to_numpy()})
