@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import math
 import os
@@ -56,7 +57,7 @@ def _plain(value):
     """A value GraphML/GEXF/JSON can hold: str, int, float, bool; None for missing."""
     if value is None:
         return None
-    if isinstance(value, (pd.Timestamp,)):
+    if isinstance(value, datetime.datetime):      # pandas Timestamps too
         return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()

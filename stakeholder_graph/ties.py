@@ -386,10 +386,10 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     # Contact volume per pair and period: a dense pairs x periods table when it is small,
     # else sums over a combined key.
     periods = int(period.max()) + 1
-    # The pair-and-period key, made in the period array.  (The last use of codes.)
+    # The pair-and-period key, made in the period array.  This spoils codes, which
+    # nothing needs after it.
     codes *= periods
     period += codes
-    del codes
     if groups * periods <= 5_000_000:
         table = np.bincount(period, weights=weight, minlength=groups * periods)
         table = table.reshape(groups, periods)
