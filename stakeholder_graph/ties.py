@@ -339,22 +339,17 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
 
     def count_where(flags):
         """Contacts per pair where ``flags`` (0/1 per contact) is set."""
-        flags = np.asarray(flags, dtype=bool)
         if not flags.any():
             return np.zeros(groups, dtype=np.int64)
-        return np.bincount(codes, minlength=groups) if flags.all() else np.bincount(codes[flags], minlength=groups)
+        # The flags as bincount's weights (sums of 0 and 1 are exact in floats): about 3x
+        # faster than picking out the flagged contacts' codes first.
+        return np.bincount(codes, weights=flags, minlength=groups).astype(np.int64)
 
     first = np.full(groups, np.iinfo(np.int64).max)
     last = np.full(groups, np.iinfo(np.int64).min)
     np.minimum.at(first, codes, ticks)
     np.maximum.at(last, codes, ticks)
-    # The contact's period counted back from as_of (for peak and recent volume below),
-    # then the ages' own array becomes the decayed weights: no second array of a million.
-    period = np.empty(len(age_days), dtype=np.int64)
-    np.floor_divide(age_days, period_days, out=period, casting="unsafe")    # ages >= 0
-    decayed = age_days
-    del age_days
-    decayed *= -1.0 / half_life
+    decayed = age_days * (-1.0 / half_life)
     np.exp2(decayed, out=decayed)
     decayed *= weight
     rated = ~np.isnan(sentiment)
@@ -385,6 +380,10 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         ties[out] = joined if joined is not None else ""
     # Contact volume per pair and period: a dense pairs x periods table when it is small,
     # else sums over a combined key.
+    # The contact's period counted back from as_of, in the ages' own array.
+    age_days /= period_days
+    period = age_days.astype(np.int64)       # ages are >= 0: truncation is floor
+    del age_days
     periods = int(period.max()) + 1
     # The pair-and-period key, made in the period array.  This spoils codes, which
     # nothing needs after it.
