@@ -61,7 +61,7 @@ def recode(values, categories: pd.Index) -> np.ndarray:
     """Codes of ``values`` in ``categories`` (-1 where absent), looking each distinct value up
     once; in the smallest integer type that holds them."""
     codes, uniques = distinct(values)
-    if not len(codes):
+    if not len(codes) or uniques.equals(categories):        # already these codes (a Categorical)
         return np.asarray(codes, dtype=code_dtype(len(categories)))
     lookup = np.append(categories.get_indexer(pd.Index(np.asarray(uniques, dtype=object), dtype=object)), -1)
     return lookup.astype(code_dtype(len(categories)))[codes]  # code -1 (missing) takes the appended -1

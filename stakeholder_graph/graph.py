@@ -256,21 +256,24 @@ def _monthly_activity(contacts: pd.DataFrame) -> dict:
     if not logged.all():
         dates, programme = dates[logged], programme[logged]
     labels = [str(n) or "(no programme)" for n in names] + ["(no programme)"]   # code -1: none
-    # Month of each contact through its day: converting a million dates to months is
-    # calendar arithmetic per date, converting the few hundred distinct days is not.
+    # Contacts per day and programme in one bincount, then days summed into months: a
+    # million dates are only divided into days (months are calendar arithmetic, done for
+    # the few hundred distinct days).  Programme code -1 (none) takes the extra last column.
     ticks, per_day = date_ticks(dates)
     key = ticks // per_day
     first_day = int(key.min())
     key -= first_day
-    month_of_day = (np.datetime64(first_day, "D") + np.arange(int(key.max()) + 1)).astype("datetime64[M]")
-    month_of_day = month_of_day.view(np.int64)
+    days = int(key.max()) + 1
+    key *= len(names) + 1
+    key += np.where(programme < 0, len(names), programme)
+    per_day_counts = np.bincount(key, minlength=days * (len(names) + 1)).reshape(days, len(names) + 1)
+    del key
+    month_of_day = (np.datetime64(first_day, "D") + np.arange(days)).astype("datetime64[M]").view(np.int64)
     first = int(month_of_day[0])
-    key = month_of_day[key]
-    key -= first
     months = int(month_of_day[-1] - first) + 1
-    # Programme code -1 (none) takes the extra last row.
-    key += np.where(programme < 0, len(names), programme).astype(np.int64) * months
-    counts = np.bincount(key, minlength=(len(names) + 1) * months).reshape(len(names) + 1, months)
+    counts = np.zeros((months, len(names) + 1), dtype=np.int64)
+    np.add.at(counts, month_of_day - first, per_day_counts)
+    counts = counts.T
     out = {}
     for code, m in zip(*np.nonzero(counts)):
         key = str(np.datetime64(int(first + m), "M"))

@@ -66,8 +66,11 @@ def _ordered_pair(first, second, categories: pd.Index):
     """Canonical order (actor_a < actor_b) as categoricals, and whether the pair was swapped."""
     cf, cs = recode(first, categories), recode(second, categories)
     swap = cf > cs
-    a = pd.Categorical.from_codes(np.minimum(cf, cs), categories=categories)
-    b = pd.Categorical.from_codes(np.maximum(cf, cs), categories=categories)
+    if len(cf) and min(cf.min(), cs.min()) < 0:
+        raise ValueError("a contact names an actor that is missing or not among the categories")
+    dtype = pd.CategoricalDtype(categories)
+    a = pd.Categorical.from_codes(np.minimum(cf, cs), dtype=dtype, validate=False)
+    b = pd.Categorical.from_codes(np.maximum(cf, cs), dtype=dtype, validate=False)
     return a, b, swap
 
 
