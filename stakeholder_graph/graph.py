@@ -85,8 +85,9 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         Edges carry the tie attributes (``weight`` = strength, ``distance`` = 1/strength,
         ``count``, ``first``, ``last``, ``a_to_b``, ``b_to_a``, ``reciprocity``,
         ``negative_share``, ``types``, ``programmes`` ...); dates are ``datetime.datetime``.
-        ``G.graph`` records ``as_of``, ``half_life``, ``level``, the filters, ``contacts_used``, ``unknown_actors``,
-        ``merged_self_contacts`` (contacts between two spellings of one actor),
+        ``G.graph`` records ``as_of``, ``half_life``, ``level``, the filters,
+        ``contacts_used``, ``unknown_actors``, ``merged_self_contacts`` (contacts between
+        two spellings of one actor),
         ``case_variants`` (names read as one actor because they differ only in case, each
         spelled the way the logs spell it most often, or as the registry does) and
         ``activity`` (logged contacts per month and programme).
