@@ -106,11 +106,14 @@ def relabel_together(columns, labels_of) -> list:
     return out
 
 
-def share_categories(*columns: pd.Series) -> list:
+def relabel_columns(*columns: pd.Series, labels_of) -> list:
+    """:func:`relabel_together` for Series: each result keeps its column's index."""
+    return [pd.Series(values, index=column.index, copy=False)
+            for values, column in zip(relabel_together(columns, labels_of), columns)]
+
+
+def share_categories(*columns) -> list:
     """Categorical columns re-coded onto one sorted set of categories (the union of theirs),
-    so that rows compare by code and frames concatenate without turning into strings."""
-    first = columns[0].cat.categories
-    if first.is_monotonic_increasing and all(c.cat.categories.equals(first) for c in columns[1:]):
-        return list(columns)            # already shared (as the readers return them)
-    names = pd.Index(sorted(set().union(*(c.cat.categories for c in columns)), key=str), dtype=object)
-    return [c.cat.set_categories(names) for c in columns]
+    so that rows compare by code and frames concatenate without turning into strings:
+    :func:`relabel_together` with each value its own label."""
+    return relabel_together(columns, lambda names: names.tolist())

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._codes import date_ticks, distinct, is_categorical, relabel, share_categories
+from ._codes import date_ticks, distinct, relabel_columns
 from .errors import InputError, UnknownActorError
 from .io import (actor_name_index, actor_spellings, case_variants, name_columns, read_actors, read_interactions,
                  read_meetings, unknown_actors)
@@ -35,12 +35,11 @@ def _as_table(value, reader):
     return reader(value)
 
 
-def _resolve(names: pd.Series, spellings: dict) -> pd.Series:
-    """Each name as the actor it denotes (see :func:`stakeholder_graph.io.actor_spellings`)."""
-    if is_categorical(names) and all(spellings.get(n, n) == n for n in names.cat.categories):
-        return names                    # every name is already its actor's: nothing to re-code
-    return pd.Series(relabel(names, lambda distinct_names: [spellings.get(n, n) for n in distinct_names]),
-                     index=names.index, copy=False)
+def _resolve(*columns: pd.Series, spellings: dict) -> list:
+    """Each name as the actor it denotes (see :func:`stakeholder_graph.io.actor_spellings`),
+    the columns on one sorted set of categories (nothing is re-coded when every name is
+    already its actor's, as in a log without a registry or case variants)."""
+    return relabel_columns(*columns, labels_of=lambda names: [spellings.get(n, n) for n in names])
 
 
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
@@ -119,8 +118,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     logs = register = None
     if interactions is not None and len(interactions):
         # Categoricals with shared categories: the self-contact check below compares codes.
-        source, target = share_categories(_resolve(interactions["source"], spellings),
-                                          _resolve(interactions["target"], spellings))
+        source, target = _resolve(interactions["source"], interactions["target"], spellings=spellings)
         logs = interactions.assign(source=source, target=target)
         # Two spellings of one actor, mapped by the registry, would make a self-contact:
         # counted in G.graph["merged_self_contacts"] rather than dropped unseen.
@@ -129,7 +127,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         if merged_self:
             logs = logs[~merged]
     if meetings is not None and len(meetings):
-        register = meetings.assign(participant=_resolve(meetings["participant"], spellings))
+        register = meetings.assign(participant=_resolve(meetings["participant"], spellings=spellings)[0])
     # Every actor named in the logs, in name order (the spellings already list them).
     categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
     pairwise = pairwise_contacts(logs, categories) if logs is not None else None

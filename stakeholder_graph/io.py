@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._codes import code_dtype, counts, distinct, is_categorical, relabel, relabel_together, share_categories
+from ._codes import code_dtype, counts, distinct, is_categorical, relabel, relabel_columns, share_categories
 from .errors import AmbiguousDateError, InputError, MissingColumnError, RegistryError
 
 __all__ = [
@@ -509,8 +509,7 @@ def _text(series: pd.Series) -> pd.Series:
 def _texts(*columns: pd.Series) -> list:
     """:func:`_text` of several columns, onto one sorted set of categories (``source`` and
     ``target`` of a log): their rows then compare by code."""
-    return [pd.Series(values, index=column.index, copy=False)
-            for values, column in zip(relabel_together(columns, _clean_text), columns)]
+    return relabel_columns(*columns, labels_of=_clean_text)
 
 
 def _clean_text(uniques: pd.Index) -> list:
