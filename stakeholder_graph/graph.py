@@ -17,8 +17,8 @@ import pandas as pd
 
 from ._codes import date_ticks, distinct, relabel_columns
 from .errors import InputError, UnknownActorError
-from .io import (actor_name_index, actor_spellings, case_variants, name_columns, read_actors, read_interactions,
-                 read_meetings, unknown_actors)
+from .io import (actor_name_index, actor_spellings, aliases_of, case_variants, name_columns, read_actors,
+                 read_interactions, read_meetings, unknown_actors)
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -339,7 +339,7 @@ def find_actor(G: nx.Graph, name: str) -> str:
     # Names and the registry's aliases ("Northvale ICB"), ignoring case.
     folded = {}
     for node, aliases in G.nodes(data="aliases", default=""):
-        for alias in filter(None, (a.strip() for a in str(aliases or "").split(";"))):
+        for alias in aliases_of(aliases):
             folded.setdefault(alias.casefold(), node)
     folded.update({str(n).casefold(): n for n in G})
     if name.casefold() in folded:

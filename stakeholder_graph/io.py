@@ -1031,7 +1031,7 @@ def _check_registry(used: pd.DataFrame, name: str, first_row: int) -> None:
                             file=name, column="name", row=int(i) + first_row)
     owner = {n: i for i, n in folded.items()}
     for i, aliases in used["aliases"].items():
-        for alias in filter(None, (a.strip() for a in aliases.split(";"))):
+        for alias in aliases_of(aliases):
             key = alias.casefold()
             if key in owner and owner[key] != i:
                 raise RegistryError(
@@ -1071,6 +1071,11 @@ def _organisations(actors: pd.DataFrame) -> pd.Series:
     return actors["name"].map(top)
 
 
+def aliases_of(text) -> list:
+    """The registry's ``aliases`` cell as a list of names (``;``-separated, spaces trimmed)."""
+    return [alias for alias in (a.strip() for a in str(text or "").split(";")) if alias]
+
+
 def actor_name_index(actors: pd.DataFrame | None) -> dict:
     """Case-insensitive lookup from every registry name and alias to the canonical name."""
     if actors is None:
@@ -1078,7 +1083,7 @@ def actor_name_index(actors: pd.DataFrame | None) -> dict:
     index = {}
     for name, aliases in zip(actors["name"], actors["aliases"]):
         index[name.casefold()] = name
-        for alias in filter(None, (a.strip() for a in str(aliases).split(";"))):
+        for alias in aliases_of(aliases):
             index[alias.casefold()] = name
     return index
 
