@@ -57,6 +57,11 @@ def code_dtype(n: int) -> np.dtype:
     return np.dtype(np.int64)
 
 
+def blank(n: int) -> pd.Categorical:
+    """An absent optional text column: ``""`` on every one of ``n`` rows, stored once."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
+
+
 def recode(values, categories: pd.Index) -> np.ndarray:
     """Codes of ``values`` in ``categories`` (-1 where absent), looking each distinct value up
     once; in the smallest integer type that holds them."""

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._codes import code_dtype, counts, distinct, is_categorical, relabel, relabel_columns, share_categories
+from ._codes import blank, code_dtype, counts, distinct, is_categorical, relabel, relabel_columns, share_categories
 from .errors import AmbiguousDateError, InputError, MissingColumnError, RegistryError
 
 __all__ = [
@@ -522,16 +522,11 @@ def _optional_columns(df: pd.DataFrame, out: dict, reasons: dict, text_columns: 
     """The optional columns of a log or register into ``out``: text columns as cleaned
     Categoricals (``""`` when absent), and ``weight`` (1 when absent, reasons for bad ones)."""
     for column in text_columns:
-        out[column] = _text(df[column]) if column in df.columns else _blank(len(df))
+        out[column] = _text(df[column]) if column in df.columns else blank(len(df))
     if "weight" in df.columns:
         out["weight"], reasons["weight"] = parse_weights(df["weight"])
     else:
         out["weight"] = np.ones(len(df))
-
-
-def _blank(n: int) -> pd.Categorical:
-    """An absent optional text column: ``""`` on every row, stored once."""
-    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
 
 
 def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ._codes import code_dtype, date_ticks, distinct, observed, recode, relabel
+from ._codes import blank, code_dtype, date_ticks, distinct, observed, recode, relabel
 from .io import meeting_numbers
 
 __all__ = [
@@ -66,8 +66,7 @@ def _ordered_pair(first, second, categories: pd.Index):
     """Canonical order (actor_a < actor_b) as categoricals, and whether the pair was swapped."""
     cf, cs = recode(first, categories), recode(second, categories)
     swap = cf > cs
-    if len(cf) and min(cf.min(), cs.min()) < 0:
-        raise ValueError("a contact names an actor that is missing or not among the categories")
+    # A name missing from ``categories`` (code -1) stays missing here; tie_table refuses it.
     dtype = pd.CategoricalDtype(categories)
     a = pd.Categorical.from_codes(np.minimum(cf, cs), dtype=dtype, validate=False)
     b = pd.Categorical.from_codes(np.maximum(cf, cs), dtype=dtype, validate=False)
@@ -76,7 +75,7 @@ def _ordered_pair(first, second, categories: pd.Index):
 
 def _labels(frame: pd.DataFrame, column: str, n: int):
     if column not in frame:
-        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
+        return blank(n)
     codes, uniques = distinct(frame[column])
     return pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(uniques, dtype=object), dtype=object))
 
