@@ -37,15 +37,11 @@ def betweenness(G: nx.Graph, *, weight=None, normalized=True, seed: int = 0) -> 
     if n > SAMPLED_BETWEENNESS_ABOVE:
         sources = sorted(rng.choice(n, size=SAMPLED_BETWEENNESS_ABOVE, replace=False).tolist())
     try:
-        import igraph
+        graph, weights = as_igraph(G, weight)
     except ImportError:  # networkx fallback: same numbers, slower
         k = len(sources) if sources is not None else None
         return nx.betweenness_centrality(G, k=k, weight=weight, normalized=normalized, seed=seed)
-    index = {node: i for i, node in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in G.edges()]
     directed = G.is_directed()
-    graph = igraph.Graph(n=n, edges=edges, directed=directed)
-    weights = [d.get(weight, 1.0) for _, _, d in G.edges(data=True)] if weight else None
     raw = np.array(graph.betweenness(directed=directed, weights=weights, sources=sources), dtype=float)
     if sources is not None:
         # From k sources an undirected path (s, t) is seen once, not twice as when all n
@@ -55,6 +51,18 @@ def betweenness(G: nx.Graph, *, weight=None, normalized=True, seed: int = 0) -> 
         pairs = (n - 1) * (n - 2) / (1 if directed else 2)
         raw /= pairs
     return dict(zip(nodes, raw.tolist()))
+
+
+def as_igraph(G: nx.Graph, weight: str | None = None):
+    """``(igraph.Graph, weights)``: ``G`` for igraph's C routines, vertex ``i`` being the
+    ``i``-th node of ``list(G)``; ``weights`` lists the edges' ``weight`` attribute (1 when
+    absent) in igraph's edge order, or is None.  Raises ImportError without igraph."""
+    import igraph
+    index = {node: i for i, node in enumerate(G)}
+    graph = igraph.Graph(n=len(index), edges=[(index[u], index[v]) for u, v in G.edges()],
+                         directed=G.is_directed())
+    weights = [d.get(weight, 1.0) for _, _, d in G.edges(data=True)] if weight else None
+    return graph, weights
 
 
 def _clustering(G: nx.Graph) -> dict:

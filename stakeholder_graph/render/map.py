@@ -69,14 +69,13 @@ def _large_layout(K: nx.Graph, seed: int) -> dict:
     """Fruchterman-Reingold for thousands of actors: igraph's C version (under a second at
     2,000 actors, where networkx's took 9 s), started from seeded random positions so the
     same graph and seed give the same picture; networkx if igraph is missing."""
+    from ..metrics import as_igraph
     nodes = list(K)
     try:
-        import igraph
+        graph, weights = as_igraph(K, "w")
     except ImportError:
         return nx.spring_layout(K, weight="w", seed=seed, iterations=30, k=2 / math.sqrt(len(K)))
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in K.edges()]
-    graph = igraph.Graph(n=len(nodes), edges=edges)
+    import igraph
     # Start spread over the area igraph lays out in (side about sqrt(n)), so its grid helps.
     spread = math.sqrt(len(nodes))
     start = np.random.default_rng(seed).uniform(-spread, spread, size=(len(nodes), 2)).tolist()
@@ -85,8 +84,8 @@ def _large_layout(K: nx.Graph, seed: int) -> dict:
     import random
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        coords = graph.layout_fruchterman_reingold(weights=[d["w"] for _, _, d in K.edges(data=True)],
-                                                   seed=start, niter=300, grid="grid" if len(nodes) > 1000 else "nogrid")
+        coords = graph.layout_fruchterman_reingold(weights=weights, seed=start, niter=300,
+                                                   grid="grid" if len(nodes) > 1000 else "nogrid")
     finally:
         igraph.set_random_number_generator(random)
     xy = np.asarray(coords.coords, dtype=float)
