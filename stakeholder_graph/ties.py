@@ -355,6 +355,7 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     np.exp2(decayed, out=decayed)
     decayed *= weight
     rated = ~np.isnan(sentiment)
+    any_rated = bool(rated.any())
     ties = pd.DataFrame({
         "weight": total(decayed),
         "volume": total(weight),
@@ -366,10 +367,10 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         "a_to_b": count_where(contacts["a_to_b"].to_numpy()),
         "b_to_a": count_where(contacts["b_to_a"].to_numpy()),
         "rated": count_where(rated),
-        "negative": count_where(sentiment < 0) if rated.any() else np.zeros(groups, dtype=np.int64),
+        "negative": count_where(sentiment < 0) if any_rated else np.zeros(groups, dtype=np.int64),
     })
     del decayed
-    sentiment_sum = total(np.nan_to_num(sentiment)) if rated.any() else np.zeros(groups)
+    sentiment_sum = total(np.nan_to_num(sentiment)) if any_rated else np.zeros(groups)
     high = np.maximum(ties["a_to_b"], ties["b_to_a"])
     ties["reciprocity"] = np.where(high > 0, np.minimum(ties["a_to_b"], ties["b_to_a"]) / high.where(high > 0, 1),
                                    np.nan)
@@ -380,9 +381,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     for column, out in [("type", "types"), ("programme", "programmes")]:
         joined = _joined_labels(codes, contacts[column], groups) if column in contacts else None
         ties[out] = joined if joined is not None else ""
-    # Contact volume per pair and period: a dense pairs x periods table when it is small,
-    # else sums over a combined key.
-    # The contact's period counted back from as_of, in the ages' own array.
+    # Contact volume per pair and period (counted back from as_of): a dense pairs x
+    # periods table when it is small, else sums over a combined key.
     age_days /= period_days
     period = age_days.astype(np.int64)       # ages are >= 0: truncation is floor
     del age_days
