@@ -12,13 +12,14 @@ diagnosis of the barriers between them.
 
 __version__ = "0.1.0"
 
+from .analysis import Analysis, analyse
 from .datasets import HEALTHY, PLANTED, demo_tables, write_demo_files
 from .errors import (AmbiguousDateError, InputError, MissingColumnError, RegistryError,
                      StakeholderGraphError, UnknownActorError)
 from .export import write_graph, write_table
 from .graph import actor_frame, build_graph, ego_graph, initiation_graph, tie_frame
 from .io import Inputs, ReadReport, read_actors, read_inputs, read_interactions, read_meetings
-from .metrics import ei_index, freeman_centralization, network_summary, node_metrics
+from .metrics import betweenness, closeness, ei_index, freeman_centralization, network_summary, node_metrics
 from .brokerage import brokerage_roles, communities
 from .barriers import BARRIER_KINDS, Thresholds, find_barriers, tie_overlap
 from .ties import DEFAULT_HALF_LIFE_DAYS, tie_table
@@ -31,7 +32,8 @@ __all__ = [
     "read_interactions", "read_meetings", "read_actors", "read_inputs", "Inputs", "ReadReport",
     "build_graph", "initiation_graph", "ego_graph", "tie_frame", "actor_frame", "tie_table",
     "DEFAULT_HALF_LIFE_DAYS",
-    "network_summary", "ei_index", "freeman_centralization", "structural_holes",
+    "analyse", "Analysis",
+    "network_summary", "betweenness", "closeness", "ei_index", "freeman_centralization", "structural_holes",
     "node_metrics", "brokerage_roles", "communities",
     "find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap",
     "write_graph", "write_table", "write_map", "write_report",

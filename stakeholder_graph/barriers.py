@@ -28,10 +28,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._format import day as _day
-from .brokerage import communities
-from .holes import adjacency, structural_holes
+from .analysis import analysis_of
+from .holes import adjacency
 from .errors import InputError
-from .metrics import betweenness
 
 __all__ = ["find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap"]
 
@@ -157,30 +156,34 @@ def _evidence(n, half=10.0) -> float:
 # Shared structure, computed once per diagnosis
 # ---------------------------------------------------------------------------
 
-class _Context:
-    """What several barrier functions need: tie table, percentiles, overlap, groups."""
+class _Evidence:
+    """What the detectors read: the Analysis's shared measures plus the thresholds.
 
-    def __init__(self, G, thresholds, seed):
-        self.G, self.t, self.seed = G, thresholds, seed
+    Read-only: detectors never write to it, so their order cannot change their findings
+    (which findings of one kind give way to another's is decided once, in
+    :func:`_without_repeats`).
+    """
+
+    def __init__(self, analysis, thresholds):
+        self.A, self.t, self.seed = analysis, thresholds, analysis.seed
+        G = analysis.graph
+        self.G = G
         self.n = G.number_of_nodes()
-        edges = list(G.edges(data=True))
-        self.edges = edges
-        strengths = np.array([d.get("weight", 1.0) for _, _, d in edges], dtype=float)
-        self.strength_pct = dict(zip(((u, v) for u, v, _ in edges), _percentile(strengths)))
-        self.overlap = tie_overlap(G)
+        self.edges = list(G.edges(data=True))
         self.org = {n: (G.nodes[n].get("organisation") or n) for n in G}
-        self.flagged_ties = set()
-        self.flagged_actors = set()
+
+    @property
+    def overlap(self):
+        return self.A.overlap
 
     def weakness(self, u, v):
-        pct = self.strength_pct.get((u, v), self.strength_pct.get((v, u), 0.5))
-        return 1.0 - pct
+        """1 - the tie's strength percentile among all ties (1: the weakest)."""
+        pct = self.A._once("strength_percentile", self._strength_percentile)
+        return 1.0 - pct.get((u, v), pct.get((v, u), 0.5))
 
-    def mark(self, u, v):
-        self.flagged_ties.add(frozenset((u, v)))
-
-    def marked(self, u, v):
-        return frozenset((u, v)) in self.flagged_ties
+    def _strength_percentile(self):
+        strengths = np.array([d.get("weight", 1.0) for _, _, d in self.edges], dtype=float)
+        return dict(zip(((u, v) for u, v, _ in self.edges), _percentile(strengths)))
 
 
 def tie_overlap(G: nx.Graph) -> dict:
@@ -212,7 +215,7 @@ def tie_overlap(G: nx.Graph) -> dict:
 # One function per kind
 # ---------------------------------------------------------------------------
 
-def isolates(ctx: _Context) -> list:
+def isolates(ctx: _Evidence) -> list:
     """Actors with no ties (severity 0.9) or only negligible ones.
 
     Negligible: total strength below ``isolate_contacts`` typical contacts made one
@@ -237,7 +240,6 @@ def isolates(ctx: _Context) -> list:
                 f"{actor} is in the partnership but has no recorded contact with any partner.",
                 f"Find out who at {actor} should be involved, and invite them to the relevant programme board.",
                 0, "strength", actor_kind=kind))
-            ctx.flagged_actors.add(actor)
         elif strength[actor] < limit:
             ties = G[actor]
             contacts = sum(d.get("count", 0) for d in ties.values())
@@ -248,14 +250,12 @@ def isolates(ctx: _Context) -> list:
                 f"{_day(last)}: less than one contact's worth of relationship is left (strength "
                 f"{strength[actor]:.2f}).",
                 f"Check whether {actor} is still active in the partnership and who could bring it back in.",
-                strength[actor], "strength", last_contact=last, contacts=contacts))
-            ctx.flagged_actors.add(actor)
-            for other in ties:
-                ctx.mark(actor, other)
+                strength[actor], "strength", last_contact=last, contacts=contacts,
+                _covers=[frozenset((actor, other)) for other in ties]))
     return found
 
 
-def decayed_ties(ctx: _Context) -> list:
+def decayed_ties(ctx: _Evidence) -> list:
     """Relationships that were strong and have faded, measured against their own past.
 
     A tie whose busiest period (one half-life long, see :func:`~stakeholder_graph.ties.tie_table`)
@@ -291,8 +291,7 @@ def decayed_ties(ctx: _Context) -> list:
             f"the relationship has faded ({100 * decline:.0f}% down on its peak).",
             f"Ask both what changed around {pd.Timestamp(d['last']):%B %Y}; if the work still needs them, "
             "re-establish a regular contact.",
-            decline, "decline", tie=d))
-        ctx.mark(u, v)
+            decline, "decline", tie=d, _covers=[frozenset((u, v))]))
     return found
 
 
@@ -312,7 +311,7 @@ def binomial_cdf(k: int, n: int, p: float) -> float:
     return float(bdtr(k, n, p))
 
 
-def one_sided_ties(ctx: _Context) -> list:
+def one_sided_ties(ctx: _Evidence) -> list:
     """Ties where one side starts almost all contact.
 
     At least ``one_sided_min_contacts`` initiated contacts, one side starting at least
@@ -341,7 +340,7 @@ def one_sided_ties(ctx: _Context) -> list:
     return found
 
 
-def strained_ties(ctx: _Context) -> list:
+def strained_ties(ctx: _Evidence) -> list:
     """Ties where a large share of contacts were recorded as negative.
 
     At least ``strained_min_rated`` contacts with a sentiment and a negative share of at
@@ -379,7 +378,7 @@ def _components_without(G, u, v):
     return seen
 
 
-def bridges(ctx: _Context) -> list:
+def bridges(ctx: _Evidence) -> list:
     """Ties whose loss would cut groups apart or greatly lengthen paths.
 
     Bridges (removal disconnects) with at least ``bridge_min_side`` actors on the smaller
@@ -413,8 +412,7 @@ def bridges(ctx: _Context) -> list:
             f"({listed}) and the rest of the partnership; it carries {_n(d.get('count', 0), 'contact')}, "
             f"the last on {_day(d.get('last'))}.",
             f"Build a second link: introduce another member of {inner}'s group to a partner beyond {outer}.",
-            len(small_side), "actors cut off", tie=d))
-        ctx.mark(u, v)
+            len(small_side), "actors cut off", tie=d, _covers=[frozenset((u, v))]))
     candidates = [(u, v) for (u, v), o in ctx.overlap.items()
                   if o == 0 and frozenset((u, v)) not in cut and G.degree(u) > 1 and G.degree(v) > 1]
     # Span costs one path search per tie: weakest first, at most 300 of them.
@@ -433,8 +431,7 @@ def bridges(ctx: _Context) -> list:
             f"{u} and {v} share no partner: without their tie, the shortest route between them takes "
             f"{span} steps. It is a local bridge between two circles, with {_n(d.get('count', 0), 'contact')}.",
             "Strengthen it, or link a second pair across the same two circles.",
-            span, "span", tie=d))
-        ctx.mark(u, v)
+            span, "span", tie=d, _covers=[frozenset((u, v))]))
     return found
 
 
@@ -483,7 +480,7 @@ def _cut_point_dependents(G) -> dict:
     return out
 
 
-def brokers(ctx: _Context) -> list:
+def brokers(ctx: _Evidence) -> list:
     """Actors the partnership depends on to connect others.
 
     Cut points whose loss cuts off at least ``broker_min_dependents`` actors: severity
@@ -504,9 +501,9 @@ def brokers(ctx: _Context) -> list:
             f"if {actor} stepped back they would be cut off.",
             f"Share {actor}'s role: introduce those who depend on it to a second partner.",
             cut_off, "actors cut off"))
-    between = betweenness(G, weight="distance", seed=ctx.seed)
+    between = ctx.A.betweenness("distance")
     mean = float(np.mean(list(between.values()))) if between else 0.0
-    efficiency = structural_holes(G, weight="weight")["efficiency"]
+    efficiency = ctx.A.holes["efficiency"]
     for actor, b in sorted(between.items(), key=lambda kv: -kv[1]):
         if b < t.broker_betweenness or b < 3 * mean:
             break
@@ -523,12 +520,14 @@ def brokers(ctx: _Context) -> list:
     return found
 
 
-def _groups(G, attribute):
+def _groups(G, attribute, communities=None):
+    """``{group: [actors]}`` of the actors with ties, by a node attribute or, for
+    ``"community"``, by ``communities`` (``{actor: community}``)."""
     groups = defaultdict(list)
     for n, d in G.nodes(data=True):
         if G.degree(n) == 0:
             continue   # isolates are reported as such; they would make every group look apart
-        value = d.get(attribute) if attribute != "community" else d.get("_community")
+        value = d.get(attribute) if attribute != "community" else communities.get(n)
         if value not in (None, ""):
             groups[value].append(n)
     return groups
@@ -541,7 +540,7 @@ def _group_attributes(G):
     return ["organisation", "sector", "community"]
 
 
-def silos(ctx: _Context) -> list:
+def silos(ctx: _Evidence) -> list:
     """Groups (organisations, or sectors at organisation level) whose ties are almost all internal.
 
     Weighted Krackhardt-Stern E-I index of the group's ties,
@@ -586,7 +585,7 @@ def silos(ctx: _Context) -> list:
     return found
 
 
-def structural_holes_between_groups(ctx: _Context) -> list:
+def structural_holes_between_groups(ctx: _Evidence) -> list:
     """Pairs of groups with far fewer ties between them than expected.
 
     For sectors, organisations and (seeded Louvain) communities: expected ties between
@@ -607,7 +606,7 @@ def structural_holes_between_groups(ctx: _Context) -> list:
     programmes_of = _actor_programmes(G)
     seen_pairs = set()
     for attribute in _group_attributes(G):
-        groups = {g: set(ms) for g, ms in _groups(G, attribute).items()}
+        groups = {g: set(ms) for g, ms in _groups(G, attribute, ctx.A.communities).items()}
         if len(groups) < 2:
             continue
         of = {x: g for g, ms in groups.items() for x in ms}
@@ -666,7 +665,7 @@ def _actor_programmes(G) -> dict:
     return out
 
 
-def weak_ties(ctx: _Context) -> list:
+def weak_ties(ctx: _Evidence) -> list:
     """Ties that exist but are weak where it matters.
 
     Weak: strength in the weakest ``weak_quantile`` of ties.  Where it matters: the only
@@ -686,7 +685,7 @@ def weak_ties(ctx: _Context) -> list:
     found = []
     for u, v, d in ctx.edges:
         weakness = ctx.weakness(u, v)
-        if weakness < 1 - t.weak_quantile or ctx.marked(u, v):
+        if weakness < 1 - t.weak_quantile:
             continue
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         overlap = ctx.overlap.get((u, v), ctx.overlap.get((v, u), 1.0))
@@ -710,11 +709,11 @@ def weak_ties(ctx: _Context) -> list:
             f"{a} and {b} have a weak tie ({_n(d.get('count', 0), 'contact')}, the last on {_day(d.get('last'))}; "
             f"weaker than {100 * weakness:.0f}% of ties), yet {why}.",
             f"Agree a regular contact between {a} and {b}, or a second route, before relying on it.",
-            d.get("weight", np.nan), "strength", tie=d))
+            d.get("weight", np.nan), "strength", tie=d, _tie=frozenset((u, v))))
     return found
 
 
-def missing_links(ctx: _Context) -> list:
+def missing_links(ctx: _Evidence) -> list:
     """Introductions to make: actors who share many partners but never interact.
 
     Candidates: unlinked pairs with at least ``missing_min_common`` shared partners,
@@ -764,20 +763,60 @@ def missing_links(ctx: _Context) -> list:
 # The diagnosis
 # ---------------------------------------------------------------------------
 
-_ORDER = [isolates, decayed_ties, bridges, brokers, one_sided_ties, strained_ties, silos,
-          structural_holes_between_groups, weak_ties, missing_links]
+# The order findings are listed in within one severity; detectors are independent of it.
+_DETECTORS = [isolates, decayed_ties, bridges, brokers, one_sided_ties, strained_ties, silos,
+              structural_holes_between_groups, weak_ties, missing_links]
 
 
-def find_barriers(G: nx.Graph, *, thresholds: Thresholds | None = None, kinds=None, programme=None,
+# Findings enter the table in this order before the sort by severity (it settles the order
+# of the kind-specific columns and of exact ties in severity, kind and actors).
+_LISTING_ORDER = ("isolate", "decayed_tie", "bridge", "broker", "one_sided", "strained_tie", "silo",
+                  "structural_hole", "weak_tie", "missing_link")
+
+
+def detect(analysis, thresholds: Thresholds | None = None) -> dict:
+    """Every finding of every kind, before ranking and capping: ``{kind: [finding, ...]}``.
+
+    Each detector reads the Analysis and the thresholds and returns its findings; none
+    sees another's.  Repeats between kinds are then removed once (:func:`_without_repeats`).
+    Kept in the Analysis per set of thresholds, so asking again (another ``kinds`` or
+    ``organisation`` filter) costs nothing.
+    """
+    thresholds = thresholds or Thresholds()
+
+    def run():
+        evidence = _Evidence(analysis, thresholds)
+        found = {kind: [] for kind in BARRIER_KINDS}
+        for detector in _DETECTORS:
+            for finding in detector(evidence):
+                found[finding["kind"]].append(finding)
+        return _without_repeats(found)
+
+    return analysis._once(("findings", thresholds), run)
+
+
+def _without_repeats(found: dict) -> dict:
+    """Say each problem once: a weak tie is not repeated where the same tie is already
+    reported as decayed or as a bridge, or belongs to an all-but-isolated actor (those
+    findings say more about it)."""
+    covered = {pair for kind in ("isolate", "decayed_tie", "bridge") for f in found[kind]
+               for pair in f.get("_covers", ())}
+    found["weak_tie"] = [f for f in found["weak_tie"] if f["_tie"] not in covered]
+    return found
+
+
+def find_barriers(G, *, thresholds: Thresholds | None = None, kinds=None, programme=None,
                   organisation=None, seed: int = 0, **threshold_changes) -> pd.DataFrame:
     """Diagnose the barriers to collaboration in a stakeholder graph.
 
     Parameters
     ----------
-    G : networkx.Graph
+    G : networkx.Graph or Analysis
         From :func:`~stakeholder_graph.graph.build_graph` (any undirected graph with
         ``weight`` = strength and ``distance`` = 1/strength works; direction, dates and
-        sentiment findings need the tie attributes ``build_graph`` adds).
+        sentiment findings need the tie attributes ``build_graph`` adds), or its
+        :func:`~stakeholder_graph.analysis.analyse` (whose betweenness, structural holes and
+        communities are then reused, and whose seed holds).
     thresholds : Thresholds, optional
         When a pattern counts; keyword arguments (``decay_ratio=0.3``) change single ones.
     kinds : list of str, optional
@@ -804,25 +843,24 @@ def find_barriers(G: nx.Graph, *, thresholds: Thresholds | None = None, kinds=No
         unknown = set(kinds) - set(BARRIER_KINDS)
         if unknown:
             raise InputError(f"unknown barrier kind '{sorted(unknown)[0]}'; kinds are: {', '.join(BARRIER_KINDS)}")
-    H = _programme_view(G, programme) if programme else G
-    H = H.copy()
-    for node, community in communities(H, seed=seed).items():
-        H.nodes[node]["_community"] = community
-    ctx = _Context(H, thresholds, seed)
+    A = analysis_of(G, seed)
+    if programme:
+        A = A._once(("programme view", programme.casefold()),
+                    lambda: A.subgraph_analysis(_programme_view(A.graph, programme)))
+    found = detect(A, thresholds)
     findings = []
-    for detect in _ORDER:
-        kind_found = detect(ctx)
-        if kinds and (not kind_found or kind_found[0]["kind"] not in kinds):
+    for kind in _LISTING_ORDER:
+        if kinds and kind not in kinds:
             continue
-        kind_found.sort(key=lambda f: (-f["severity"], f["actors"]))
+        kind_found = sorted(found[kind], key=lambda f: (-f["severity"], f["actors"]))
         if thresholds.max_per_kind:
             kind_found = kind_found[: thresholds.max_per_kind]
-        findings.extend(kind_found)
+        findings.extend({k: v for k, v in f.items() if not k.startswith("_")} for f in kind_found)
     frame = pd.DataFrame(findings)
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
     if organisation:
-        frame = _involving(frame, H, organisation)
+        frame = _involving(frame, A.graph, organisation)
     frame = frame.sort_values(["severity", "kind", "actors"], ascending=[False, True, True], kind="stable")
     ordered = COLUMNS + [c for c in frame.columns if c not in COLUMNS]
     return frame[ordered].reset_index(drop=True)

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .analysis import analyse
 from .datasets import DEMO_SEED, write_demo_files
 from .export import write_graph, write_table, write_text
 from .graph import actor_frame, build_graph, tie_frame
 from .io import read_inputs
-from .barriers import find_barriers
-from .metrics import network_summary, node_metrics
 
 __all__ = ["run_demo", "run_all"]
 
 
-def run_all(inputs, out_dir, *, echo=None, **build_options) -> dict:
-    """Build the graph from ``inputs`` and write every output into ``out_dir``.
+def run_all(inputs, out_dir, *, echo=None, seed=None, **build_options) -> dict:
+    """Build the graph from ``inputs``, analyse it once, and write every output into
+    ``out_dir`` (each view reads the one Analysis).
 
     Returns ``{label: path}`` of what was written.
     """
@@ -28,21 +28,22 @@ def run_all(inputs, out_dir, *, echo=None, **build_options) -> dict:
     echo(f"graph: {G.number_of_nodes()} actors, {G.number_of_edges()} ties as of {G.graph['as_of']}")
     written["validation report"] = write_text(out / "validation.json",
                                               json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
-    written["summary"] = write_text(out / "summary.json", json.dumps(network_summary(G), indent=1))
-    found = find_barriers(G)
+    A = analyse(G, seed=seed)
+    written["summary"] = write_text(out / "summary.json", json.dumps(A.summary, indent=1))
+    found = A.barriers
     echo(f"barriers: {len(found)} findings, {int((found['severity'] >= 0.8).sum())} of severity 0.8 or more")
     written["barriers"] = write_table(found, out / "barriers.csv")
-    written["actor metrics"] = write_table(node_metrics(G), out / "metrics.csv")
+    written["actor metrics"] = write_table(A.metrics, out / "metrics.csv")
     written["ties table"] = write_table(tie_frame(G), out / "ties.csv")
     written["actors table"] = write_table(actor_frame(G), out / "actors.csv")
     from .render import write_map, write_report
-    written["map"] = write_map(G, out / "map.html", barriers=found)
+    written["map"] = write_map(A, out / "map.html")
     organisations = build_graph(inputs.interactions, inputs.meetings, inputs.actors,
                                 **{**build_options, "level": "organisation"})
-    written["organisation map"] = write_map(organisations, out / "map_organisations.html",
+    written["organisation map"] = write_map(analyse(organisations, seed=seed), out / "map_organisations.html",
                                             title="Partnership map: organisations")
     # The briefing's figures, drawn once, are also the figure files for slides.
-    written["briefing"] = write_report(G, out / "briefing.html", barriers=found, map_href="map.html",
+    written["briefing"] = write_report(A, out / "briefing.html", map_href="map.html",
                                        figure_dir=out / "figures")
     written["figures (PNG, SVG)"] = out / "figures"
     written["graph (Gephi)"] = write_graph(G, out / "partnership.gexf")

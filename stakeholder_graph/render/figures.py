@@ -13,11 +13,18 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..analysis import analysis_of
 from ..export import atomic_path
-from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, group_colours
+from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, barrier_index, group_colours
 
 __all__ = ["plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution",
            "save_figure"]
+
+
+# Same input, same file: SVG ids from a fixed salt instead of a random one, and no
+# creation date in SVG or PDF metadata (PNG carries none).
+REPRODUCIBLE = {"svg.hashsalt": "stakeholder-graph"}
+_NO_DATE = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
 
 def _axes(ax, size=(9, 7)):
@@ -28,34 +35,37 @@ def _axes(ax, size=(9, 7)):
     return ax
 
 
-def plot_network(G: nx.Graph, ax=None, *, barriers: pd.DataFrame | None = None, colour_by: str = "sector",
+def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by: str = "sector",
                  seed: int = 0, max_labels: int = 30):
     """The partnership as a static picture: colour by ``colour_by``, size by strength,
     line width by tie strength, barriers drawn as on the map (see :mod:`.styles`).
 
     Labels the ``max_labels`` actors with the most tie strength plus every actor named in a
-    finding, so a slide stays readable.
+    finding, so a slide stays readable.  ``G`` is a graph or its
+    :class:`~stakeholder_graph.analysis.Analysis` (its findings and layout, the map's, are reused).
     """
     from matplotlib.lines import Line2D
-    from .map import _findings_index, layout
+    A = analysis_of(G, seed)
+    G = A.graph
     ax = _axes(ax)
     if barriers is None:
-        from ..barriers import find_barriers
-        barriers = find_barriers(G, seed=seed)
-    pos = layout(G, seed=seed)
+        barriers = A.barriers
+    pos = A.layout()
     groups = {n: str(G.nodes[n].get(colour_by, "") or "") for n in G}
     colours = group_colours(groups.values())
     strength = dict(G.degree(weight="weight"))
     top = max(strength.values() or [1]) or 1
-    ties, actors, introductions = _findings_index(barriers, G)
+    ties, actors, introductions = barrier_index(barriers, G)
     plain = [(u, v) for u, v in G.edges() if frozenset((u, v)) not in ties]
     widths = [0.4 + 3 * math.log1p(G[u][v].get("weight", 1)) / math.log1p(max(1, top / 4)) for u, v in plain]
     nx.draw_networkx_edges(G, pos, edgelist=plain, width=np.clip(widths, 0.4, 4), edge_color="#9AA5B1",
                            alpha=0.5, ax=ax)
-    for pair, findings in ties.items():
+    # Sorted, not set order (which changes with Python's hash seed from run to run): what
+    # is drawn on top of what, and so the picture, is the same every time.
+    for pair, findings in sorted(ties.items(), key=lambda item: sorted(map(str, item[0]))):
         kind = max(findings, key=lambda f: f.severity).kind
         style = BARRIER_STYLE[kind]
-        u, v = tuple(pair)
+        u, v = sorted(pair, key=str)
         nx.draw_networkx_edges(G, pos, edgelist=[(u, v)], width=max(2.0, style["width_min"] * 0.7),
                                edge_color=style["color"], style="--" if style["dashes"] else "-", ax=ax)
     for a, b, _ in introductions:
@@ -74,7 +84,7 @@ def plot_network(G: nx.Graph, ax=None, *, barriers: pd.DataFrame | None = None, 
                                linewidths=2 if shape != "dot" else 0.6)
     named = {n for n in actors} | {x for pair in ties for x in pair}
     labelled = set(sorted(G, key=lambda n: -strength[n])[:max_labels]) | named
-    nx.draw_networkx_labels(G, pos, labels={n: str(n) for n in labelled}, font_size=7, ax=ax,
+    nx.draw_networkx_labels(G, pos, labels={n: str(n) for n in sorted(labelled, key=str)}, font_size=7, ax=ax,
                             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
     handles = [Line2D([], [], marker="o", linestyle="", color=c, label=g or "(none)", markersize=8)
                for g, c in list(colours.items())[:12]]
@@ -129,10 +139,15 @@ def plot_organisation_heatmap(G: nx.Graph, ax=None, *, max_organisations: int = 
 def plot_activity(G_or_activity, ax=None, *, freq: str = "QS"):
     """Contacts per period and programme, so a facilitator sees work start and fade.
 
-    Takes a graph (its ``G.graph["activity"]``, monthly counts per programme recorded by
-    ``build_graph``) or that mapping itself; ``freq`` regroups months (``"QS"``: quarters).
+    Takes a graph or its Analysis (monthly counts per programme recorded by ``build_graph``,
+    see :attr:`~stakeholder_graph.analysis.Analysis.activity`) or that mapping itself;
+    ``freq`` regroups months (``"QS"``: quarters).
     """
-    activity = G_or_activity.graph.get("activity", {}) if isinstance(G_or_activity, nx.Graph) else G_or_activity
+    from ..analysis import Analysis
+    if isinstance(G_or_activity, (nx.Graph, Analysis)):
+        activity = analysis_of(G_or_activity).activity
+    else:
+        activity = G_or_activity
     ax = _axes(ax, size=(9, 4))
     frame = pd.DataFrame({p: pd.Series(v) for p, v in activity.items()}).fillna(0)
     if frame.empty:
@@ -176,8 +191,9 @@ def save_figure(ax_or_figure, path, *, dpi: int = 150, close: bool = True) -> Pa
     import matplotlib.pyplot as plt
     figure = getattr(ax_or_figure, "figure", ax_or_figure)
     path = Path(path)
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", dpi=dpi)
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    with atomic_path(path) as tmp, plt.rc_context(REPRODUCIBLE):
+        figure.savefig(tmp, format=fmt, dpi=dpi, metadata=_NO_DATE.get(fmt))
     if close:
         plt.close(figure)
     return path

@@ -16,7 +16,9 @@ import networkx as nx
 import pandas as pd
 
 from .._format import number
+from ..analysis import analysis_of
 from ..export import write_text
+from .page import template
 
 __all__ = ["write_report"]
 
@@ -48,14 +50,17 @@ def _png(draw, size, name: str, figure_dir) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map_href: str | None = None,
+def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str | None = None,
                  top: int = 12, title: str | None = None, seed: int = 0, figure_dir=None) -> Path:
     """Write the facilitator briefing for ``G`` to ``path``.
 
     Parameters
     ----------
+    G : networkx.Graph or Analysis
+        The graph, or its :func:`~stakeholder_graph.analysis.analyse` (whose summary,
+        findings and layout are then reused, and whose seed holds).
     barriers : DataFrame, optional
-        Findings (default: :func:`~stakeholder_graph.barriers.find_barriers` of ``G``).
+        Findings (default: the Analysis's :func:`~stakeholder_graph.barriers.find_barriers`).
     map_href : str, optional
         Link to the interactive map (e.g. ``"map.html"``, relative to the briefing).
     top : int
@@ -64,13 +69,12 @@ def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map
         Also save the briefing's figures there, as SVG and PNG (``network``,
         ``organisation_heatmap``, ``activity``, ``tie_strengths``), for slides.
     """
-    from ..barriers import find_barriers
-    from ..metrics import network_summary
     from .figures import plot_activity, plot_network, plot_organisation_heatmap, plot_strength_distribution
-    from .map import _template
+    A = analysis_of(G, seed)
+    G = A.graph
     if barriers is None:
-        barriers = find_barriers(G, seed=seed)
-    summary = network_summary(G, seed=seed)
+        barriers = A.barriers
+    summary = A.summary
     numbers = [
         ("Actors", number(summary["actors"]), "organisations, teams and groups in the graph"),
         ("Ties", number(summary["ties"]), "pairs with any recorded contact"),
@@ -89,11 +93,11 @@ def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map
         Path(figure_dir).mkdir(parents=True, exist_ok=True)
     figures = [
         ("The partnership", "Colour: sector. Barriers as on the map; dashed green: introductions to make.",
-         _png(lambda ax: plot_network(G, ax, barriers=barriers, seed=seed), (10, 8), "network", figure_dir)),
+         _png(lambda ax: plot_network(A, ax, barriers=barriers), (10, 8), "network", figure_dir)),
         ("Tie strength between organisations", "Blank squares: organisations with no tie at all.",
          _png(lambda ax: plot_organisation_heatmap(G, ax), (9, 8), "organisation_heatmap", figure_dir)),
         ("Contact over time", "Logged contacts per quarter and programme.",
-         _png(lambda ax: plot_activity(G, ax), (9, 3.6), "activity", figure_dir)),
+         _png(lambda ax: plot_activity(A, ax), (9, 3.6), "activity", figure_dir)),
         ("How strong are the ties?", "Most ties in a partnership are weak; the dashed line marks the weakest quarter.",
          _png(lambda ax: plot_strength_distribution(G, ax), (8, 3.4), "tie_strengths", figure_dir)),
     ]
@@ -105,7 +109,7 @@ def write_report(G: nx.Graph, path, *, barriers: pd.DataFrame | None = None, map
     if G.graph.get("level") == "organisation":
         context.append("organisations (teams rolled up)")
     context.append(f"tie strength halves every {G.graph.get('half_life', 180):.0f} days")
-    html = _template("report.html").render(
+    html = template("report.html").render(
         title=title or "Partnership briefing", context="; ".join(context), numbers=numbers,
         issues=[dict(row, title=KIND_TITLES.get(row["kind"], row["kind"]), actor_list=row["actors"].split(";"))
                 for row in issues.to_dict("records")],

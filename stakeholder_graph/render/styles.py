@@ -42,3 +42,44 @@ def group_colours(values) -> dict:
     else:
         ordered = [v for v, _ in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
     return {v: (PALETTE[i] if i < len(PALETTE) else OTHER) for i, v in enumerate(ordered)}
+
+TIE_KINDS = set(BARRIER_STYLE)
+
+
+def barrier_index(barriers, G):
+    """Which findings are drawn on which tie and which actor of ``G``.
+
+    Returns ``(tie_findings, actor_findings, introductions)``: ``{frozenset((a, b)): [row]}``
+    for tie kinds on ties of ``G``, ``{actor: [row]}`` for actor kinds (and for every member
+    of a silo organisation or sector), and ``[(a, b, row)]`` for missing links between two
+    actors of ``G``.  Rows are the ``itertuples()`` of a find_barriers table.
+    """
+    tie_findings, actor_findings, introductions = {}, {}, []
+    if barriers is None or barriers.empty:
+        return tie_findings, actor_findings, introductions
+    silo_groups = {}
+    for row in barriers.itertuples():
+        names = row.actors.split(";")
+        if row.kind in TIE_KINDS and len(names) == 2:
+            a, b = names
+            if row.kind == "missing_link":
+                if a in G and b in G:
+                    introductions.append((a, b, row))
+                continue
+            if G.has_edge(a, b):
+                tie_findings.setdefault(frozenset((a, b)), []).append(row)
+            continue
+        if row.kind == "silo":
+            silo_groups[names[0]] = row
+            continue
+        if row.kind in NODE_BARRIER_STYLE:
+            for name in names:
+                if name in G:
+                    actor_findings.setdefault(name, []).append(row)
+    if silo_groups:
+        for node, data in G.nodes(data=True):
+            for attribute in ("organisation", "sector"):
+                row = silo_groups.get(data.get(attribute))
+                if row is not None:
+                    actor_findings.setdefault(node, []).append(row)
+    return tie_findings, actor_findings, introductions
