@@ -183,13 +183,10 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
 
 
 def _add_ties(G: nx.Graph, ties: pd.DataFrame) -> None:
-    """One edge per row of the tie table, its columns as edge attributes.
-
-    Every actor is already a node and every pair occurs once, so each tie's attribute dict
-    is placed in the adjacency of both ends directly, in the order ``add_edges_from`` would
-    place it (the graphs are equal, neighbour order included; tested).  ``add_edges_from``
-    copies each of tens of thousands of dicts into a new one, which took as long as
-    building them.
+    """One edge per row of the tie table, its columns as edge attributes, through networkx's
+    public ``add_edges_from``.  Placing the dicts in ``G._adj`` directly, as before, saved
+    about a tenth of this step (0.65 s against 0.72 s on 200,000 ties, median of 5) and
+    tied us to networkx's internals: not worth it.
     """
     # Column lists zipped into dicts: DataFrame.to_dict("records") boxes value by value.
     # The cyclic garbage collector is paused meanwhile: tens of thousands of new dicts
@@ -202,17 +199,7 @@ def _add_ties(G: nx.Graph, ties: pd.DataFrame) -> None:
         values = [_python_values(ties[c]) for c in columns]
         # One dict per tie, built by map/zip in C rather than a Python-level loop.
         attributes = map(dict, map(zip, itertools.repeat(columns), zip(*values)))
-        edges = zip(values[0], values[1], attributes)
-        if type(G) is not nx.Graph or set(values[0]).union(values[1]).difference(G._node):
-            G.add_edges_from(edges)
-            return
-        adjacency = G._adj
-        for u, v, tie in edges:
-            adjacency[u][v] = tie
-            adjacency[v][u] = tie
-        # networkx >= 3.3 caches some results on the graph; a new graph has none, but
-        # clear it as add_edges_from does, should a caller pass one in.
-        getattr(nx, "_clear_cache", lambda graph: None)(G)
+        G.add_edges_from(zip(values[0], values[1], attributes))
     finally:
         if enabled:
             gc.enable()
