@@ -53,7 +53,7 @@ def test_map_search_and_barrier_toggle(browser, demo_graph, tmp_path):
     page.wait_for_selector("body[data-drawn=true]", timeout=10_000)
     page.fill("#search", "st aidan's hospice")
     page.dispatch_event("#search", "change")
-    selected = page.evaluate("network.getSelectedNodes().map(id => network.body.data.nodes.get(id).label)")
+    selected = page.evaluate("network.getSelectedNodes().map(id => network.body.data.nodes.get(id).name)")
     assert selected == ["St Aidan's Hospice"]
     total = page.evaluate("network.body.data.edges.get({filter: e => !e.hidden}).length")
     page.check("#only-barriers")

@@ -98,7 +98,7 @@ def test_map_data_deterministic_and_complete(demo_graph):
     one_sided = [e for e in a["edges"] if "arrows" in e]
     assert len(one_sided) == (found["kind"] == "one_sided").sum()
     isolates = [n for n in a["nodes"] if n["shape"] == "diamond"]
-    assert {n["label"] for n in isolates} == set(found.loc[found["kind"] == "isolate", "actors"])
+    assert {n["name"] for n in isolates} == set(found.loc[found["kind"] == "isolate", "actors"])
 
 
 def test_focus_view_and_unknown_focus(demo_graph, tmp_path):
@@ -122,7 +122,7 @@ def test_focus_view_and_unknown_focus(demo_graph, tmp_path):
 def test_figures_png_and_svg(demo_graph, tmp_path):
     for draw in [sg.plot_network, sg.plot_organisation_heatmap, sg.plot_activity, sg.plot_strength_distribution]:
         ax = draw(demo_graph)
-        assert ax.figure is not None
+        assert ax.has_data() or ax.texts or ax.collections, f"{draw.__name__} drew nothing"
         png = sg.save_figure(ax.figure, tmp_path / f"{draw.__name__}.svg")
         assert png.read_text(encoding="utf-8").lstrip().startswith("<?xml")
         out = sg.save_figure(ax, tmp_path / f"{draw.__name__}.png")
@@ -149,3 +149,84 @@ def test_cli_map_and_report(tmp_path):
     assert result.exit_code == 2 and "Error: no actor called 'Nobody Here'" in result.output
     result = CliRunner().invoke(cli, ["report", *args, "-o", str(tmp_path / "b.html"), "--map", "m.html"])
     assert result.exit_code == 0 and (tmp_path / "b.html").stat().st_size > 10_000
+
+
+def _inside(box, frame, slack=1.0):
+    return (box.x0 >= frame.x0 - slack and box.x1 <= frame.x1 + slack
+            and box.y0 >= frame.y0 - slack and box.y1 <= frame.y1 + slack)
+
+
+def test_network_figure_keeps_names_in_the_frame_and_the_legend_off_the_actors(demo_graph):
+    import matplotlib.pyplot as plt
+    ax = sg.plot_network(demo_graph)
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    frame = figure.bbox
+    names = [t for t in ax.texts if t.get_text()]
+    assert len(names) >= 30
+    outside = [t.get_text() for t in names if not _inside(t.get_window_extent(renderer), frame)]
+    assert not outside, f"names run off the figure: {outside}"
+    legend = ax.get_legend().get_window_extent(renderer)
+    actors = ax.transData.transform([xy for xy in sg.analyse(demo_graph).layout().values()])
+    covered = [(x, y) for x, y in actors if legend.contains(x, y)]
+    assert not covered, f"{len(covered)} actors sit under the legend"
+    plt.close(figure)
+
+
+def test_heatmap_names_are_not_cut(demo_graph, tmp_path):
+    """Saved with a tight box: every organisation's name is inside the saved picture."""
+    import matplotlib.image
+    ax = sg.plot_organisation_heatmap(demo_graph)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    labels = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+    union = labels[0].get_window_extent(renderer).union([t.get_window_extent(renderer) for t in labels])
+    saved = sg.save_figure(ax, tmp_path / "heatmap.png", dpi=100)
+    height, width = matplotlib.image.imread(saved).shape[:2]
+    # The tight box reaches at least as far as the labels (figure pixels at dpi 100).
+    assert width >= union.width * 100 / ax.figure.dpi - 2 and height >= union.height * 100 / ax.figure.dpi - 2
+
+
+def test_map_names_the_largest_actors_and_those_with_barriers(demo_graph):
+    from stakeholder_graph.render.map import MAP_LABELS
+    A = sg.analyse(demo_graph)
+    data = sg.render.map_data(A)
+    named = {n["name"] for n in data["nodes"] if n["label"]}
+    size = A.betweenness("distance")
+    largest = sorted(demo_graph, key=lambda n: (-size[n], str(n)))[:MAP_LABELS]
+    assert set(largest) <= named
+    flagged = {n["name"] for n in data["nodes"] if n["barrier"]}
+    assert flagged <= named
+    assert len(named) < demo_graph.number_of_nodes()        # the rest on hover or zoom
+    assert all(n["name"] for n in data["nodes"])             # every name is still there for search
+
+
+def test_focus_keeps_barrier_styles_on_the_focus_ties(demo_graph, tmp_path):
+    """vis-network highlights a selected actor's ties in grey unless told otherwise; the
+    focus actor is selected, so its barrier ties must carry their own highlight colour."""
+    from stakeholder_graph.render.styles import BARRIER_STYLE
+    found = sg.find_barriers(demo_graph)
+    bridges = found[found["kind"] == "bridge"]
+    a, b = bridges.iloc[0]["actors"].split(";")
+    focus = a if demo_graph.degree(a) >= demo_graph.degree(b) else b
+    html = sg.write_map(demo_graph, tmp_path / "ego.html", focus=focus).read_text(encoding="utf-8")
+    edges = json.loads(re.search(r"var edgeRecords = (\[.*?\]);\n", html).group(1))
+    barrier_edges = [e for e in edges if e["barrier"] and not e.get("suggested")]
+    assert barrier_edges
+    for e in barrier_edges:
+        assert e["color"]["highlight"] == e["color"]["color"] != "#9AA5B1"
+    assert any(e["color"]["color"] == BARRIER_STYLE["bridge"]["color"] for e in barrier_edges)
+
+
+def test_colour_falls_back_to_organisation_without_sectors(tmp_path):
+    log = pd.DataFrame({"date": ["2024-01-01"] * 4, "source": ["a1", "a1", "b1", "c1"],
+                        "target": ["a2", "b1", "c1", "a2"]})
+    actors = pd.DataFrame({"name": ["A", "B", "C", "a1", "a2", "b1", "c1"],
+                           "parent": ["", "", "", "A", "A", "B", "C"]})
+    G = sg.build_graph(log, actors=actors)
+    data = sg.render.map_data(G)
+    assert data["meta"]["colour_by"] == "organisation" and "no actor has a sector" in data["meta"]["colour_note"]
+    assert {g["label"] for g in data["legend"]["groups"]} >= {"A", "B", "C"}
+    html = sg.write_map(G, tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "Colour: organisation" in html and "coloured by organisation" in html

@@ -51,6 +51,8 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
     if barriers is None:
         barriers = A.barriers
     pos = A.layout()
+    from .map import colour_attribute
+    colour_by, colour_note = colour_attribute(G, colour_by)
     groups = {n: str(G.nodes[n].get(colour_by, "") or "") for n in G}
     colours = group_colours(groups.values())
     strength = dict(G.degree(weight="weight"))
@@ -84,17 +86,38 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
                                linewidths=2 if shape != "dot" else 0.6)
     named = {n for n in actors} | {x for pair in ties for x in pair}
     labelled = set(sorted(G, key=lambda n: -strength[n])[:max_labels]) | named
-    nx.draw_networkx_labels(G, pos, labels={n: str(n) for n in sorted(labelled, key=str)}, font_size=7, ax=ax,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+    _draw_labels(ax, pos, sorted(labelled, key=str))
     handles = [Line2D([], [], marker="o", linestyle="", color=c, label=g or "(none)", markersize=8)
                for g, c in list(colours.items())[:12]]
     handles += [Line2D([], [], color=s["color"], linestyle="--" if s["dashes"] else "-", linewidth=2.5,
                        label=s["label"].split(" (")[0]) for s in BARRIER_STYLE.values()]
-    ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=True, ncols=2)
+    # Beside the drawing, not on it: a legend in a corner hid the actors there.
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False,
+              title=f"colour: {colour_by}" + (f"\n({colour_note})" if colour_note else ""), title_fontsize=7)
     ax.set_axis_off()
     ax.set_title(f"{G.number_of_nodes()} actors, {G.number_of_edges()} ties"
                  + (f" (as of {G.graph['as_of']})" if G.graph.get("as_of") else ""), fontsize=10)
     return ax
+
+
+def _draw_labels(ax, pos, actors):
+    """Name ``actors`` inside the frame: a name on the left of the drawing starts at its
+    actor, one on the right ends there, one in the middle is centred on it, so no name
+    runs off the edge; the limits then leave room for the names' height."""
+    if not actors:
+        return
+    xs = np.array([pos[n][0] for n in pos])
+    low, high = xs.min(), xs.max()
+    span = (high - low) or 1.0
+    for n in actors:
+        x, y = pos[n]
+        share = (x - low) / span
+        align = "left" if share < 0.3 else ("right" if share > 0.7 else "center")
+        ax.text(x, y, str(n), fontsize=7, ha=align, va="center", zorder=5, clip_on=False,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+    ys = np.array([pos[n][1] for n in pos])
+    ax.set_xlim(low - 0.04 * span, high + 0.04 * span)
+    ax.set_ylim(ys.min() - 0.05 * ((ys.max() - ys.min()) or 1.0), ys.max() + 0.05 * ((ys.max() - ys.min()) or 1.0))
 
 
 def organisation_matrix(G: nx.Graph) -> pd.DataFrame:
@@ -193,7 +216,8 @@ def save_figure(ax_or_figure, path, *, dpi: int = 150, close: bool = True) -> Pa
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"
     with atomic_path(path) as tmp, plt.rc_context(REPRODUCIBLE):
-        figure.savefig(tmp, format=fmt, dpi=dpi, metadata=_NO_DATE.get(fmt))
+        # A tight box: long organisation names on a heatmap's axes are not cut off.
+        figure.savefig(tmp, format=fmt, dpi=dpi, metadata=_NO_DATE.get(fmt), bbox_inches="tight", pad_inches=0.1)
     if close:
         plt.close(figure)
     return path

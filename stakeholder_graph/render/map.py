@@ -31,6 +31,10 @@ from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, barrier_index, gro
 __all__ = ["write_map", "map_data", "SIZE_MEASURES"]
 
 SIZE_MEASURES = ("betweenness", "degree", "strength", "eigenvector")
+# Actors named on the map before zooming in: the largest (and those a finding is about),
+# so the centre stays readable.
+# The rest show their names when hovered over, or all at once when zoomed in.
+MAP_LABELS = 20
 
 
 def _size_values(A, size_by):
@@ -67,6 +71,7 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
         barriers = A.barriers
     nodes_list = sorted(G, key=str)
     index = {n: i for i, n in enumerate(nodes_list)}
+    colour_by, colour_note = colour_attribute(whole if whole is not None else G, colour_by)
     if colour_by == "community":
         groups = {n: f"community {c + 1}" for n, c in A.communities.items()}
         colours = group_colours(groups.values())
@@ -80,6 +85,9 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
     top = max([v for v in size_values.values() if v == v] or [1.0]) or 1.0
     positions = A.layout()
     tie_findings, actor_findings, introductions = barrier_index(barriers, G)
+    # Named from the start: the largest actors and every actor a finding is about.
+    named = set(sorted(nodes_list, key=lambda n: (-(size_values.get(n, 0) or 0), str(n)))[:MAP_LABELS])
+    named |= set(actor_findings)
 
     nodes = []
     for n in nodes_list:
@@ -95,7 +103,8 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
         lines += [f"\u26a0 {f.kind.replace('_', ' ')}: {f.explanation}" for f in findings]
         x, y = positions[n]
         nodes.append({
-            "id": index[n], "label": str(n), "x": round(x, 1), "y": round(y, 1),
+            "id": index[n], "name": str(n), "label": str(n) if n in named else "", "named": n in named,
+            "x": round(x, 1), "y": round(y, 1),
             "size": round(10 + 30 * math.sqrt(max(size_values.get(n, 0) or 0, 0) / top), 2),
             "shape": style["shape"] if style else "dot",
             "color": {"background": fill, "border": style["border"] if style else "#333333",
@@ -113,17 +122,17 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
         findings = tie_findings.get(frozenset((u, v)), [])
         strength = float(d.get("weight", 1.0))
         width = 1 + 7 * min(1.0, math.log1p(strength) / math.log1p(cap))
-        edge = {"from": index[u], "to": index[v], "width": round(width, 2), "color": {"color": "#9AA5B1", "opacity": 0.55},
+        edge = {"from": index[u], "to": index[v], "width": round(width, 2), "color": _edge_colour("#9AA5B1", 0.55, selected="#52606D"),
                 "dashes": False, "barrier": bool(findings)}
         if findings:
             style = BARRIER_STYLE[max(findings, key=lambda f: f.severity).kind]
-            edge.update(color={"color": style["color"], "opacity": 1.0}, dashes=style["dashes"],
+            edge.update(color=_edge_colour(style["color"]), dashes=style["dashes"],
                         width=round(max(width, style["width_min"]), 2))
             for f in findings:
                 if f.kind == "one_sided":
                     leader = f.actors.split(";")[0]
                     edge["arrows"] = {"to": {"enabled": True}} if leader == u else {"from": {"enabled": True}}
-                    edge["color"] = {"color": BARRIER_STYLE["one_sided"]["color"], "opacity": 1.0}
+                    edge["color"] = _edge_colour(BARRIER_STYLE["one_sided"]["color"])
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         lines = [f"strength {strength:.2f} ({_plural(d.get('count', 0), 'contact')}"
                  + (f", {d.get('meetings', 0)} at meetings" if d.get("meetings") else "") + ")",
@@ -140,7 +149,7 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
     for a, b, row in introductions:
         style = BARRIER_STYLE["missing_link"]
         edges.append({"from": index[a], "to": index[b], "width": style["width_min"], "dashes": style["dashes"],
-                      "color": {"color": style["color"], "opacity": 1.0}, "barrier": True, "suggested": True,
+                      "color": _edge_colour(style["color"]), "barrier": True, "suggested": True,
                       "tooltip": {"heading": f"Introduce {a} and {b}", "lines": [row.explanation, row.suggestion]}})
 
     legend_groups = [{"label": g or "(none)", "colour": c} for g, c in colours.items()][:20]
@@ -149,10 +158,25 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
                        + [{"label": s["label"], "colour": s["border"], "dashes": False}
                           for s in NODE_BARRIER_STYLE.values()])
     meta = {"actors": G.number_of_nodes(), "ties": G.number_of_edges(), "colour_by": colour_by,
+            "colour_note": colour_note, "labelled": min(MAP_LABELS, G.number_of_nodes()),
             "size_by": size_by, "as_of": G.graph.get("as_of", ""), "level": G.graph.get("level", "actor"),
             "programme": G.graph.get("programme", ""), "findings": int(len(barriers))}
     return {"nodes": nodes, "edges": edges, "legend": {"groups": legend_groups, "barriers": legend_barriers},
             "meta": meta}
+
+
+def _edge_colour(colour: str, opacity: float = 1.0, *, selected: str | None = None) -> dict:
+    """vis-network edge colour that stays when a tie is selected or hovered: its default
+    highlight grey hid every barrier colour on the ties of a selected (or ``--focus``) actor."""
+    return {"color": colour, "opacity": opacity, "highlight": selected or colour, "hover": selected or colour}
+
+
+def colour_attribute(G, colour_by: str) -> tuple:
+    """``(attribute, note)``: what to colour actors by.  Sector, when no actor has one,
+    falls back to organisation, and ``note`` says so (empty otherwise)."""
+    if colour_by == "sector" and not any(d.get("sector") for _, d in G.nodes(data=True)):
+        return "organisation", "no actor has a sector: coloured by organisation"
+    return colour_by, ""
 
 
 def _plural(n, word):
@@ -197,7 +221,8 @@ def write_map(G, path, *, barriers: pd.DataFrame | None = None, focus: str | Non
     data = map_data(view, barriers=barriers, colour_by=colour_by, size_by=size_by, whole=G)
     focus_id = None
     if focus:
-        focus_id = next(n["id"] for n in data["nodes"] if n["label"] == str(name))
+        focus_id = next(n["id"] for n in data["nodes"] if n["name"] == str(name))
+        data["nodes"][focus_id].update(label=str(name), named=True)
         data["meta"]["focus"] = str(name)
         data["meta"]["radius"] = radius
     # pyvis's Network carries the data and options; appending to its lists directly

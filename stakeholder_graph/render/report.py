@@ -40,7 +40,7 @@ def _png(draw, size, name: str, figure_dir) -> str:
     try:
         draw(ax)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110)
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", pad_inches=0.1)
         if figure_dir is not None:
             figure.set_layout_engine("none")     # keep the layout just computed
             for suffix in ("svg", "png"):
