@@ -142,35 +142,6 @@ def test_missing_link_prefers_resource_allocation():
     assert found["evidence"].iloc[0] == pytest.approx(1.5)
 
 
-def test_gould_fernandez_roles_hand_worked():
-    D = nx.DiGraph([("a1", "b1"), ("b1", "a2"),      # itinerant: A -> B -> A
-                    ("a3", "a4"), ("a4", "b2"),      # representative: A -> A -> B
-                    ("c1", "b3"), ("b3", "b4"),      # gatekeeper: C -> B -> B
-                    ("a5", "c2"), ("c2", "b5"),      # liaison: A -> C -> B
-                    ("b6", "b7"), ("b7", "b8")])     # coordinator: B -> B -> B
-    group = {n: n[0].upper() for n in D}
-    nx.set_node_attributes(D, group, "organisation")
-    roles = sg.brokerage_roles(D)
-    assert roles.loc["b1", "itinerant"] == 1
-    assert roles.loc["a4", "representative"] == 1
-    assert roles.loc["b3", "gatekeeper"] == 1
-    assert roles.loc["c2", "liaison"] == 1
-    assert roles.loc["b7", "coordinator"] == 1
-    assert roles["total"].sum() == 5
-    D.add_edge("a1", "a2")                            # a direct tie removes the brokerage
-    assert sg.brokerage_roles(D).loc["b1", "total"] == 0
-
-
-def test_metrics_table(demo_graph):
-    table = sg.node_metrics(demo_graph)
-    assert len(table) == demo_graph.number_of_nodes()
-    for column in ["degree", "strength", "betweenness", "closeness", "eigenvector", "effective_size",
-                   "constraint", "hierarchy", "community", "organisation", "sector", "liaison"]:
-        assert column in table.columns
-    hole = sg.structural_holes(demo_graph, weight="weight")
-    assert table["constraint"].equals(hole["constraint"].reindex(table.index))
-
-
 def test_graph_without_ties():
     G = nx.Graph()
     G.add_nodes_from(["a", "b"])

@@ -16,6 +16,7 @@ so a map of thousands of actors is still at once and the same input gives the sa
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import networkx as nx
 import numpy as np

@@ -12,7 +12,6 @@ import base64
 import io
 from pathlib import Path
 
-import networkx as nx
 import pandas as pd
 
 from .._format import number
