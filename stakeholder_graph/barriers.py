@@ -1,24 +1,33 @@
-"""The diagnosis: what stands in the way of collaboration, ranked, each finding in plain English.
+"""The diagnosis: what stands in the way of collaboration, each finding a claim tested against chance.
 
-One small function per kind of barrier; :func:`find_barriers` runs them all, ranks the
-findings by ``severity`` and keeps the list short enough to read before a session.
+One pure function per kind of barrier reads the :class:`~stakeholder_graph.analysis.Analysis`
+and returns its findings; :func:`find_barriers` gathers them, says each fact once, and
+sorts by ``severity``.
 
-Severity is on one scale for every kind, so findings can be ranked together:
+Every kind has a **null model**, what the partnership's own degrees, rates and shares would
+give by chance, and a **p-value** for each candidate under it; the Benjamini-Hochberg
+procedure across the candidates of a kind keeps the false-discovery rate at ``fdr``
+(default 0.05).  Only candidates whose ``q_value`` is at or below it are findings.  Each
+finding carries ``p_value``, ``q_value`` and ``tested`` (candidates of its kind).
 
-- 0.8 to 1: a facilitator should raise it (an actor cut off, a relationship that has
-  broken, a group that talks only to itself, the partnership hanging on one tie);
+**Severity = evidence x effect**, both from 0 to 1 (:func:`~stakeholder_graph.chance.severity`):
+evidence rises with log10(1/q) and is full at q <= 0.001; each kind's effect (its
+docstring says which) is how large the problem is (1: contact stopped entirely, one side
+starts everything, no tie at all where many were expected...).  So:
+
+- 0.8 to 1: a large problem the log leaves no doubt about: raise it in the session;
 - 0.5 to 0.8: worth a look before the session;
-- below 0.5: background.
+- below 0.5: background, or weakly supported.
 
-Each kind's formula, in its function's docstring, maps its own evidence (how strong the
-tie was, how lopsided, how many contacts back it) onto that scale.  Thresholds are in
-:class:`Thresholds`; their defaults are deliberately not tuned to any one partnership
-(the tests run them on two differently generated worlds).
+The tests run the diagnosis on simulated partnerships where nothing is wrong (the list
+must stay nearly empty) and with planted barriers (they must be found): see
+``benchmarks/bench_calibration.py`` and ``docs/barriers.md``.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 
@@ -29,92 +38,76 @@ import scipy.sparse as sp
 
 from ._format import day as _day
 from .analysis import analysis_of
-from .holes import adjacency
+from .chance import (bh_qvalues, binomial_cdf, binomial_sf, hypergeometric_sf, nb_cdf, poisson_binomial_cdf,
+                     severity as _severity)
 from .errors import InputError
+from .holes import adjacency
 
-__all__ = ["find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap"]
+__all__ = ["find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap", "DEFAULT_FDR"]
 
 BARRIER_KINDS = ("weak_tie", "bridge", "broker", "structural_hole", "silo", "decayed_tie", "one_sided",
                  "isolate", "strained_tie", "missing_link")
 
-COLUMNS = ["kind", "severity", "actors", "explanation", "suggestion", "evidence", "evidence_name",
-           "strength", "contacts", "last_contact", "programmes"]
+COLUMNS = ["kind", "severity", "actors", "explanation", "suggestion", "p_value", "q_value", "tested", "effect",
+           "evidence", "evidence_name", "strength", "contacts", "last_contact", "programmes"]
+
+DEFAULT_FDR = 0.05
+
+# Threshold names of the first release, replaced by tests against chance: accepted for one
+# release with a warning.  ``max_per_kind`` still caps the list when given.
+_RETIRED = ("weak_overlap", "decay_ratio", "decay_min_peak", "decay_p", "one_sided_share", "one_sided_min_contacts",
+            "one_sided_p", "strained_share", "strained_min_rated", "isolate_contacts", "silo_ei", "hole_ratio",
+            "hole_min_expected", "bridge_min_side", "local_bridge_min_span", "broker_min_dependents",
+            "broker_betweenness", "missing_min_common", "max_per_kind")
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When a pattern counts as a barrier.  Change any of them from Python or the CLI
-    (``--threshold name=value``).
+    """The few settings of the diagnosis.  Change any from Python (``find_barriers(G, fdr=0.01)``)
+    or the CLI (``--threshold fdr=0.01``).
 
     Attributes
     ----------
-    weak_quantile : ties weaker than this share of all ties are weak (0.25: the weakest quarter).
-    weak_overlap : Onnela overlap (shared partners / partners of either) at or below which a tie
-        bridges otherwise separate circles; a weak tie is only called bridging below it.
-    decay_ratio : a tie has decayed when its latest period's volume is at or below this share
-        of its own busiest period (0.25).
-    decay_min_peak : contacts (volume) in the busiest period for the tie to have been a real
-        working relationship (6: about one a month over the default 180-day period).
-    decay_p : the latest period must also be unusually quiet for this tie: Poisson
-        probability of so few contacts at the tie's own earlier average rate below this (0.01).
-    one_sided_share : share of initiations by one side at or above which a tie is one-sided (0.8).
-    one_sided_min_contacts : initiated contacts needed before judging (8).
-    one_sided_p : the imbalance must also be unlikely by chance: two-sided binomial test
-        against an even split, p below this (0.01).
-    strained_share : share of rated contacts recorded negative at or above which a tie is
-        strained (0.4).
-    strained_min_rated : contacts with a recorded sentiment needed before judging (5).
-    isolate_contacts : an actor whose total tie strength is below that of this many typical
-        contacts made one half-life ago (strength 0.5 each) is all but isolated (1): less
-        than one contact's worth of relationship left.
-    silo_ei : weighted E-I index at or below which a group is a silo (-0.6: 80% or more of
-        its tie strength stays inside).
+    fdr : false-discovery rate kept within each kind (Benjamini-Hochberg), 0.05: of the
+        findings of a kind, at most 5% are expected to be chance.
+    weak_quantile : a tie weaker than this share of all ties is called weak (0.25) when it
+        carries a link the partnership depends on (a bridge, or an actor's only tie).
     silo_min_size : actors a group needs before it can be a silo (3).
-    hole_ratio : observed / expected ties between two groups at or below which there is a
-        structural hole (0.2).
-    hole_min_expected : ties expected by chance between two groups before a gap counts (3).
-    bridge_min_side : actors that must be cut off by losing a bridge for it to count (2;
-        a lone actor on a single tie is reported as a weak tie instead).
-    local_bridge_min_span : for a local bridge, the path length without it (4).
-    broker_min_dependents : actors cut off if a cut point leaves (2).
-    broker_betweenness : normalised betweenness at or above which a non-cut-point actor is a
-        broker, provided it is also 3 times the mean (0.2).
-    missing_min_common : shared partners for two unlinked actors to be an introduction to make (3).
-    max_per_kind : findings kept per kind, the most severe (5); 0 keeps all.
+    permutations : shuffles of group labels in the silo test (999; p-values from 0.001).
+    max_per_kind : deprecated: 0 (all findings).  Views that show the top N say how many more.
     """
 
+    fdr: float = DEFAULT_FDR
     weak_quantile: float = 0.25
-    weak_overlap: float = 0.1
-    decay_ratio: float = 0.25
-    decay_min_peak: float = 6
-    decay_p: float = 0.01
-    one_sided_share: float = 0.8
-    one_sided_min_contacts: int = 8
-    one_sided_p: float = 0.01
-    strained_share: float = 0.4
-    strained_min_rated: int = 5
-    isolate_contacts: float = 1.0
-    silo_ei: float = -0.6
     silo_min_size: int = 3
-    hole_ratio: float = 0.2
-    hole_min_expected: float = 3.0
-    bridge_min_side: int = 2
-    local_bridge_min_span: int = 4
-    broker_min_dependents: int = 2
-    broker_betweenness: float = 0.2
-    missing_min_common: int = 3
-    max_per_kind: int = 5
+    permutations: int = 999
+    max_per_kind: int = 0
 
     @classmethod
     def names(cls):
-        return [f.name for f in fields(cls)]
+        return [f.name for f in fields(cls)] + [n for n in _RETIRED if n not in {f.name for f in fields(cls)}]
 
     def updated(self, **changes):
-        """A copy with some thresholds changed; unknown names are an error."""
+        """A copy with some settings changed; unknown names are an error.  A retired
+        threshold name is accepted with a FutureWarning and, but for ``max_per_kind``, ignored."""
+        current = {f.name for f in fields(self)}
         unknown = set(changes) - set(self.names())
         if unknown:
-            raise InputError(f"unknown threshold '{sorted(unknown)[0]}'; known: {', '.join(self.names())}")
-        typed = {k: type(getattr(self, k))(v) for k, v in changes.items()}
+            raise InputError(f"unknown threshold '{sorted(unknown)[0]}'; known: {', '.join(sorted(current))}")
+        retired = sorted(set(changes) & set(_RETIRED))
+        if retired:
+            warnings.warn(f"threshold {', '.join(retired)} is retired: findings are now tested against chance "
+                          f"(set fdr instead); it will be removed in the next release", FutureWarning, stacklevel=3)
+        typed = {}
+        for k, v in changes.items():
+            if k not in current:
+                continue
+            kind = type(getattr(self, k))
+            if kind is int and float(v) != int(float(v)):
+                raise InputError(f"threshold {k} takes a whole number, not {v}")
+            typed[k] = kind(float(v)) if kind is float else int(float(v))
+        if "fdr" in typed and not 0 < typed["fdr"] < 1:
+            raise InputError(f"fdr must be between 0 and 1, not {typed['fdr']}")
         return replace(self, **typed)
 
 
@@ -124,15 +117,27 @@ class Thresholds:
 
 def _n(x, one, many=None) -> str:
     count = int(round(x))
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
-def _finding(kind, severity, actors, explanation, suggestion, evidence, evidence_name, *, tie=None, **extra):
-    row = {"kind": kind, "severity": float(np.clip(severity, 0, 1)), "actors": ";".join(map(str, actors)),
+def _contacts_phrase(total, meetings) -> str:
+    """'12 contacts (9 direct, 3 at shared meetings)': contacts as counted in the log."""
+    direct = total - meetings
+    if not meetings:
+        return _n(total, "direct contact")
+    if not direct:
+        return _n(total, "shared meeting")
+    return f"{_n(total, 'contact')} ({direct:,} direct, {meetings:,} at shared meetings)"
+
+
+def _finding(kind, actors, explanation, suggestion, evidence, evidence_name, *, p, q, tested, effect,
+             tie=None, **extra):
+    row = {"kind": kind, "severity": float(_severity(q, effect)), "actors": ";".join(map(str, actors)),
            # Sentences may open with "the ... sector"; actor names keep their own spelling.
-           "explanation": ("The" + explanation[3:]) if explanation.startswith("the ") else explanation, "suggestion": suggestion, "evidence": float(evidence),
-           "evidence_name": evidence_name, "strength": np.nan, "contacts": np.nan, "last_contact": pd.NaT,
-           "programmes": ""}
+           "explanation": ("The" + explanation[3:]) if explanation.startswith("the ") else explanation,
+           "suggestion": suggestion, "p_value": float(p), "q_value": float(q), "tested": int(tested),
+           "effect": float(np.clip(effect, 0, 1)), "evidence": float(evidence), "evidence_name": evidence_name,
+           "strength": np.nan, "contacts": np.nan, "last_contact": pd.NaT, "programmes": ""}
     if tie is not None:
         row.update(strength=tie.get("weight", np.nan), contacts=tie.get("count", np.nan),
                    last_contact=tie.get("last", pd.NaT), programmes=tie.get("programmes", ""))
@@ -140,16 +145,20 @@ def _finding(kind, severity, actors, explanation, suggestion, evidence, evidence
     return row
 
 
+def _passing(p_values, effects, fdr, tested=None):
+    """q-values of the candidates and the indices of those that pass (q <= fdr, effect > 0).
+    ``tested``: how many candidates there were in all, when those not listed had p = 1."""
+    p = np.asarray(p_values, dtype=float)
+    q = bh_qvalues(p, tested=tested)
+    keep = np.flatnonzero((q <= fdr) & (np.asarray(effects, dtype=float) > 0))
+    return q, keep
+
+
 def _percentile(values: np.ndarray) -> np.ndarray:
     """Each value's rank share among ``values`` (0 = lowest, 1 = highest; ties share)."""
     if len(values) == 0:
         return values
     return pd.Series(values).rank(pct=True, method="average").to_numpy()
-
-
-def _evidence(n, half=10.0) -> float:
-    """How far n observations back a judgement: n / (n + half), 0.5 at ``half``."""
-    return n / (n + half)
 
 
 # ---------------------------------------------------------------------------
@@ -171,6 +180,8 @@ class _Evidence:
         self.n = G.number_of_nodes()
         self.edges = list(G.edges(data=True))
         self.org = {n: (G.nodes[n].get("organisation") or n) for n in G}
+        self.as_of = pd.Timestamp(G.graph["as_of"]) if G.graph.get("as_of") else None
+        self.period = float(G.graph.get("half_life", 180.0))
 
     @property
     def overlap(self):
@@ -185,15 +196,21 @@ class _Evidence:
         strengths = np.array([d.get("weight", 1.0) for _, _, d in self.edges], dtype=float)
         return dict(zip(((u, v) for u, v, _ in self.edges), _percentile(strengths)))
 
+    def containers(self) -> set:
+        """Registry organisations with no contact of their own whose teams have ties: they
+        stand for their teams, and are neither actors to involve nor isolates."""
+        G = self.G
+        parents = {d.get("parent") for n, d in G.nodes(data=True) if d.get("parent") and G.degree(n) > 0}
+        return {n for n in parents if n in G and G.degree(n) == 0}
+
 
 def tie_overlap(G: nx.Graph) -> dict:
     """Onnela et al. (2007) topological overlap of every tie.
 
     ``O_ij = n_ij / ((k_i - 1) + (k_j - 1) - n_ij)``, n_ij the partners i and j share, k the
     number of partners: 0 for a local bridge (no shared partner), 1 when the two have
-    exactly the same partners.  Onnela found strength grows with overlap: weak ties tend
-    to sit between circles, which is why a weak, low-overlap tie matters.
-    Returns ``{(u, v): overlap}`` for every edge as ``G.edges()`` lists it.
+    exactly the same partners.  Returns ``{(u, v): overlap}`` for every edge as
+    ``G.edges()`` lists it.
     """
     nodes = list(G)
     if not nodes or G.number_of_edges() == 0:
@@ -212,311 +229,303 @@ def tie_overlap(G: nx.Graph) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# One function per kind
+# One function per kind: candidates, a p-value each under a null model, BH, findings
 # ---------------------------------------------------------------------------
 
-def isolates(ctx: _Evidence) -> list:
-    """Actors with no ties (severity 0.9) or only negligible ones.
+def _actor_contacts(G, actor) -> tuple:
+    """(contacts, of which at shared meetings, partners, last contact) of one actor."""
+    ties = G[actor]
+    total = sum(int(d.get("count", 0)) for d in ties.values())
+    meetings = sum(int(d.get("meetings", 0)) for d in ties.values())
+    last = max((d.get("last") for d in ties.values() if d.get("last") is not None), default=None)
+    return total, meetings, len(ties), last
 
-    Negligible: total strength below ``isolate_contacts`` typical contacts made one
-    half-life ago (each worth half the median contact weight); severity
-    ``0.6 + 0.3 (1 - strength / limit)``.
+
+def isolates(ev: _Evidence) -> list:
+    """Actors with no contact, or far less than the partnership's actors have by chance.
+
+    Null model: an actor's number of contacts is negative binomial with the mean and
+    variance of the contacts of the partnership's actors with ties (their own spread, so
+    ordinary differences in activity are not findings).  p = P(X <= contacts).  Tested:
+    every actor but registry organisations that stand for their teams (containers).
+    Effect: ``1 - contacts / mean``.  An actor with ties but significantly few contacts is
+    an ``isolate`` when what is left is negligible (less than one typical contact made a
+    half-life ago) or it has several partners; with exactly one partner it is a
+    ``weak_tie`` (its only link to the partnership is weak).
     """
-    G, t = ctx.G, ctx.t
-    strength = dict(G.degree(weight="weight"))
-    per_contact = [d.get("volume", d.get("weight", 1.0)) / max(d.get("count", 1), 1) for _, _, d in ctx.edges]
-    limit = t.isolate_contacts * 0.5 * (float(np.median(per_contact)) if per_contact else 1.0)
-    # An organisation known only as the parent of teams that do have ties is a container,
-    # not a missing partner.
-    containers = {d.get("parent") for n, d in G.nodes(data=True) if d.get("parent") and G.degree(n) > 0}
+    G, t = ev.G, ev.t
+    containers = ev.containers()
+    actors = [n for n in G if n not in containers]
+    if len(actors) < 3:
+        return []
+    counts = np.array([_actor_contacts(G, n)[0] for n in actors], dtype=float)
+    active = counts[counts > 0]
+    if len(active) < 3:
+        return []
+    mean, var = float(active.mean()), float(active.var(ddof=1))
+    dispersion = max(0.0, (var - mean) / mean ** 2)
+    p = np.array([nb_cdf(c, mean, dispersion) for c in counts])
+    effect = 1 - counts / mean
+    q, keep = _passing(p, effect, t.fdr)
+    per_contact = [d.get("weight", 1.0) / max(d.get("count", 1), 1) for _, _, d in ev.edges]
+    negligible = 0.5 * (float(np.median(per_contact)) if per_contact else 1.0)
+    typical = f"the partnership's actors have {mean:,.0f} contacts on average"
     found = []
-    for actor in G:
-        if G.degree(actor) == 0 and actor in containers:
-            continue
-        if G.degree(actor) == 0:
-            kind = G.nodes[actor].get("kind", "")
+    for i in keep:
+        actor = actors[i]
+        stats = dict(p=p[i], q=q[i], tested=len(actors), effect=effect[i])
+        total, meetings, partners, last = _actor_contacts(G, actor)
+        strength = G.degree(actor, weight="weight")
+        if partners == 0:
             found.append(_finding(
-                "isolate", 0.9, [actor],
-                f"{actor} is in the partnership but has no recorded contact with any partner.",
+                "isolate", [actor],
+                f"{actor} is in the partnership but has no recorded contact with any partner ({typical}).",
                 f"Find out who at {actor} should be involved, and invite them to the relevant programme board.",
-                0, "strength", actor_kind=kind))
-        elif strength[actor] < limit:
-            ties = G[actor]
-            contacts = sum(d.get("count", 0) for d in ties.values())
-            last = max(d.get("last") for d in ties.values())
+                0, "contacts", actor_kind=G.nodes[actor].get("kind", ""), **stats))
+        elif partners == 1 and strength >= negligible:
+            other = next(iter(G[actor]))
+            d = G[actor][other]
             found.append(_finding(
-                "isolate", 0.6 + 0.3 * (1 - strength[actor] / limit), [actor],
-                f"{actor} has had only {_n(contacts, 'contact')} with {_n(len(ties), 'partner')}, the last on "
-                f"{_day(last)}: less than one contact's worth of relationship is left (strength "
-                f"{strength[actor]:.2f}).",
+                "weak_tie", [actor, other],
+                f"{actor}'s only link to the partnership is its tie with {other}: "
+                f"{_contacts_phrase(total, meetings)} since {_day(d.get('first'))}, the last on {_day(last)} "
+                f"({typical}).",
+                f"Agree a regular contact between {actor} and {other}, and a second partner for {actor}.",
+                total, "contacts", tie=d, _covers=[frozenset((actor, other))], **stats))
+        else:
+            found.append(_finding(
+                "isolate", [actor],
+                f"{actor} has had only {_contacts_phrase(total, meetings)} with {_n(partners, 'partner')}, "
+                f"the last on {_day(last)} ({typical}).",
                 f"Check whether {actor} is still active in the partnership and who could bring it back in.",
-                strength[actor], "strength", last_contact=last, contacts=contacts,
-                _covers=[frozenset((actor, other)) for other in ties]))
+                total, "contacts", last_contact=last, contacts=total,
+                _covers=[frozenset((actor, other)) for other in G[actor]], **stats))
     return found
 
 
-def decayed_ties(ctx: _Evidence) -> list:
-    """Relationships that were strong and have faded, measured against their own past.
+def _dispersion(ev: _Evidence) -> float:
+    """Partnership-wide overdispersion of contact per period (one half-life) while ties
+    are active: ``alpha`` in variance = mean + alpha mean^2, by moments over the full
+    periods between each tie's first and last contact (0: as regular as a Poisson clock)."""
+    num = den = 0.0
+    for _, _, d in ev.edges:
+        periods = int(d.get("history_periods", 0) or 0)
+        if periods < 2:
+            continue
+        total, squares = float(d.get("history_count", 0)), float(d.get("history_sq", 0.0))
+        mean = total / periods
+        var = (squares / periods - mean ** 2) * periods / (periods - 1)
+        num += (periods - 1) * (var - mean)
+        den += (periods - 1) * mean ** 2
+    return max(0.0, num / den) if den > 0 else 0.0
 
-    A tie whose busiest period (one half-life long, see :func:`~stakeholder_graph.ties.tie_table`)
-    had at least ``decay_min_peak`` contacts and whose latest period has at most
-    ``decay_ratio`` of that, and so few that chance is an unlikely explanation: Poisson
-    ``P(X <= recent)`` at the tie's average over its earlier periods below ``decay_p``
-    (volumes are turned into contacts by the tie's mean contact weight).  Severity ``decline x (0.55 + 0.45 x peak percentile)``,
-    ``decline = 1 - recent / peak``: a big relationship that stopped ranks first.
+
+def decayed_ties(ev: _Evidence) -> list:
+    """Relationships that have gone quiet for far longer than their own rhythm explains.
+
+    Null model: the tie's contacts arrive at a steady rate from its first contact to the
+    measurement date (``as_of``, the window's end).  Given ``n`` contacts, the ``n - 1``
+    after the first are then spread uniformly over that span ``D``, and the chance that
+    none falls in the final silence ``s`` (from the last contact to ``as_of``) is
+    ``(1 - s / D) ** (n - 1)``.  Contact comes in bursts more than a steady rate gives, so
+    the exponent is divided by the tie's variance inflation ``1 + alpha m`` (``m`` its
+    contacts per period, ``alpha`` the partnership's overdispersion, see :func:`_dispersion`):
+    a bursty partnership needs a longer silence.  Tested: ties with two or more contacts
+    and a silence.  Effect: ``1 - usual gap / silence`` (usual gap = (last - first)/(n - 1)):
+    0.8 when the silence is five usual gaps, 1 when contact stopped long ago.
     """
-    G, t = ctx.G, ctx.t
-    period = G.graph.get("half_life", 180.0)
-    rows = [(u, v, d) for u, v, d in ctx.edges if "peak_volume" in d]
-    if not rows:
+    t = ev.t
+    if ev.as_of is None:
         return []
-    peak_pct = dict(zip(((u, v) for u, v, _ in rows), _percentile(np.array([d["peak_volume"] for *_, d in rows]))))
+    as_of = ev.as_of.to_pydatetime()
+    alpha = _dispersion(ev)
+    rows, p, effect = [], [], []
+    for u, v, d in ev.edges:
+        n, first, last = int(d.get("count", 0)), d.get("first"), d.get("last")
+        if n < 2 or first is None or last is None:
+            continue
+        span = (as_of - first).total_seconds() / 86400
+        silence = (as_of - last).total_seconds() / 86400
+        active = (last - first).total_seconds() / 86400
+        if span <= 0 or silence <= 0:
+            continue
+        per_period = n / max(span / ev.period, 1.0)
+        inflation = 1 + alpha * per_period
+        rows.append((u, v, d, span, silence, active))
+        p.append((1 - silence / span) ** ((n - 1) / inflation))
+        effect.append(1 - (active / (n - 1)) / silence)
+    q, keep = _passing(p, effect, t.fdr)
     found = []
-    for u, v, d in rows:
-        peak, recent = d["peak_volume"], d.get("recent_volume", 0.0)
-        if peak < t.decay_min_peak or recent > t.decay_ratio * peak or d["peak_end"] >= pd.Timestamp(G.graph["as_of"]):
-            continue
-        per_contact = d["volume"] / max(d["count"], 1)
-        earlier_periods = max(1, int((pd.Timestamp(G.graph["as_of"]) - d["first"]).days // period))
-        earlier_rate = (d["volume"] - recent) / earlier_periods / per_contact
-        if poisson_cdf(recent / per_contact, earlier_rate) >= t.decay_p:
-            continue
-        decline = 1 - recent / peak
+    for i in keep:
+        u, v, d, span, silence, active = rows[i]
         a, b = d.get("actor_a", u), d.get("actor_b", v)
-        lately = ("none since" if recent == 0 else f"only {_n(recent, 'contact')} in the last {int(period)} days; the last on")
+        n, meetings = int(d["count"]), int(d.get("meetings", 0))
+        gap = active / (n - 1)
         found.append(_finding(
-            "decayed_tie", decline * (0.55 + 0.45 * peak_pct[(u, v)]), [a, b],
-            f"{a} and {b} had {_n(d['count'], 'contact')} from {_day(d['first'])}, {int(round(peak))} of them in "
-            f"their busiest {int(period)} days (to {_day(d['peak_end'])}), and {lately} {_day(d['last'])}: "
-            f"the relationship has faded ({100 * decline:.0f}% down on its peak).",
+            "decayed_tie", [a, b],
+            f"{a} and {b} had {_contacts_phrase(n, meetings)} from {_day(d['first'])} to {_day(d['last'])}, "
+            f"about one every {_n(max(gap, 1), 'day')}; there has been none since, {_n(silence, 'day')} to "
+            f"{_day(ev.as_of)}.",
             f"Ask both what changed around {pd.Timestamp(d['last']):%B %Y}; if the work still needs them, "
             "re-establish a regular contact.",
-            decline, "decline", tie=d, _covers=[frozenset((u, v))]))
+            silence, "days of silence", tie=d, p=p[i], q=q[i], tested=len(rows), effect=effect[i],
+            usual_gap_days=gap, _covers=[frozenset((u, v))]))
     return found
 
 
-def poisson_cdf(k: float, mean: float) -> float:
-    """P(X <= k) for X ~ Poisson(mean), k rounded down (as ``scipy.stats.poisson.cdf``).
-
-    From ``scipy.special.pdtr``: importing ``scipy.stats`` for two tail probabilities took
-    0.8 s, paid by every command that looks for barriers.
-    """
-    from scipy.special import pdtr
-    return float(pdtr(math.floor(k), mean)) if mean > 0 else 1.0
-
-
-def binomial_cdf(k: int, n: int, p: float) -> float:
-    """P(X <= k) for X ~ Binomial(n, p) (as ``scipy.stats.binom.cdf``), via ``scipy.special.bdtr``."""
-    from scipy.special import bdtr
-    return float(bdtr(k, n, p))
-
-
-def one_sided_ties(ctx: _Evidence) -> list:
+def one_sided_ties(ev: _Evidence) -> list:
     """Ties where one side starts almost all contact.
 
-    At least ``one_sided_min_contacts`` initiated contacts, one side starting at least
-    ``one_sided_share`` of them, and a two-sided binomial test against an even split with
-    p below ``one_sided_p``.  Severity ``0.5 + 0.5 x (2 share - 1) x n / (n + 10)``.
+    Null model: each initiated contact is started by either side with probability 1/2;
+    p = two-sided binomial test of the split.  Tested: ties with an initiated contact.
+    Effect: ``(share - 1/2) / (9/10 - 1/2)``, capped at 1: 0 for an even split, full when
+    one side starts nine contacts in ten or more ("almost all").
     """
-    t = ctx.t
+    t = ev.t
+    rows = [(u, v, d, int(d.get("a_to_b", 0)), int(d.get("b_to_a", 0))) for u, v, d in ev.edges]
+    rows = [r for r in rows if r[3] + r[4] > 0]
+    p = [min(1.0, 2 * binomial_cdf(min(ab, ba), ab + ba, 0.5)) for *_, ab, ba in rows]
+    effect = [min(1.0, (max(ab, ba) / (ab + ba) - 0.5) / 0.4) for *_, ab, ba in rows]
+    q, keep = _passing(p, effect, t.fdr)
     found = []
-    for u, v, d in ctx.edges:
-        ab, ba = int(d.get("a_to_b", 0)), int(d.get("b_to_a", 0))
+    for i in keep:
+        u, v, d, ab, ba = rows[i]
         n = ab + ba
-        if n < t.one_sided_min_contacts:
-            continue
-        share = max(ab, ba) / n
-        # Two-sided binomial test against an even split (symmetric: twice the lower tail).
-        if share < t.one_sided_share or min(1.0, 2 * binomial_cdf(min(ab, ba), n, 0.5)) >= t.one_sided_p:
-            continue
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         leader, other = (a, b) if ab >= ba else (b, a)
+        share = max(ab, ba) / n
         found.append(_finding(
-            "one_sided", 0.5 + 0.5 * (2 * share - 1) * _evidence(n), [leader, other],
-            f"{leader} started {max(ab, ba)} of the {n} contacts with {other} ({100 * share:.0f}%); "
+            "one_sided", [leader, other],
+            f"{leader} started {max(ab, ba):,} of the {n:,} direct contacts with {other} ({100 * share:.0f}%); "
             f"{other} started {_n(min(ab, ba), 'contact')}.",
             f"Ask {other} what it needs from {leader} and what would make it reach out; agree who leads what.",
-            share, "initiation share", tie=d))
+            share, "initiation share", tie=d, p=p[i], q=q[i], tested=len(rows), effect=effect[i]))
     return found
 
 
-def strained_ties(ctx: _Evidence) -> list:
-    """Ties where a large share of contacts were recorded as negative.
+def strained_ties(ev: _Evidence) -> list:
+    """Ties where far more contacts were recorded as negative than the partnership's usual share.
 
-    At least ``strained_min_rated`` contacts with a sentiment and a negative share of at
-    least ``strained_share``.  Severity ``0.5 + 0.5 x min(1, share / 0.8) x n / (n + 5)``.
+    Null model: each rated contact is negative with the share ``p0`` of the partnership's
+    other ties (their negative / rated contacts, with a weak prior of one negative in five
+    contacts, ``(negative + 1) / (rated + 5)``, so a partnership that rates few contacts
+    still has a reference); p = P(X >= negative), X ~ Binomial(rated, p0).  Tested: ties
+    with a rated contact.  Effect: ``(share - p0) / (1/2 - p0)``, capped at 1: full when
+    half the rated contacts are negative.
     """
-    t = ctx.t
+    t = ev.t
+    rows = [(u, v, d, int(d.get("rated", 0) or 0), int(d.get("negative", 0) or 0)) for u, v, d in ev.edges]
+    rows = [r for r in rows if r[3] > 0]
+    if not rows:
+        return []
+    rated_all, negative_all = sum(r[3] for r in rows), sum(r[4] for r in rows)
+    # Each tie against the others (leave one out), so a strained tie does not raise its own bar.
+    reference = [(negative_all - neg + 1) / (rated_all - rated + 5) for *_, rated, neg in rows]
+    p = [binomial_sf(neg, rated, p0) for (*_, rated, neg), p0 in zip(rows, reference)]
+    effect = [min(1.0, (neg / rated - p0) / (0.5 - p0)) if p0 < 0.5 else 0.0
+              for (*_, rated, neg), p0 in zip(rows, reference)]
+    q, keep = _passing(p, effect, t.fdr)
     found = []
-    for u, v, d in ctx.edges:
-        rated, negative = int(d.get("rated", 0)), int(d.get("negative", 0))
-        if rated < t.strained_min_rated or negative / rated < t.strained_share:
-            continue
-        share = negative / rated
+    for i in keep:
+        u, v, d, rated, negative = rows[i]
+        p0 = reference[i]
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         found.append(_finding(
-            "strained_tie", 0.5 + 0.5 * min(1.0, share / 0.8) * _evidence(rated, 5), [a, b],
-            f"{negative} of the {rated} rated contacts between {a} and {b} ({100 * share:.0f}%) were recorded "
-            f"as negative, the last contact on {_day(d.get('last'))}.",
+            "strained_tie", [a, b],
+            f"{negative:,} of the {rated:,} rated contacts between {a} and {b} ({100 * negative / rated:.0f}%) "
+            f"were recorded as negative, against {_percent(p0)} on the partnership's other ties; the last contact on "
+            f"{_day(d.get('last'))}.",
             f"Bring {a} and {b} together with a neutral facilitator to name the recurring problem "
             "and agree one change each.",
-            share, "negative share", tie=d))
+            negative / rated, "negative share", tie=d, p=p[i], q=q[i], tested=len(rows), effect=effect[i],
+            partnership_negative_share=p0))
     return found
 
 
-def _components_without(G, u, v):
-    """Sizes of the two sides of edge (u, v) once it is removed (BFS from u)."""
-    seen = {u}
-    stack = [u]
-    while stack:
-        x = stack.pop()
-        for y in G[x]:
-            if (x == u and y == v) or (x == v and y == u) or y in seen:
-                continue
-            seen.add(y)
-            stack.append(y)
-    return seen
+def _volume(G, members) -> int:
+    return sum(G.degree(x) for x in members)
 
 
-def bridges(ctx: _Evidence) -> list:
-    """Ties whose loss would cut groups apart or greatly lengthen paths.
+def cut_off_groups(ev: _Evidence) -> list:
+    """Groups of actors that reach the rest of the partnership through a single actor
+    (a cut point) or a single tie (a bridge): ``broker``, ``bridge`` or ``weak_tie``.
 
-    Bridges (removal disconnects) with at least ``bridge_min_side`` actors on the smaller
-    side: severity ``0.5 + 0.25 x min(1, side / (n / 10)) + 0.25 x weakness``, where
-    weakness is 1 - the tie's strength percentile.  Local bridges (no shared partner) whose
-    span (shortest path without them) is at least ``local_bridge_min_span``: severity
-    ``0.35 + 0.05 x (span - 3) + 0.2 x weakness``, at most 0.75.
+    Candidates: for every cut point, each part that losing it would cut off (but the
+    largest).  Null model: a random partnership with the same numbers of ties per actor
+    (the configuration model), in which the part's ties would land anywhere:
+    ``E = vol(part) x vol(rest) / 2m`` of them would reach the rest directly (vol: ties of
+    its actors, m: ties in the component); p = P(X = 0) = exp(-E), X ~ Poisson(E).  A lone
+    actor on one tie gives E near 1 and is not a finding (an actor's activity is judged by
+    :func:`isolates`).  Effect: ``1 - 1 / E``, clipped at 0.
+
+    One fact, one finding: a part hanging on its cut point by a single tie is reported as
+    that tie (``bridge``; the sentence says when the tie is also among the weakest
+    ``weak_quantile``), with the cut point as evidence (``broker`` column); otherwise the
+    cut point is the ``broker``.  A part inside a larger part already reported (a chain of cut points)
+    is named in that finding, not reported again.
     """
-    G, t = ctx.G, ctx.t
-    found = []
-    cut = set()
-    for u, v in nx.bridges(G):
-        if G.degree(u) == 1 or G.degree(v) == 1:
-            continue
-        side = _components_without(G, u, v)
-        component = nx.node_connected_component(G, u)
-        small_side = side if len(side) <= len(component) / 2 else component - side
-        if len(small_side) < t.bridge_min_side:
-            continue
-        cut.add(frozenset((u, v)))
-        d = G[u][v]
-        inner = next(x for x in (u, v) if x in small_side)
-        outer = v if inner == u else u
-        names = sorted(small_side, key=str)
-        listed = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-        found.append(_finding(
-            "bridge",
-            0.5 + 0.25 * min(1.0, len(small_side) / max(ctx.n / 10, 1)) + 0.25 * ctx.weakness(u, v),
-            [inner, outer],
-            f"The tie between {inner} and {outer} is the only link between {_n(len(small_side), 'actor')} "
-            f"({listed}) and the rest of the partnership; it carries {_n(d.get('count', 0), 'contact')}, "
-            f"the last on {_day(d.get('last'))}.",
-            f"Build a second link: introduce another member of {inner}'s group to a partner beyond {outer}.",
-            len(small_side), "actors cut off", tie=d, _covers=[frozenset((u, v))]))
-    candidates = [(u, v) for (u, v), o in ctx.overlap.items()
-                  if o == 0 and frozenset((u, v)) not in cut and G.degree(u) > 1 and G.degree(v) > 1]
-    # Span costs one path search per tie: weakest first, at most 300 of them.
-    candidates.sort(key=lambda e: -ctx.weakness(*e))
-    for u, v in candidates[:300]:
-        view = nx.restricted_view(G, [], [(u, v)])
-        try:
-            span = len(nx.bidirectional_shortest_path(view, u, v)) - 1
-        except nx.NetworkXNoPath:
-            continue
-        if span < t.local_bridge_min_span:
-            continue
-        d = G[u][v]
-        found.append(_finding(
-            "bridge", min(0.75, 0.35 + 0.05 * (span - 3) + 0.2 * ctx.weakness(u, v)), [u, v],
-            f"{u} and {v} share no partner: without their tie, the shortest route between them takes "
-            f"{span} steps. It is a local bridge between two circles, with {_n(d.get('count', 0), 'contact')}.",
-            "Strengthen it, or link a second pair across the same two circles.",
-            span, "span", tie=d, _covers=[frozenset((u, v))]))
-    return found
-
-
-def _cut_point_dependents(G) -> dict:
-    """For every cut point: how many actors lose their route to the main part if it goes.
-
-    Uses the block-cut tree (one pass, not one search per cut point): the pieces left by
-    removing a cut point are its child subtrees and the rest of its component; dependents
-    are all pieces but the largest.
-    """
-    out = {}
+    G, t = ev.G, ev.t
+    rows = []
     for component in nx.connected_components(G):
-        if len(component) < 3:
+        if len(component) < 4:
             continue
         H = G.subgraph(component)
-        cuts = set(nx.articulation_points(H))
-        if not cuts:
-            continue
-        blocks = [frozenset(b) for b in nx.biconnected_components(H)]
-        T = nx.Graph()
-        weight = {}
-        for i, block in enumerate(blocks):
-            T.add_node(("b", i))
-            weight[("b", i)] = sum(1 for x in block if x not in cuts)
-            for c in block & cuts:
-                T.add_edge(("b", i), ("c", c))
-                weight[("c", c)] = 1
-        root = next(iter(T))
-        size = {}
-        parent = {root: None}
-        order = list(nx.dfs_preorder_nodes(T, root))
-        for x in order:
-            for y in T[x]:
-                if y not in parent:
-                    parent[y] = x
-        for x in reversed(order):
-            size[x] = weight[x] + sum(size[y] for y in T[x] if parent.get(y) == x)
-        total = len(component)
-        for c in cuts:
-            node = ("c", c)
-            pieces = [size[y] for y in T[node] if parent.get(y) == node]
-            above = total - 1 - sum(pieces)
-            if above > 0:
-                pieces.append(above)
-            out[c] = (total - 1 - max(pieces), pieces)
-    return out
-
-
-def brokers(ctx: _Evidence) -> list:
-    """Actors the partnership depends on to connect others.
-
-    Cut points whose loss cuts off at least ``broker_min_dependents`` actors: severity
-    ``0.5 + 0.5 x min(1, dependents / (n / 10))``.  Other actors with betweenness (on
-    distance = 1/strength) at least ``broker_betweenness`` and 3 times the mean, whose
-    contacts are mostly not tied to each other (efficiency >= 0.7, little redundancy):
-    severity ``0.3 + 0.5 x betweenness``.
-    """
-    G, t = ctx.G, ctx.t
+        m = H.number_of_edges()
+        for cut in sorted(nx.articulation_points(H), key=str):
+            pieces = sorted(nx.connected_components(nx.restricted_view(H, [cut], [])), key=len)
+            for piece in pieces[:-1]:
+                if len(piece) < 2:
+                    continue
+                vol = _volume(H, piece)
+                rest = 2 * m - vol - H.degree(cut)
+                expected = vol * rest / (2 * m)
+                rows.append((cut, frozenset(piece), expected))
+    if not rows:
+        return []
+    p = [math.exp(-e) for *_, e in rows]
+    effect = [max(0.0, 1 - 1 / e) if e > 0 else 0.0 for *_, e in rows]
+    q, keep = _passing(p, effect, t.fdr)
+    reported, reported_ties = [], set()
     found = []
-    dependents = _cut_point_dependents(G)
-    for actor, (cut_off, pieces) in sorted(dependents.items(), key=lambda kv: (-kv[1][0], str(kv[0]))):
-        if cut_off < t.broker_min_dependents:
+    # Largest parts first: a part inside one already reported is the same fact, and so is
+    # the other side of a bridge already reported.
+    for i in sorted(keep, key=lambda i: (-len(rows[i][1]), str(rows[i][0]))):
+        cut, piece, expected = rows[i]
+        links = [x for x in G[cut] if x in piece]
+        if any(piece <= big | {c} for c, big in reported) or (
+                len(links) == 1 and frozenset((cut, links[0])) in reported_ties):
             continue
-        found.append(_finding(
-            "broker", 0.5 + 0.5 * min(1.0, cut_off / max(ctx.n / 10, 1)), [actor],
-            f"{_n(cut_off, 'actor')} reach the rest of the partnership only through {actor}: "
-            f"if {actor} stepped back they would be cut off.",
-            f"Share {actor}'s role: introduce those who depend on it to a second partner.",
-            cut_off, "actors cut off"))
-    between = ctx.A.betweenness("distance")
-    mean = float(np.mean(list(between.values()))) if between else 0.0
-    efficiency = ctx.A.holes["efficiency"]
-    for actor, b in sorted(between.items(), key=lambda kv: -kv[1]):
-        if b < t.broker_betweenness or b < 3 * mean:
-            break
-        if actor in dependents and dependents[actor][0] >= t.broker_min_dependents:
-            continue
-        if not efficiency.get(actor, 0) >= 0.7:
-            continue
-        found.append(_finding(
-            "broker", 0.3 + 0.5 * b, [actor],
-            f"{actor} lies on {100 * b:.0f}% of the strongest routes between other partners, and its own "
-            f"partners are mostly not in touch with each other (efficiency {efficiency[actor]:.2f}).",
-            f"Ease the load on {actor}: connect its partners directly where they work on the same thing.",
-            b, "betweenness"))
+        reported.append((cut, piece))
+        if len(links) == 1:
+            reported_ties.add(frozenset((cut, links[0])))
+        names = sorted(piece, key=str)
+        listed = ", ".join(map(str, names[:4])) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        stats = dict(p=p[i], q=q[i], tested=len(rows), effect=effect[i], expected=expected, observed=0,
+                     cut_off=len(piece))
+        inner = sorted({str(c) for c, big, _ in rows if c in piece and big < piece})
+        if len(links) == 1:
+            other = links[0]
+            d = G[cut][other]
+            weakness = ev.weakness(cut, other)
+            weak = f", weaker than {100 * weakness:.0f}% of ties" if weakness >= 1 - t.weak_quantile else ""
+            found.append(_finding(
+                "bridge", [other, cut],
+                f"The tie between {other} and {cut} is the only link between {_n(len(piece), 'actor')} "
+                f"({listed}) and the rest of the partnership, where about {expected:.0f} direct ties would be "
+                f"expected from how connected they are; it carries "
+                f"{_contacts_phrase(d.get('count', 0), d.get('meetings', 0))}, the last on {_day(d.get('last'))}"
+                f"{weak}.",
+                f"Build a second link: introduce another of {other}'s group to a partner beyond {cut}.",
+                len(piece), "actors cut off", tie=d, broker=str(cut), also_cut_points=";".join(inner),
+                _covers=[frozenset((cut, other))], _piece=piece, **stats))
+        else:
+            found.append(_finding(
+                "broker", [cut],
+                f"{_n(len(piece), 'actor')} ({listed}) reach the rest of the partnership only through {cut}, "
+                f"where about {expected:.0f} direct ties would be expected from how connected they are: "
+                f"if {cut} stepped back they would be cut off.",
+                f"Share {cut}'s role: introduce those who depend on it to a second partner.",
+                len(piece), "actors cut off", also_cut_points=";".join(inner), _piece=piece, **stats))
     return found
 
 
@@ -536,124 +545,250 @@ def _groups(G, attribute, communities=None):
 def _group_attributes(G):
     """Which groupings make sense at this level of the graph."""
     if G.graph.get("level") == "organisation":
-        return ["sector", "community"]
-    return ["organisation", "sector", "community"]
+        return ["sector"]
+    return ["organisation", "sector"]
 
 
-def silos(ctx: _Evidence) -> list:
-    """Groups (organisations, or sectors at organisation level) whose ties are almost all internal.
+def _group_label(attribute, group):
+    return f"the {group} sector" if attribute == "sector" else str(group)
 
-    Weighted Krackhardt-Stern E-I index of the group's ties,
-    ``(external - internal) / (external + internal)`` on strength, at or below
-    ``silo_ei``, for groups of at least ``silo_min_size`` actors.  Severity
-    ``0.5 + 0.5 x (silo_ei - EI) / (1 + silo_ei)``: 1 when nothing goes out.  The
-    unweighted index (counting ties) is reported alongside as ``ei_unweighted``.
+
+def silos(ev: _Evidence) -> list:
+    """Groups (organisations and sectors; sectors at organisation level) whose tie strength
+    stays inside far more than chance gives.
+
+    Statistic: the share of the group's tie strength that is internal (the E-I index is
+    ``1 - 2 x share``).  Null model: the same actors and ties with group labels shuffled
+    among the actors (``permutations`` times, seeded; group sizes kept); p = (1 + shuffles
+    at least as internal) / (1 + shuffles).  Tested: groups of at least ``silo_min_size``
+    actors with ties.  Effect: ``(share - chance share) / (1 - chance share)``, 1 when
+    nothing goes out.  Only groups keeping most of their strength inside (share > 1/2)
+    are called silos.
     """
-    G, t = ctx.G, ctx.t
-    attribute = "sector" if G.graph.get("level") == "organisation" else "organisation"
-    found = []
-    for group, members in sorted(_groups(G, attribute).items(), key=lambda kv: str(kv[0])):
-        if len(members) < t.silo_min_size:
-            continue
-        inside = set(members)
-        internal = external = 0.0
-        n_int = n_ext = 0
-        for u in members:
-            for v, d in G[u].items():
-                w = d.get("weight", 1.0)
-                if v in inside:
-                    internal += w / 2
-                    n_int += 1
-                else:
-                    external += w
-                    n_ext += 1
-        n_int //= 2
-        if internal + external == 0:
-            continue
-        ei = (external - internal) / (external + internal)
-        if ei > t.silo_ei:
-            continue
-        outward = sorted({v for u in members for v in G[u] if v not in inside}, key=str)
-        found.append(_finding(
-            "silo", 0.5 + 0.5 * (t.silo_ei - ei) / (1 + t.silo_ei), [str(group)],
-            f"{100 * internal / (internal + external):.0f}% of the tie strength of {group}'s "
-            f"{len(members)} actors stays inside it (E-I index {ei:.2f}): {_n(n_int, 'internal tie')} against "
-            f"{_n(n_ext, 'tie')} outward" + (f", to {', '.join(map(str, outward[:3]))}." if outward else "."),
-            f"Give {group} a seat where the other partners meet, and pair it with a partner on a shared programme.",
-            ei, "E-I index (weighted)", group=attribute,
-            ei_unweighted=(n_ext - n_int) / (n_ext + n_int) if n_ext + n_int else np.nan))
-    return found
-
-
-def structural_holes_between_groups(ctx: _Evidence) -> list:
-    """Pairs of groups with far fewer ties between them than expected.
-
-    For sectors, organisations and (seeded Louvain) communities: expected ties between
-    groups g and h = density x |g| x |h| (what random mixing would give), counting only
-    actors with at least one tie.  A hole
-    when expected >= ``hole_min_expected`` and observed / expected <= ``hole_ratio``
-    (for communities, which are drawn where ties are sparse, only when observed is 0).
-    Severity ``0.45 + 0.35 x (1 - ratio) x min(1, expected / 10) + 0.1`` if the two groups
-    work on a shared programme.
-    """
-    G, t = ctx.G, ctx.t
-    # Density among actors with ties: groups leave isolates out, so must the expectation.
-    n, m = sum(1 for x in G if G.degree(x) > 0), G.number_of_edges()
-    if n < 4 or m == 0:
+    G, t = ev.G, ev.t
+    nodes = [n for n in G if G.degree(n) > 0]
+    if len(nodes) < 4:
         return []
-    density = 2 * m / (n * (n - 1))
-    found = []
-    programmes_of = _actor_programmes(G)
-    seen_pairs = set()
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[u], index[v], float(d.get("weight", 1.0))) for u, v, d in ev.edges]
+    src = np.array([e[0] for e in edges])
+    dst = np.array([e[1] for e in edges])
+    w = np.array([e[2] for e in edges])
+    strength = np.bincount(src, weights=w, minlength=len(nodes)) + np.bincount(dst, weights=w, minlength=len(nodes))
+    rng = np.random.default_rng(ev.seed)
+    rows = []
     for attribute in _group_attributes(G):
-        groups = {g: set(ms) for g, ms in _groups(G, attribute, ctx.A.communities).items()}
-        if len(groups) < 2:
+        groups = _groups(G, attribute)
+        sized = {g: ms for g, ms in groups.items() if len(ms) >= t.silo_min_size}
+        if not sized or len(groups) < 2:
             continue
-        of = {x: g for g, ms in groups.items() for x in ms}
-        observed = defaultdict(int)
-        for u, v in G.edges():
-            gu, gv = of.get(u), of.get(v)
-            if gu is not None and gv is not None and gu != gv:
-                observed[frozenset((gu, gv))] += 1
         names = sorted(groups, key=str)
-        for i, g in enumerate(names):
-            for h in names[i + 1:]:
-                expected = density * len(groups[g]) * len(groups[h])
-                obs = observed.get(frozenset((g, h)), 0)
-                if expected < t.hole_min_expected or obs / expected > t.hole_ratio:
-                    continue
-                if attribute == "community" and obs > 0:
-                    # Louvain draws community lines where ties are sparse by design: only a
-                    # complete gap between two communities is news.
-                    continue
-                key = frozenset((frozenset(groups[g]), frozenset(groups[h])))
-                if key in seen_pairs:
-                    continue
-                seen_pairs.add(key)
-                shared = sorted(set().union(*(programmes_of[x] for x in groups[g]))
-                                & set().union(*(programmes_of[x] for x in groups[h])))
-                label_g, label_h = _group_label(G, attribute, g, groups[g]), _group_label(G, attribute, h, groups[h])
-                ratio = obs / expected
-                found.append(_finding(
-                    "structural_hole",
-                    0.45 + 0.35 * (1 - ratio) * min(1.0, expected / 10) + (0.1 if shared else 0.0),
-                    [label_g, label_h],
-                    f"{label_g} ({_n(len(groups[g]), 'actor')}) and {label_h} ({_n(len(groups[h]), 'actor')}) have "
-                    f"{_n(obs, 'tie')} between them where {expected:.1f} would be expected at the partnership's "
-                    f"density" + (f", though both work on {', '.join(shared)}." if shared else "."),
-                    f"Hold a joint session for {label_g} and {label_h}"
-                    + (f" on {shared[0]}" if shared else "") + " and agree one piece of work to share.",
-                    ratio, "observed / expected ties", group=attribute, expected=expected, observed=obs))
+        code = {g: i for i, g in enumerate(names)}
+        label = np.full(len(nodes), -1)
+        for g, members in groups.items():
+            label[[index[m] for m in members]] = code[g]
+        labelled = np.flatnonzero(label >= 0)
+
+        def internal_share(lab):
+            same = (lab[src] == lab[dst]) & (lab[src] >= 0)
+            inside = 2 * np.bincount(lab[src][same], weights=w[same], minlength=len(names))
+            total = np.bincount(lab[labelled], weights=strength[labelled], minlength=len(names))
+            return np.divide(inside, total, out=np.zeros(len(names)), where=total > 0)
+
+        observed = internal_share(label)
+        at_least = np.zeros(len(names))
+        chance = np.zeros(len(names))
+        shuffled = label.copy()
+        for _ in range(t.permutations):
+            shuffled[labelled] = rng.permutation(label[labelled])
+            share = internal_share(shuffled)
+            at_least += share >= observed - 1e-12
+            chance += share
+        chance /= max(t.permutations, 1)
+        for g in sorted(sized, key=str):
+            i = code[g]
+            if any(set(r[2]) == set(sized[g]) for r in rows):
+                continue   # a sector of one organisation is that organisation: one fact
+            rows.append((attribute, g, sized[g], observed[i], chance[i], (1 + at_least[i]) / (1 + t.permutations)))
+    p = [r[5] for r in rows]
+    effect = [((r[3] - r[4]) / (1 - r[4]) if r[4] < 1 else 0.0) if r[3] > 0.5 else 0.0 for r in rows]
+    q, keep = _passing(p, effect, t.fdr)
+    found = []
+    for i in keep:
+        attribute, group, members, share, chance, _ = rows[i]
+        inside = set(members)
+        n_int = sum(1 for u, v in G.edges() if u in inside and v in inside)
+        n_ext = sum(1 for u, v in G.edges() if (u in inside) != (v in inside))
+        outward = sorted({v for u in members for v in G[u] if v not in inside}, key=str)
+        label = _group_label(attribute, group)
+        found.append(_finding(
+            "silo", [str(group)],
+            f"{100 * share:.0f}% of the tie strength of {label}'s {len(members)} actors stays inside it, where "
+            f"about {100 * chance:.0f}% would by chance: {_n(n_int, 'tie')} inside against {_n(n_ext, 'tie')} outward"
+            + (f", to {', '.join(map(str, outward[:3]))}" + (" and others." if len(outward) > 3 else ".")
+               if outward else "."),
+            f"Give {label} a seat where the other partners meet, and pair it with a partner on a shared programme.",
+            1 - 2 * share, "E-I index (weighted)", group=attribute, _members=frozenset(members),
+            p=p[i], q=q[i], tested=len(rows),
+            effect=effect[i], ei_index=1 - 2 * share, ei_unweighted=(n_ext - n_int) / (n_ext + n_int)
+            if n_ext + n_int else np.nan))
     return found
 
 
-def _group_label(G, attribute, group, members):
-    if attribute == "community":
-        hub = max(members, key=lambda x: (G.degree(x, weight="weight"), str(x)))
-        return f"the circle around {hub}"
-    if attribute == "sector":
-        return f"the {group} sector"
-    return str(group)
+def _tie_model(ev: _Evidence):
+    """A logistic model of who is tied to whom from how connected each is and the
+    partners they share: ``logit P(tie) = b0 + b1 log(k_i k_j) + b2 [1 shared] + b3 [2 shared]
+    + b4 [3 or more shared]``, fitted by Newton's method on every pair of actors with ties (a
+    seeded sample of a million pairs beyond that).  Shared partners enter as classes, not
+    a line, so the model learns from the partnership itself how often pairs with many
+    partners in common are tied.  Returns ``(nodes, index, A, common, k, coef)``."""
+    def fit():
+        G = ev.G
+        nodes = [n for n in G if G.degree(n) > 0]
+        index = {n: i for i, n in enumerate(nodes)}
+        A = adjacency(G, nodes, binary=True)
+        common = (A @ A).tocsr()
+        n = len(nodes)
+        k = np.asarray(A.sum(axis=1)).ravel()
+        total = n * (n - 1) // 2
+        if total <= 1_000_000:
+            i, j = np.triu_indices(n, 1)
+        else:
+            rng = np.random.default_rng(ev.seed)
+            i = rng.integers(0, n, 1_000_000)
+            j = rng.integers(0, n, 1_000_000)
+            keep = i != j
+            i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
+        y = _entries(A, i, j)
+        X = _pair_features(k, common, i, j)
+        coef = _logistic(X, y)
+        return nodes, index, A, common, k, coef
+    return ev.A._once("tie model", fit)
+
+
+def _entries(M, rows, cols) -> np.ndarray:
+    """``M[rows[t], cols[t]]`` for each t as a flat array (scipy gives a sparse matrix for
+    some index shapes)."""
+    if len(rows) == 0:
+        return np.zeros(0)
+    values = M[rows, cols]
+    return np.asarray(values.toarray() if sp.issparse(values) else values, dtype=float).ravel()
+
+
+def _pair_features(k, common, i, j):
+    shared = _entries(common, i, j)
+    return np.column_stack([np.ones(len(i)), np.log(k[i] * k[j]), shared == 1, shared == 2, shared >= 3]).astype(float)
+
+
+def _logistic(X, y, iterations=50):
+    """Logistic regression by Newton's method, with a small ridge (0.01) so a class of
+    pairs that are all tied, or all untied, keeps a finite coefficient."""
+    beta = np.zeros(X.shape[1])
+    for _ in range(iterations):
+        eta = np.clip(X @ beta, -30, 30)
+        mu = 1 / (1 + np.exp(-eta))
+        W = mu * (1 - mu)
+        gradient = X.T @ (y - mu)
+        gradient -= 0.01 * beta
+        hessian = (X * W[:, None]).T @ X + 0.01 * np.eye(X.shape[1])
+        step = np.linalg.solve(hessian, gradient)
+        beta += step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta
+
+
+def structural_holes_between_groups(ev: _Evidence) -> list:
+    """Pairs of groups (sectors; organisations at actor level) with far fewer ties between
+    them than their actors' connections predict.
+
+    Null model: each pair of actors is tied independently with the probability a logistic
+    model gives from how connected both are and how many partners they share (fitted on
+    the whole partnership, see :func:`_tie_model`): pairs with many partners in common
+    are usually tied, so their absence is strong evidence.  The ties between two groups
+    are then a sum of independent trials; p = P(X <= observed), exact (Poisson-binomial).
+    Tested: pairs of groups of two or more actors with ties; sectors and organisations are
+    two families, each with its own false-discovery control.  Effect: ``1 - observed /
+    expected``.
+    """
+    G, t = ev.G, ev.t
+    if G.number_of_edges() == 0 or sum(1 for x in G if G.degree(x) > 0) < 4:
+        return []
+    nodes, index, A, common, k, coef = _tie_model(ev)
+    programmes_of = _actor_programmes(G)
+    rows = []
+    seen = set()
+    for attribute in _group_attributes(G):
+        groups = {g: [index[x] for x in ms] for g, ms in _groups(G, attribute).items() if len(ms) >= 2}
+        names = sorted(groups, key=str)
+        for a, g in enumerate(names):
+            for h in names[a + 1:]:
+                key = frozenset((frozenset(groups[g]), frozenset(groups[h])))
+                if key in seen:
+                    continue
+                seen.add(key)
+                i, j = np.meshgrid(groups[g], groups[h], indexing="ij")
+                i, j = i.ravel(), j.ravel()
+                X = _pair_features(k, common, i, j)
+                prob = 1 / (1 + np.exp(-np.clip(X @ coef, -30, 30)))
+                observed = int(_entries(A, i, j).sum())
+                expected = float(prob.sum())
+                if observed >= expected:
+                    p = 1.0
+                elif len(prob) * (observed + 1) <= 5_000_000:
+                    p = poisson_binomial_cdf(observed, prob)
+                else:   # normal approximation for very large groups far from a gap
+                    sd = math.sqrt(float((prob * (1 - prob)).sum())) or 1.0
+                    from scipy.special import ndtr
+                    p = float(ndtr((observed + 0.5 - expected) / sd))
+                rows.append((attribute, g, h, len(groups[g]), len(groups[h]), observed, expected, p))
+    if not rows:
+        return []
+    p = np.array([r[7] for r in rows])
+    effect = np.array([1 - r[5] / r[6] if r[6] > 0 else 0.0 for r in rows])
+    family = np.array([r[0] for r in rows])
+    q = np.ones(len(rows))
+    tested = np.zeros(len(rows), dtype=int)
+    for attribute in set(family):
+        members = family == attribute
+        q[members] = bh_qvalues(p[members])
+        tested[members] = members.sum()
+    keep = np.flatnonzero((q <= t.fdr) & (effect > 0))
+    found = []
+    for i in keep:
+        attribute, g, h, size_g, size_h, observed, expected, _ = rows[i]
+        label_g, label_h = _group_label(attribute, g), _group_label(attribute, h)
+        members_g = [x for x in G if G.nodes[x].get(attribute) == g and G.degree(x) > 0]
+        members_h = [x for x in G if G.nodes[x].get(attribute) == h and G.degree(x) > 0]
+        closest = max(((len(set(G[x]) & set(G[y])), str(x), str(y)) for x in members_g for y in members_h),
+                      default=(0, "", ""))
+        shared = sorted(set().union(*(programmes_of[x] for x in members_g))
+                        & set().union(*(programmes_of[x] for x in members_h)))
+        found.append(_finding(
+            "structural_hole", [label_g, label_h],
+            f"{label_g} ({_n(size_g, 'actor')}) and {label_h} ({_n(size_h, 'actor')}) have "
+            f"{'no tie' if observed == 0 else _n(observed, 'tie')} between them, where about {expected:.1f} would "
+            f"be expected from how connected their actors are and the partners they share"
+            + (f" ({closest[1]} and {closest[2]} share {closest[0]})" if closest[0] >= 2 else "")
+            + (f"; both work on {_listing(shared)}." if shared else "."),
+            f"Hold a joint session for {label_g} and {label_h}"
+            + (f" on {shared[0]}" if shared else "") + " and agree one piece of work to share.",
+            observed / expected if expected else 1.0, "observed / expected ties", group=attribute,
+            expected=expected, observed=observed, p=p[i], q=q[i], tested=tested[i], effect=effect[i],
+            _sides=(frozenset(members_g), frozenset(members_h))))
+    return found
+
+
+def _percent(share) -> str:
+    """A share as people write it: '12%', '0.4%' (no false zero for small shares)."""
+    value = 100 * share
+    return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1g}%"
+
+
+def _listing(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(x) for x in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _actor_programmes(G) -> dict:
@@ -665,98 +800,90 @@ def _actor_programmes(G) -> dict:
     return out
 
 
-def weak_ties(ctx: _Evidence) -> list:
-    """Ties that exist but are weak where it matters.
+def missing_links(ev: _Evidence) -> list:
+    """Introductions to make: actors who share far more partners than chance gives, yet
+    have no contact.
 
-    Weak: strength in the weakest ``weak_quantile`` of ties.  Where it matters: the only
-    tie of one of its actors (importance 1), or bridging between circles (Onnela overlap
-    <= ``weak_overlap``): 0.8 if it is also the only tie between two organisations, else 0.6.
-    Severity ``0.4 + 0.5 x importance x weakness``.  Ties already reported as decayed,
-    bridges or belonging to an isolate are not repeated.
+    Null model: actor i's ``k_i`` partners and j's ``k_j`` are drawn at random from the
+    ``N - 2`` other actors with ties; the number they share is hypergeometric; p = P(X >=
+    shared).  Tested: every unlinked pair of actors with ties (those sharing no partner
+    have p = 1), in two families with their own false-discovery control: peers (same kind
+    and sector) who work on a common programme, the introductions a facilitator looks for
+    first, and all other pairs.  Context sets the family; it never replaces the test.
+    Effect: shared partners / the smaller partner list.  Sentences name the shared
+    partners and the programmes both work on.
     """
-    G, t = ctx.G, ctx.t
-    between_orgs = defaultdict(int)
-    org_size = defaultdict(int)
-    for n in G:
-        org_size[ctx.org[n]] += 1
-    for u, v in G.edges():
-        if ctx.org[u] != ctx.org[v]:
-            between_orgs[frozenset((ctx.org[u], ctx.org[v]))] += 1
-    found = []
-    for u, v, d in ctx.edges:
-        weakness = ctx.weakness(u, v)
-        if weakness < 1 - t.weak_quantile:
-            continue
-        a, b = d.get("actor_a", u), d.get("actor_b", v)
-        overlap = ctx.overlap.get((u, v), ctx.overlap.get((v, u), 1.0))
-        if G.degree(a) == 1 or G.degree(b) == 1:
-            lone = a if G.degree(a) == 1 else b
-            importance, why = 1.0, f"it is {lone}'s only link to the partnership"
-        elif overlap <= t.weak_overlap:
-            # Onnela: only a weak tie with few shared partners is bridging; embedded weak
-            # ties (shared boards, shared teams) are not where the network would break.
-            # "The only tie between two organisations" means something only when both
-            # are organisations of several actors, not people standing for themselves.
-            only = (ctx.org[a] != ctx.org[b] and between_orgs[frozenset((ctx.org[a], ctx.org[b]))] == 1
-                    and org_size[ctx.org[a]] > 1 and org_size[ctx.org[b]] > 1)
-            importance = 0.8 if only else 0.6
-            why = (f"it is the only tie between {ctx.org[a]} and {ctx.org[b]}, and they share almost no partners"
-                   if only else "it links two circles that share almost no partners")
-        else:
-            continue
-        found.append(_finding(
-            "weak_tie", 0.4 + 0.5 * importance * weakness, [a, b],
-            f"{a} and {b} have a weak tie ({_n(d.get('count', 0), 'contact')}, the last on {_day(d.get('last'))}; "
-            f"weaker than {100 * weakness:.0f}% of ties), yet {why}.",
-            f"Agree a regular contact between {a} and {b}, or a second route, before relying on it.",
-            d.get("weight", np.nan), "strength", tie=d, _tie=frozenset((u, v))))
-    return found
-
-
-def missing_links(ctx: _Evidence) -> list:
-    """Introductions to make: actors who share many partners but never interact.
-
-    Candidates: unlinked pairs with at least ``missing_min_common`` shared partners,
-    ranked by the resource-allocation index (Zhou, Lü and Zhang 2009: the sum over shared
-    partners of 1 / their number of partners, so sharing a busy hub counts less).
-    Severity ``0.3 + 0.4 x c / (c + 3) + 0.15`` (a shared programme) ``+ 0.1`` (same kind
-    and sector: peers), c = shared partners.
-    """
-    G, t = ctx.G, ctx.t
+    G, t = ev.G, ev.t
     nodes = [n for n in G if G.degree(n) > 0]
-    if len(nodes) < 3:
+    n = len(nodes)
+    if n < 4:
         return []
     A = adjacency(G, nodes, binary=True)
     k = np.asarray(A.sum(axis=1)).ravel()
     common = sp.triu(A @ A, k=1).tocsr()
-    ra = sp.triu(A @ sp.diags(1 / np.maximum(k, 1)) @ A, k=1).tocsr()
     rows, cols = common.nonzero()
-    counts = np.asarray(common[rows, cols]).ravel()
-    keep = (counts >= t.missing_min_common) & (np.asarray(A[rows, cols]).ravel() == 0)
-    rows, cols, counts = rows[keep], cols[keep], counts[keep]
+    counts = _entries(common, rows, cols)
+    unlinked = _entries(A, rows, cols) == 0
+    rows, cols, counts = rows[unlinked], cols[unlinked], counts[unlinked]
     if len(rows) == 0:
         return []
-    scores = np.asarray(ra[rows, cols]).ravel()
+    p = hypergeometric_sf(counts, n - 2, k[rows], k[cols])
+    effect = counts / np.minimum(k[rows], k[cols])
     programmes_of = _actor_programmes(G)
-    order = np.lexsort((cols, rows, -scores))
+    # Family sizes count every unlinked pair of the family, those sharing no partner too.
+    peer = _peer_family(G, nodes, programmes_of)
+    in_family = np.array([peer(nodes[r], nodes[c]) for r, c in zip(rows, cols)], dtype=bool)
+    peers_tested, others_tested = _family_sizes(G, nodes, peer)
+    q = np.ones(len(rows))
+    tested = np.zeros(len(rows), dtype=int)
+    for family, size in ((in_family, peers_tested), (~in_family, others_tested)):
+        if family.any():
+            q[family] = bh_qvalues(p[family], tested=size)
+            tested[family] = size
+    keep = np.flatnonzero((q <= t.fdr) & (effect > 0))
     found = []
-    for i in order[: max(t.max_per_kind * 4, 20) if t.max_per_kind else len(order)]:
+    for i in keep:
         a, b = nodes[rows[i]], nodes[cols[i]]
         shared = sorted(set(G[a]) & set(G[b]), key=lambda x: (-G.degree(x, weight="weight"), str(x)))
         programmes = sorted(programmes_of[a] & programmes_of[b])
-        da, db = G.nodes[a], G.nodes[b]
-        peers = da.get("kind") == db.get("kind") and da.get("sector", "") == db.get("sector", "")
         c = len(shared)
         listed = ", ".join(map(str, shared[:5])) + (f" and {c - 5} more" if c > 5 else "")
         found.append(_finding(
-            "missing_link", 0.3 + 0.4 * c / (c + 3) + (0.15 if programmes else 0) + (0.1 if peers else 0),
-            [a, b],
-            f"{a} and {b} both work with {listed}" + (f" ({', '.join(programmes)})" if programmes else "")
+            "missing_link", [a, b],
+            f"{a} and {b} both work with {listed} ({c} of "
+            + (f"the {int(k[rows[i]])} partners of each)" if k[rows[i]] == k[cols[i]]
+               else f"their {int(k[rows[i]])} and {int(k[cols[i]])} partners)")
+            + (f" on {_listing(programmes)}" if programmes else "")
             + ", but have no recorded contact with each other.",
             f"Introduce {a} and {b}" + (f" through the {programmes[0]} programme" if programmes else "")
             + ": they have partners and likely problems in common.",
-            scores[i], "resource allocation", common_partners=c))
+            c, "shared partners", common_partners=c, peers_on_a_programme=bool(in_family[i]), _pair=(a, b),
+            p=p[i], q=q[i], tested=tested[i], effect=effect[i]))
     return found
+
+
+def _peer_family(G, nodes, programmes_of):
+    """Whether two actors are peers (same kind and sector) working on a common programme."""
+    def peer(a, b):
+        da, db = G.nodes[a], G.nodes[b]
+        return (da.get("kind", "") == db.get("kind", "") and (da.get("sector") or "") == (db.get("sector") or "")
+                and bool(programmes_of[a] & programmes_of[b]))
+    return peer
+
+
+def _family_sizes(G, nodes, peer) -> tuple:
+    """Unlinked pairs among ``nodes`` that are peers on a programme, and all the others."""
+    total = len(nodes) * (len(nodes) - 1) // 2 - G.subgraph(nodes).number_of_edges()
+    by_kind = defaultdict(list)
+    for x in nodes:
+        by_kind[(G.nodes[x].get("kind", ""), G.nodes[x].get("sector") or "")].append(x)
+    peers = 0
+    for members in by_kind.values():
+        for a_i, a in enumerate(members):
+            for b in members[a_i + 1:]:
+                if not G.has_edge(a, b) and peer(a, b):
+                    peers += 1
+    return peers, total - peers
 
 
 # ---------------------------------------------------------------------------
@@ -764,9 +891,8 @@ def missing_links(ctx: _Evidence) -> list:
 # ---------------------------------------------------------------------------
 
 # The order findings are listed in within one severity; detectors are independent of it.
-_DETECTORS = [isolates, decayed_ties, bridges, brokers, one_sided_ties, strained_ties, silos,
-              structural_holes_between_groups, weak_ties, missing_links]
-
+_DETECTORS = [isolates, decayed_ties, cut_off_groups, one_sided_ties, strained_ties, silos,
+              structural_holes_between_groups, missing_links]
 
 # Findings enter the table in this order before the sort by severity (it settles the order
 # of the kind-specific columns and of exact ties in severity, kind and actors).
@@ -775,7 +901,7 @@ _LISTING_ORDER = ("isolate", "decayed_tie", "bridge", "broker", "one_sided", "st
 
 
 def detect(analysis, thresholds: Thresholds | None = None) -> dict:
-    """Every finding of every kind, before ranking and capping: ``{kind: [finding, ...]}``.
+    """Every finding of every kind, before ranking: ``{kind: [finding, ...]}``.
 
     Each detector reads the Analysis and the thresholds and returns its findings; none
     sees another's.  Repeats between kinds are then removed once (:func:`_without_repeats`).
@@ -790,24 +916,86 @@ def detect(analysis, thresholds: Thresholds | None = None) -> dict:
         for detector in _DETECTORS:
             for finding in detector(evidence):
                 found[finding["kind"]].append(finding)
+        _introductions_as_gaps(found, evidence)
         return _without_repeats(found)
 
     return analysis._once(("findings", thresholds), run)
 
 
+def _introductions_as_gaps(found: dict, ev: _Evidence) -> None:
+    """Introductions that cross between the same two groups are one gap between them.
+
+    When three or more of the introductions to make (each significant on its own, see
+    :func:`missing_links`) join two or more actors of one group to two or more of another,
+    and no tie joins those actors, that is a gap between the groups: one
+    ``structural_hole`` finding with the pairs as evidence (``p_value``/``q_value``: the
+    smallest of its pairs'), and the pairs are not listed again one by one.  Where the
+    groups' gap is already a finding of its own, the pairs are folded into it.
+    """
+    G = ev.G
+    for attribute in _group_attributes(G):
+        clusters = defaultdict(list)
+        for f in found["missing_link"]:
+            a, b = f["_pair"]
+            ga, gb = G.nodes[a].get(attribute), G.nodes[b].get(attribute)
+            if ga and gb and ga != gb:
+                clusters[tuple(sorted((ga, gb), key=str))].append(f)
+        for (g, h), pairs in sorted(clusters.items(), key=lambda kv: str(kv[0])):
+            side_g = {x for f in pairs for x in f["_pair"] if G.nodes[x].get(attribute) == g}
+            side_h = {x for f in pairs for x in f["_pair"] if G.nodes[x].get(attribute) == h}
+            if len(pairs) < 3 or len(side_g) < 2 or len(side_h) < 2:
+                continue
+            label_g, label_h = _group_label(attribute, g), _group_label(attribute, h)
+            if any({label_g, label_h} == set(f["actors"].split(";")) for f in found["structural_hole"]):
+                continue        # already a gap of its own: _without_repeats folds the pairs in
+            between = sum(1 for x in side_g for y in side_h if G.has_edge(x, y))
+            best = min(pairs, key=lambda f: (f["q_value"], f["actors"]))
+            example = max(pairs, key=lambda f: (f["common_partners"], f["actors"]))
+            found["structural_hole"].append(_finding(
+                "structural_hole", [label_g, label_h],
+                f"{_n(len(side_g), 'actor')} of {label_g} ({_listing(sorted(map(str, side_g)))}) and "
+                f"{_n(len(side_h), 'actor')} of {label_h} ({_listing(sorted(map(str, side_h)))}) share far more "
+                f"partners than chance gives ({example['_pair'][0]} and {example['_pair'][1]} share "
+                f"{example['common_partners']}), yet have {'no tie' if not between else _n(between, 'tie')} "
+                f"between them: {_n(len(pairs), 'introduction')} to make.",
+                f"Hold a joint session for {label_g} and {label_h} around the partners they share, and agree "
+                "one piece of work to share.",
+                len(pairs), "introductions between the groups", group=attribute, observed=between,
+                expected=np.nan, p=best["p_value"], q=best["q_value"], tested=best["tested"],
+                effect=1 - between / (len(side_g) * len(side_h)),
+                _sides=(frozenset(side_g), frozenset(side_h))))
+
+
 def _without_repeats(found: dict) -> dict:
-    """Say each problem once: a weak tie is not repeated where the same tie is already
-    reported as decayed or as a bridge, or belongs to an all-but-isolated actor (those
-    findings say more about it)."""
-    covered = {pair for kind in ("isolate", "decayed_tie", "bridge") for f in found[kind]
-               for pair in f.get("_covers", ())}
-    found["weak_tie"] = [f for f in found["weak_tie"] if f["_tie"] not in covered]
+    """Say each fact once.
+
+    - A tie reported as decayed, as a bridge or as an actor's only (weak) link is not
+      reported again under another kind (the most severe finding on it stays); the ties
+      of an all-but-isolated actor are told in its isolate finding.
+    - Introductions between the two sides of a gap between groups are that gap: the
+      structural-hole finding names them, they are not listed again one pair at a time.
+
+    A group behind a bridge that is also a silo keeps both findings: one says the group
+    keeps to itself, the other which single tie it hangs on.
+    """
+    best = {}
+    for kind in ("isolate", "decayed_tie", "bridge", "weak_tie"):
+        for f in found[kind]:
+            for pair in f.get("_covers", ()):
+                if pair not in best or f["severity"] > best[pair]["severity"]:
+                    best[pair] = f
+    for kind in ("decayed_tie", "bridge", "weak_tie"):
+        found[kind] = [f for f in found[kind] if all(best[pair] is f for pair in f.get("_covers", ()))]
+    gaps = [f["_sides"] for f in found["structural_hole"]]
+    found["missing_link"] = [f for f in found["missing_link"]
+                             if not any((f["_pair"][0] in g and f["_pair"][1] in h) or (f["_pair"][0] in h and f["_pair"][1] in g)
+                                        for g, h in gaps)]
     return found
 
 
 def find_barriers(G, *, thresholds: Thresholds | None = None, kinds=None, programme=None,
                   organisation=None, seed: int = 0, **threshold_changes) -> pd.DataFrame:
-    """Diagnose the barriers to collaboration in a stakeholder graph.
+    """Diagnose the barriers to collaboration in a stakeholder graph, each tested against chance.
 
     Parameters
     ----------
@@ -815,10 +1003,10 @@ def find_barriers(G, *, thresholds: Thresholds | None = None, kinds=None, progra
         From :func:`~stakeholder_graph.graph.build_graph` (any undirected graph with
         ``weight`` = strength and ``distance`` = 1/strength works; direction, dates and
         sentiment findings need the tie attributes ``build_graph`` adds), or its
-        :func:`~stakeholder_graph.analysis.analyse` (whose betweenness, structural holes and
-        communities are then reused, and whose seed holds).
+        :func:`~stakeholder_graph.analysis.analyse` (whose measures are then reused, and
+        whose seed holds).
     thresholds : Thresholds, optional
-        When a pattern counts; keyword arguments (``decay_ratio=0.3``) change single ones.
+        Settings; keyword arguments (``fdr=0.01``) change single ones.
     kinds : list of str, optional
         Only these kinds (see :data:`BARRIER_KINDS`).
     programme : str, optional
@@ -826,17 +1014,19 @@ def find_barriers(G, *, thresholds: Thresholds | None = None, kinds=None, progra
     organisation : str, optional
         Keep only findings that involve this organisation or its teams.
     seed : int
-        For community detection and sampled betweenness: the same seed, the same findings.
+        For the silo test's shuffles: the same seed, the same findings.
 
     Returns
     -------
-    DataFrame sorted by ``severity`` (highest first) with columns ``kind``, ``severity``
-    (0-1, one scale across kinds, see the module docstring), ``actors`` (``;``-separated
-    names, or group names), ``explanation`` (one sentence with the evidence), ``suggestion``,
-    ``evidence`` and ``evidence_name`` (the number the finding rests on), ``strength``,
-    ``contacts``, ``last_contact``, ``programmes`` (for tie findings), and kind-specific
-    columns (``group``, ``expected``, ``observed``, ``common_partners``).  At most
-    ``max_per_kind`` findings of each kind, the most severe.
+    DataFrame sorted by ``severity`` (highest first), every finding that passes its test
+    (no cap), with columns ``kind``, ``severity`` (evidence x effect, 0-1, see the module
+    docstring), ``actors`` (``;``-separated names, or group names), ``explanation`` (one
+    sentence whose numbers are counted from the log), ``suggestion``, ``p_value``,
+    ``q_value`` (Benjamini-Hochberg within the kind), ``tested`` (candidates of the kind),
+    ``effect``, ``evidence`` and ``evidence_name`` (the number the finding rests on),
+    ``strength``, ``contacts``, ``last_contact``, ``programmes`` (for tie findings), and
+    kind-specific columns (``group``, ``expected``, ``observed``, ``broker``, ``cut_off``,
+    ``usual_gap_days``...).
     """
     thresholds = (thresholds or Thresholds()).updated(**threshold_changes)
     if kinds:
@@ -847,7 +1037,7 @@ def find_barriers(G, *, thresholds: Thresholds | None = None, kinds=None, progra
     if programme:
         A = A._once(("programme view", programme.casefold()),
                     lambda: A.subgraph_analysis(_programme_view(A.graph, programme)))
-    found = detect(A, thresholds)
+    found = detect(A, replace(thresholds, max_per_kind=0))
     findings = []
     for kind in _LISTING_ORDER:
         if kinds and kind not in kinds:

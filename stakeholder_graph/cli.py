@@ -263,26 +263,35 @@ def metrics(fmt, output, seed, **opts):
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(BARRIER_KINDS), help="Only this kind; repeatable.")
 @click.option("--organisation", help="Only findings that involve this organisation or its teams.")
 @click.option("--threshold", "thresholds", multiple=True, callback=_thresholds, metavar="NAME=VALUE",
-              help="Change a threshold, e.g. --threshold decay_ratio=0.3; repeatable (see docs/barriers.md).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampled betweenness.")
+              help="Change a setting, e.g. --threshold fdr=0.01; repeatable (see docs/barriers.md).")
+@click.option("--top", type=click.IntRange(min=1), help="In the table, show the N most severe of each kind "
+              "and say how many more there are (CSV and JSON always hold every finding).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the silo test's shuffles.")
 @user_errors
-def barriers(fmt, output, kinds, organisation, thresholds, seed, **opts):
-    """Diagnose the barriers to collaboration, most severe first, each explained.
+def barriers(fmt, output, kinds, organisation, thresholds, top, seed, **opts):
+    """Diagnose the barriers to collaboration, most severe first, each tested against chance.
+
+    Every finding passed a test against what the partnership's own degrees, rates and
+    shares would give by chance, with the false-discovery rate kept at 5% per kind.
 
     \b
     Example:
         stakeholder-graph barriers log.csv --meetings boards.csv --actors actors.csv --programme diabetes
-        stakeholder-graph barriers log.csv --threshold max_per_kind=10 --format csv -o barriers.csv
+        stakeholder-graph barriers log.csv --threshold fdr=0.01 --format csv -o barriers.csv
     """
     G, _ = graph_from_options(opts)
     found = find_barriers(G, kinds=list(kinds) or None, organisation=organisation, seed=seed, **thresholds)
     if fmt == "table" and not output:
         if found.empty:
-            click.echo("No barriers found.")
-        for i, row in enumerate(found.itertuples(), 1):
+            click.echo("No barriers found: nothing in the log stands out from chance.")
+        shown = found if top is None else found.groupby("kind", sort=False).head(top)
+        for i, row in enumerate(shown.itertuples(), 1):
             click.echo(f"{i:>2}. [{row.severity:.2f}] {row.kind}: {row.actors.replace(';', ' / ')}")
             click.echo(f"    {row.explanation}")
             click.echo(f"    Suggestion: {row.suggestion}")
+        for kind, more in (found["kind"].value_counts() - shown["kind"].value_counts()).items():
+            if more > 0:
+                click.echo(f"... and {int(more)} more {kind} finding{'s' if more > 1 else ''} (--top shows {top} per kind)")
         return
     emit_table(found, fmt, output)
 

@@ -90,12 +90,13 @@ PLANTED = [
     ("silo", ("Northvale and Eastfield Mental Health NHS Trust",),
      "its teams talk among themselves; one occasional external contact"),
     ("bridge", ("Northvale Council for Voluntary Service", "St Aidan's Hospice"),
-     "the only tie between the voluntary end-of-life group and the rest of the partnership"),
-    ("broker", ("St Aidan's Hospice",), "the voluntary end-of-life group reaches everyone else through it"),
+     "the only tie between the voluntary end-of-life group and the rest of the partnership: the group "
+     "reaches everyone else through St Aidan's Hospice (one fact: the bridge names the broker at its end)"),
     ("weak_tie", ("University of Northvale", "Northvale Diabetes Centre"),
      "the university's only link to the partnership: one contact every four months"),
     ("structural_hole", ("local authority", "primary care"),
-     "councils and GP federations (sectors) have no direct tie at all"),
+     "councils and primary care work with the same partners (the ICB, community health, district "
+     "nursing, diabetes services) but have no direct tie at all"),
     ("missing_link", ("Riverside Practice Nurses", "Eastfield Practice Nurses"),
      "both work on diabetes with the same five partners but never with each other"),
 ]
@@ -208,6 +209,21 @@ _RELATIONSHIPS = [
     ("Westbrook Community Health NHS Trust", "Community Palliative Care Nurses", "", 1.5, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale Hospitals NHS Foundation Trust", "Eastfield University Hospitals NHS Trust", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Eastfield Discharge Hub", "Westbrook District Nursing", EOL, 1.0, "2024-01", "2026-09", .5, 0, "referral"),
+    # councils and primary care work with the same partners (the ICB, district nursing,
+    # diabetes services) yet never with each other: the planted gap between the sectors
+    ("Northvale Public Health", "Northvale Diabetes Centre", DIAB, 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Northvale Adult Social Care", "Westbrook Community Health NHS Trust", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Riverside GP Federation", "Westbrook District Nursing", EOL, 1.0, "2024-01", "2026-09", .5, 0, "referral;call"),
+    ("Eastfield GP Alliance", "Westbrook District Nursing", EOL, 1.0, "2024-01", "2026-09", .5, 0, "referral;call"),
+    ("Eastfield Borough Council", "Northvale Integrated Care Board", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Westbrook District Council", "Northvale Integrated Care Board", "", 0.8, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Millbrook Primary Care Network", "Northvale Integrated Care Board", "", 0.8, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Northvale Public Health", "Eastfield Diabetes and Endocrinology", DIAB, 0.8, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Northvale Borough Council", "Westbrook Community Health NHS Trust", "", 0.8, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Eastfield Borough Council", "Westbrook District Nursing", EOL, 0.8, "2024-01", "2026-09", .5, 0, "meeting;call"),
+    ("Westbrook District Council", "Westbrook Community Health NHS Trust", "", 0.8, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Riverside GP Federation", "Westbrook Community Health NHS Trust", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    ("Eastfield GP Alliance", "Westbrook Community Health NHS Trust", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
 ]
 
 _SINGLE_CONTACTS = [

@@ -54,8 +54,9 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         :func:`read_actors` (a path or a raw DataFrame is read with them).  At least one of
         ``interactions`` and ``meetings``.
     as_of : date, optional
-        The date tie strengths are measured at; default the last contact's date.  Contacts
-        after ``as_of`` are left out (the graph is the partnership as it stood then).
+        The date tie strengths are measured at; default ``until`` when given (a window's
+        end is its measurement date), else the last contact's date.  Contacts after
+        ``as_of`` are left out (the graph is the partnership as it stood then).
     half_life : float
         Days for a contact's contribution to tie strength to halve (default 180; see
         :mod:`stakeholder_graph.ties` for why).
@@ -139,7 +140,13 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         meeting_contacts(register, categories) if register is not None else None,
     ])
     if as_of is None:
-        as_of = contacts["date"].max() if len(contacts) else pd.Timestamp.today().normalize()
+        # A window's end is its measurement date: a window that stops before the log does
+        # is measured as of its end, not as of the log's last date (which would make every
+        # tie look silent since the window closed).
+        if until is not None:
+            as_of = pd.Timestamp(until)
+        else:
+            as_of = contacts["date"].max() if len(contacts) else pd.Timestamp.today().normalize()
     as_of = pd.Timestamp(as_of)
     window_end = min(pd.Timestamp(until), as_of) if until is not None else as_of
     kept = filter_contacts(contacts, since=since, until=window_end, programme=programme, type=type)

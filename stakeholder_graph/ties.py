@@ -287,6 +287,35 @@ def _pair_groups(key: np.ndarray, actors: int) -> tuple[np.ndarray, np.ndarray]:
     return number[key].astype(np.intp), pairs
 
 
+def _period_history(counts, groups: int, periods: int, first, last, as_of_tick, ticks_per_period):
+    """Contacts in the most recent period, and each tie's rhythm while it was active.
+
+    ``counts`` is a dense ``groups x periods`` table of contacts per pair and period
+    (period 0 the most recent) or ``(pair, period, count)`` arrays.  Returns
+    ``(recent_count, {"history_periods", "history_count", "history_sq"})``: the full periods
+    strictly between the tie's first and last contact, and the sum and sum of squares of
+    its contacts in them (how bursty its contact is: the decay test allows for it).
+    """
+    if isinstance(counts, tuple):
+        pair, number, n = counts
+        recent = np.bincount(pair[number == 0], weights=n[number == 0], minlength=groups).astype(np.int64)
+    else:
+        recent = counts[:, 0].astype(np.int64)
+        pair, number = np.nonzero(counts)
+        n = counts[pair, number]
+    first_period = ((as_of_tick - first) // ticks_per_period).astype(np.int64)
+    last_period = ((as_of_tick - last) // ticks_per_period).astype(np.int64)
+    np.maximum(last_period, 0, out=last_period)
+    inside = (number < first_period[pair]) & (number > last_period[pair])
+    n = n.astype(float)
+    history = {
+        "history_periods": np.maximum(first_period - last_period - 1, 0),
+        "history_count": np.bincount(pair[inside], weights=n[inside], minlength=groups).astype(np.int64),
+        "history_sq": np.bincount(pair[inside], weights=n[inside] ** 2, minlength=groups),
+    }
+    return recent, history
+
+
 def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
               period_days: float | None = None) -> pd.DataFrame:
     """Aggregate contacts into one row per pair of actors.
@@ -308,7 +337,10 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     - ``peak_volume``, ``peak_end``, ``recent_volume``: the contact volume in the busiest
       period of ``period_days`` (default: the half-life), counted back from ``as_of``, the
       end of that period, and the volume in the most recent period: a tie's decline is
-      measured against its own past.
+      measured against its own past.  ``recent_count``: contacts in the most recent period.
+    - ``history_periods``, ``history_count``, ``history_sq``: the full periods strictly
+      between the first and the last contact, and the contacts in them (sum and sum of
+      squares): how regular or bursty the tie's contact was while it was active.
     """
     if contacts.empty:
         return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
@@ -397,6 +429,8 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
         peak_volume = table[np.arange(groups), busiest]
         recent_volume = table[:, 0]
+        counts = np.bincount(period, minlength=groups * periods).reshape(groups, periods)
+        del table
     else:
         per = pd.Series(weight).groupby(period).sum()
         pair_of, number = np.divmod(per.index.to_numpy(), periods)
@@ -406,6 +440,12 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         busiest, peak_volume = peak["period"].to_numpy(), peak["volume"].to_numpy()
         recent_volume = (frame[frame["period"] == 0].set_index("pair")["volume"]
                          .reindex(range(groups)).fillna(0.0).to_numpy())
+        per_count = pd.Series(period).value_counts(sort=False)
+        key = per_count.index.to_numpy()
+        counts = (key // periods, key % periods, per_count.to_numpy())
+    ties["recent_count"], history = _period_history(counts, groups, periods, first, last, as_of_tick,
+                                                    per_day * period_days)
+    ties = ties.assign(**history)
     ties["peak_volume"] = peak_volume
     ties["peak_end"] = as_of - pd.to_timedelta(busiest * period_days, unit="D")
     ties["recent_volume"] = recent_volume

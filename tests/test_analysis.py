@@ -69,7 +69,7 @@ def test_analysis_keeps_what_it_computed(demo_graph):
     assert A.barriers is first
     assert A.betweenness("distance") is A.betweenness("distance")
     # Other thresholds reuse the measures; only the detectors run again.
-    stricter = sg.find_barriers(A, one_sided_share=0.95)
+    stricter = sg.find_barriers(A, fdr=0.001)
     assert len(stricter[stricter["kind"] == "one_sided"]) <= len(first[first["kind"] == "one_sided"])
     assert analysis_of(A) is A
 
@@ -77,23 +77,25 @@ def test_analysis_keeps_what_it_computed(demo_graph):
 def test_detectors_do_not_depend_on_their_order(demo_graph, monkeypatch):
     """The detectors used to share a mutable context (weak ties skipped ties others had
     marked); now repeats are removed in one step after all have run."""
-    expected = sg.find_barriers(demo_graph, max_per_kind=0)
+    expected = sg.find_barriers(demo_graph)
     for seed in range(3):
         shuffled = list(barriers_module._DETECTORS)
         random.Random(seed).shuffle(shuffled)
         monkeypatch.setattr(barriers_module, "_DETECTORS", shuffled)
-        pd.testing.assert_frame_equal(sg.find_barriers(demo_graph, max_per_kind=0), expected)
+        pd.testing.assert_frame_equal(sg.find_barriers(demo_graph), expected)
 
 
-def test_weak_tie_not_repeated_where_a_tie_is_already_a_bridge():
-    """Two triangles joined by one weak tie: it is reported as a bridge, not also as a weak tie."""
+def test_one_fact_one_finding_for_a_weak_bridge_between_two_groups():
+    """Two closed groups (5 and 6 actors, every pair tied strongly) joined by one weak tie:
+    both ends are cut points and the tie is a bridge, yet it is one fact: one finding, on
+    the tie, naming the actor at its end and saying the tie is weak."""
     G = nx.Graph()
     strong = {"weight": 5.0, "distance": 0.2, "count": 10}
-    for a, b in [("a", "b"), ("b", "c"), ("a", "c"), ("d", "e"), ("e", "f"), ("d", "f"),
-                 ("g", "a"), ("h", "d"), ("g", "b"), ("h", "e")]:
-        G.add_edge(a, b, **strong)
-    G.add_edge("c", "d", weight=0.1, distance=10.0, count=1)
-    found = sg.find_barriers(G, max_per_kind=0)
-    kinds_on_cd = set(found.loc[found["actors"].isin(["c;d", "d;c"]), "kind"])
-    assert "bridge" in kinds_on_cd and "weak_tie" not in kinds_on_cd
-
+    left, right = [f"a{i}" for i in range(5)], [f"b{i}" for i in range(6)]
+    for group in (left, right):
+        G.add_edges_from(((x, y, dict(strong)) for i, x in enumerate(group) for y in group[i + 1:]))
+    G.add_edge("a0", "b0", weight=0.1, distance=10.0, count=1)
+    found = sg.find_barriers(G, kinds=["bridge", "broker", "weak_tie"])
+    assert len(found) == 1, found[["kind", "actors"]]
+    assert found.iloc[0]["kind"] == "bridge" and set(found.iloc[0]["actors"].split(";")) == {"a0", "b0"}
+    assert found.iloc[0]["broker"] in {"a0", "b0"} and "weaker than" in found.iloc[0]["explanation"]

@@ -78,7 +78,7 @@ def test_large_map_is_still_quickly(browser, tmp_path):
     G = nx.connected_watts_strogatz_graph(2000, 10, 0.1, seed=1)
     for u, v in G.edges():
         G[u][v].update(weight=1.0 + (u * v) % 5, distance=1 / (1.0 + (u * v) % 5), count=3)
-    path = sg.write_map(G, tmp_path / "big.html", barriers=sg.find_barriers(G, max_per_kind=3))
+    path = sg.write_map(G, tmp_path / "big.html", barriers=sg.find_barriers(G))
     page, *_ = open_page(browser, path)
     page.wait_for_selector("body[data-drawn=true]", timeout=15_000)
     assert page.evaluate("network.body.data.nodes.length") == 2000

@@ -74,9 +74,10 @@ def make_world(seed=11, organisations=16, months=30, end="2025-06-30"):
     log = pd.DataFrame(rows, columns=["date", "source", "target", "sentiment"])
     log["programme"] = "shared care"
     registry = pd.DataFrame(actors, columns=["name", "kind", "sector", "parent"])
+    # The hub is the broker at the bridge's end: one fact, named in the bridge finding.
     planted = {
         "decayed_tie": set(decayed), "one_sided": set(one_sided), "strained_tie": set(strained),
-        "isolate": {lonely}, "silo": {silo_org}, "bridge": {cluster[0], hub}, "broker": {hub},
+        "isolate": {lonely}, "silo": {silo_org}, "bridge": {cluster[0], hub},
         "missing_link": {m1, m2},
     }
     return log, registry, planted

@@ -18,6 +18,7 @@ from .._format import number
 from ..analysis import analysis_of
 from ..export import write_text
 from .page import template
+from ..barriers import DEFAULT_FDR
 
 __all__ = ["write_report"]
 
@@ -85,7 +86,8 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
          "strength-weighted: -1 all within sectors, +1 all across"),
         ("Degree centralization", number(summary["degree_centralization"], 2), "1: one actor holds every tie"),
     ]
-    issues = barriers[barriers["kind"] != "missing_link"].head(top)
+    problems = barriers[barriers["kind"] != "missing_link"]
+    issues = problems.head(top)
     introductions = barriers[barriers["kind"] == "missing_link"]
     counts = barriers["kind"].value_counts()
     if figure_dir is not None:
@@ -114,5 +116,5 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
                 for row in issues.to_dict("records")],
         introductions=[dict(row, actor_list=row["actors"].split(";")) for row in introductions.to_dict("records")],
         counts=[(KIND_TITLES.get(k, k), int(v)) for k, v in counts.items()], figures=figures, map_href=map_href,
-        total=len(barriers))
+        total=len(barriers), more=len(problems) - len(issues), fdr=f"{100 * DEFAULT_FDR:g}%")
     return write_text(path, html)
