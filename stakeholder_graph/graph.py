@@ -17,8 +17,8 @@ import pandas as pd
 
 from ._codes import date_ticks, distinct, relabel_columns
 from .errors import InputError, UnknownActorError
-from .io import (actor_name_index, actor_spellings, aliases_of, case_variants, name_columns, read_actors,
-                 read_interactions, read_meetings, unknown_actors)
+from .io.readers import read_actors, read_interactions, read_meetings
+from .names import actor_name_index, actor_spellings, aliases_of, case_variants, name_columns, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -36,7 +36,7 @@ def _as_table(value, reader):
 
 
 def _resolve(*columns: pd.Series, spellings: dict) -> list:
-    """Each name as the actor it denotes (see :func:`stakeholder_graph.io.actor_spellings`),
+    """Each name as the actor it denotes (see :func:`stakeholder_graph.names.actor_spellings`),
     the columns on one sorted set of categories (nothing is re-coded when every name is
     already its actor's, as in a log without a registry or case variants)."""
     return relabel_columns(*columns, labels_of=lambda names: [spellings.get(n, n) for n in names])
