@@ -1,12 +1,15 @@
-"""Resolving spellings to actors: registry names and aliases, names differing only in case, unknown actors."""
+"""Resolving spellings to actors: registry names and aliases, case variants, unknown actors, did-you-mean."""
 
 from __future__ import annotations
 
+import networkx as nx
 import pandas as pd
 
 from ._codes import counts
+from .errors import UnknownActorError
 
-__all__ = ["aliases_of", "actor_name_index", "actor_spellings", "name_columns", "unknown_actors", "case_variants"]
+__all__ = ["aliases_of", "actor_name_index", "actor_spellings", "name_columns", "unknown_actors", "case_variants",
+           "find_actor"]
 
 
 def aliases_of(text) -> list:
@@ -76,3 +79,22 @@ def case_variants(spellings: dict) -> dict:
     """From :func:`actor_spellings`: the names that differ from their actor only in case."""
     return {name: actor for name, actor in sorted(spellings.items(), key=lambda item: str(item[0]))
             if name != actor and str(name).casefold() == str(actor).casefold()}
+
+
+def find_actor(G: nx.Graph, name: str) -> str:
+    """The node called ``name`` or known by it as a registry alias (case-insensitive);
+    raise UnknownActorError otherwise, suggesting close names."""
+    if name in G:
+        return name
+    # Names and the registry's aliases ("Northvale ICB"), ignoring case.
+    folded = {}
+    for node, aliases in G.nodes(data="aliases", default=""):
+        for alias in aliases_of(aliases):
+            folded.setdefault(alias.casefold(), node)
+    folded.update({str(n).casefold(): n for n in G})
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    import difflib
+    close = difflib.get_close_matches(name, [str(n) for n in G], n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownActorError(f"no actor called '{name}' in the graph{hint}")
