@@ -18,7 +18,8 @@ from .errors import (AmbiguousDateError, InputError, MissingColumnError, Registr
                      StakeholderGraphError, UnknownActorError)
 from .export import write_graph, write_table
 from .graph import actor_frame, build_graph, ego_graph, initiation_graph, tie_frame
-from .io import Inputs, ReadReport, read_actors, read_inputs, read_interactions, read_meetings
+from .io.readers import Inputs, read_actors, read_inputs, read_interactions, read_meetings
+from .io.report import ReadReport
 from .metrics import betweenness, closeness, ei_index, freeman_centralization, network_summary, node_metrics
 from .brokerage import brokerage_roles, communities
 from .barriers import BARRIER_KINDS, Thresholds, find_barriers, tie_overlap

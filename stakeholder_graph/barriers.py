@@ -1068,7 +1068,7 @@ def _programme_view(G, programme):
 
 
 def _involving(frame, G, organisation):
-    from .graph import find_actor
+    from .names import find_actor
     name = find_actor(G, organisation) if organisation not in _all_organisations(G) else organisation
     org = G.nodes[name].get("organisation", name) if name in G else name
     members = {n for n, d in G.nodes(data=True) if d.get("organisation", n) == org} | {org}

@@ -20,7 +20,7 @@ from ._format import number
 from .errors import StakeholderGraphError
 from .export import GRAPH_FORMATS, table_json, write_graph, write_table
 from .graph import build_graph
-from .io import read_inputs
+from .io.readers import read_inputs
 from .barriers import BARRIER_KINDS, Thresholds, find_barriers
 from .metrics import network_summary, node_metrics
 from .ties import DEFAULT_HALF_LIFE_DAYS

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ._codes import date_ticks, distinct, relabel_columns
-from .errors import InputError, UnknownActorError
-from .io import (actor_name_index, actor_spellings, aliases_of, case_variants, name_columns, read_actors,
-                 read_interactions, read_meetings, unknown_actors)
+from .errors import InputError
+from .io.readers import read_actors, read_interactions, read_meetings
+from .names import actor_name_index, actor_spellings, case_variants, find_actor, name_columns, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -36,7 +36,7 @@ def _as_table(value, reader):
 
 
 def _resolve(*columns: pd.Series, spellings: dict) -> list:
-    """Each name as the actor it denotes (see :func:`stakeholder_graph.io.actor_spellings`),
+    """Each name as the actor it denotes (see :func:`stakeholder_graph.names.actor_spellings`),
     the columns on one sorted set of categories (nothing is re-coded when every name is
     already its actor's, as in a log without a registry or case variants)."""
     return relabel_columns(*columns, labels_of=lambda names: [spellings.get(n, n) for n in names])
@@ -323,25 +323,6 @@ def ego_graph(G: nx.Graph, focus: str, radius: int = 1) -> nx.Graph:
     """
     name = find_actor(G, focus)
     return nx.ego_graph(G, name, radius=radius).copy()
-
-
-def find_actor(G: nx.Graph, name: str) -> str:
-    """The node called ``name`` or known by it as a registry alias (case-insensitive);
-    raise UnknownActorError otherwise, suggesting close names."""
-    if name in G:
-        return name
-    # Names and the registry's aliases ("Northvale ICB"), ignoring case.
-    folded = {}
-    for node, aliases in G.nodes(data="aliases", default=""):
-        for alias in aliases_of(aliases):
-            folded.setdefault(alias.casefold(), node)
-    folded.update({str(n).casefold(): n for n in G})
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    import difflib
-    close = difflib.get_close_matches(name, [str(n) for n in G], n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise UnknownActorError(f"no actor called '{name}' in the graph{hint}")
 
 
 def tie_frame(G: nx.Graph) -> pd.DataFrame:

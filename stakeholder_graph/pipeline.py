@@ -9,7 +9,7 @@ from .analysis import analyse
 from .datasets import DEMO_SEED, write_demo_files
 from .export import write_graph, write_table, write_text
 from .graph import actor_frame, build_graph, tie_frame
-from .io import read_inputs
+from .io.readers import read_inputs
 
 __all__ = ["run_demo", "run_all"]
 

@@ -29,7 +29,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from ._codes import blank, code_dtype, date_ticks, distinct, observed, recode, relabel
-from .io import meeting_numbers
+from .io.readers import meeting_numbers
 
 __all__ = [
     "DEFAULT_HALF_LIFE_DAYS",

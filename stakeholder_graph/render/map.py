@@ -210,7 +210,8 @@ def write_map(G, path, *, barriers: pd.DataFrame | None = None, focus: str | Non
     suggested introductions (dashed) and isolated actors are drawn to stand out.
     """
     from pyvis.network import Network
-    from ..graph import ego_graph, find_actor
+    from ..graph import ego_graph
+    from ..names import find_actor
     A = analysis_of(G, seed)
     G = A.graph
     if barriers is None:

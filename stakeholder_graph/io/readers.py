@@ -1,0 +1,315 @@
+"""The public readers: interaction logs, meeting registers and the actor registry, each row used or reported."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._codes import distinct, is_categorical, relabel, share_categories
+from ..errors import InputError
+from ..names import actor_name_index, actor_spellings, case_variants, name_columns, unknown_actors
+from .cells import _optional_columns, _text, _texts, parse_sentiment
+from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, map_columns
+from .dates import _note_future_dates, parse_dates
+from .files import load_table
+from .registry import _check_registry, _organisations
+from .report import ReadReport, _first_reason, _reject_rows, _sparse
+
+__all__ = ["read_interactions", "read_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers"]
+
+
+def meeting_numbers(event, date) -> np.ndarray:
+    """One number per register row for its meeting: a meeting is an event name and a date
+    together ("Diabetes board" on 3 May and on 7 June are two meetings)."""
+    events = distinct(event)[0].astype(np.int64)
+    days = pd.factorize(np.asarray(date).view(np.int64))[0]        # a date's integer, in its own unit
+    # Event code -1 (no name) gives negative keys, apart from every named event's.
+    return pd.factorize(events * (int(days.max()) + 1 if len(days) else 1) + days)[0]
+
+
+def _same_actor(first: pd.Series, second: pd.Series) -> pd.Series:
+    """Row by row: do the two names match ignoring case?  Folds each distinct name once."""
+    fa, ua = distinct(first)
+    fb, ub = distinct(second)
+    folded = [str(n).casefold() for n in ua]
+    if ua.equals(ub) and len(set(folded)) == len(folded):
+        # One set of names (as the reader makes them) in which no two differ only in
+        # case: the same actor is the same code.
+        return pd.Series((fa == fb) & (fa >= 0), index=first.index, copy=False)
+    joint = pd.Index(folded + [str(n).casefold() for n in ub], dtype=object)
+    number = pd.Index(joint.unique(), dtype=object).get_indexer(joint)
+    # Distinct sentinels for missing values: two missing names are not "the same actor".
+    a = np.append(number[:len(ua)], -1)[fa]
+    b = np.append(number[len(ua):], -2)[fb]
+    return pd.Series(a == b, index=first.index, copy=False)
+
+
+def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
+    """The reader's frame: the kept rows of ``columns`` (a dict of equal-length columns, or
+    a DataFrame), with ``row`` (as a person sees it in the file) and ``file``, and the report."""
+    if isinstance(columns, pd.DataFrame):
+        columns = dict(columns.items())
+    # The index is the row's place in the file (an Excel sheet's blank rows leave gaps);
+    # RangeIndex arithmetic keeps the usual case to one array.
+    data = {column: values.array if isinstance(values, pd.Series) else values for column, values in columns.items()}
+    data["row"] = (keep.index + first_row).to_numpy()
+    # One file name for every row: a categorical holds it once, not a million times.
+    data["file"] = pd.Categorical.from_codes(np.zeros(len(keep), dtype=np.int8), categories=[name])
+    # One frame made of the columns as they are: adding columns to a frame, or a frame
+    # made with copy=True, copies a million-row column at a time.
+    out = pd.DataFrame(data, copy=False)
+    if not keep.all():
+        out = out[keep.to_numpy()].reset_index(drop=True)
+        # A name seen only on rejected rows is not an actor of this log.
+        for column in out.columns:
+            if is_categorical(out[column]):
+                out[column] = out[column].cat.remove_unused_categories()
+        if {"source", "target"} <= set(out.columns):
+            out["source"], out["target"] = share_categories(out["source"], out["target"])
+    if "date" in out.columns:
+        _note_future_dates(out["date"], notes)
+    report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
+                        notes=notes)
+    out.attrs["report"] = report
+    return out
+
+
+def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
+                      month_first: bool = False) -> pd.DataFrame:
+    """Read a pairwise interaction log: one row per contact between two actors.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        CSV, TSV, XLSX, Parquet, JSON lines, ``.gz`` of a text format, or a DataFrame.
+    columns : dict, optional
+        Explicit mapping from canonical name to the input's column, e.g.
+        ``{"source": "From organisation"}``.  Wins over the built-in header aliases.
+    day_first, month_first : bool
+        How to read ``03/04/2017``-style dates.  Without either such a column is an error.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``date`` (datetime64, in microseconds), ``source``, ``target``, ``type``, ``programme``,
+        ``weight`` (float, > 0; 1 when absent), ``sentiment`` (float in [-1, 1] or NaN),
+        ``note``, plus ``file`` and ``row`` (where each contact came from) and any extra
+        input columns.  ``df.attrs["report"]`` is the :class:`ReadReport`.
+
+        The text columns are pandas Categoricals: each distinct name is stored once (a log
+        of a million contacts names a few thousand actors), and ``source`` and ``target``
+        share one sorted set of categories.  They compare, filter and group like text;
+        ``.astype(str)`` gives plain strings.
+
+    Rows are rejected (and reported) for: missing or unparseable date, missing source or
+    target, a self-contact (source == target), a weight that is not a positive number, a
+    sentiment outside [-1, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd, stakeholder_graph as sg
+    >>> log = sg.read_interactions(pd.DataFrame({
+    ...     "Date": ["2024-01-05", "2024-02-01", "bad"],
+    ...     "From": ["Trust A", "Council B", "Trust A"],
+    ...     "To": ["Council B", "Council B", "Council B"]}))
+    >>> len(log), log.attrs["report"].rejected["reason"].tolist()
+    (1, ['self-contact: source and target are both the same actor', "unparseable date 'bad'"])
+    """
+    df, name, first_row, notes = load_table(source, "interactions",
+                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}))
+    df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
+    raw = df  # read-only from here: only rejected rows quote their original cells
+    # Columns gathered in a dict and made into one frame at the end: setting a million-row
+    # frame's columns one by one copies them.
+    out = {}
+    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           name=name, first_row=first_row)
+    out["source"], out["target"] = _texts(df["source"], df["target"])
+    reasons = {"date": date_reason}
+    reasons["source"] = _sparse(out["source"] == "", "missing source actor")
+    same = (out["source"] != "") & _same_actor(out["source"], out["target"])
+    reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
+                                      _sparse(out["target"] == "", "missing target actor"))
+    _optional_columns(df, out, reasons, ["type", "programme", "note"])
+    if "sentiment" in df.columns:
+        out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
+    else:
+        out["sentiment"] = np.full(len(df), np.nan)
+    for extra in df.columns:
+        if extra not in out and extra not in INTERACTION_ALIASES:
+            out[extra] = df[extra]
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    if not keep.any() and len(df):
+        top = rejected["reason"].value_counts().index[0]
+        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
+    return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
+
+
+def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
+                  month_first: bool = False) -> pd.DataFrame:
+    """Read a meeting register: one row per participant per meeting.
+
+    Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
+    and ``weight`` (the meeting's weight, e.g. minutes; default 1).  A meeting is identified
+    by ``event`` and ``date`` together.  Rows are rejected for a missing or bad date,
+    missing event or participant, a bad weight, the same participant listed twice for one
+    meeting, and a meeting with a single participant (it gives no tie).
+
+    Examples
+    --------
+    >>> import pandas as pd, stakeholder_graph as sg
+    >>> reg = sg.read_meetings(pd.DataFrame({"meeting": ["Board"] * 3 + ["Solo"],
+    ...     "date": ["2024-01-05"] * 4, "attendee": ["A", "B", "A", "C"]}))
+    >>> sorted(reg.attrs["report"].rejected["reason"])
+    ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
+    """
+    df, name, first_row, notes = load_table(source, "meetings", _column_kinds(MEETING_ALIASES, columns, {"date": "date"}))
+    df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
+    raw = df  # read-only from here: only rejected rows quote their original cells
+    out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
+    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           name=name, first_row=first_row)
+    out["participant"] = _text(df["participant"])
+    reasons = {
+        "event": _sparse(out["event"] == "", "missing event"),
+        "date": date_reason,
+        "participant": _sparse(out["participant"] == "", "missing participant"),
+    }
+    _optional_columns(df, out, reasons, ["type", "programme"])
+    ok = ~df.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
+    # Meetings and people as integer codes: no string is built per row.
+    meeting = meeting_numbers(out["event"], out["date"])
+    person = distinct(relabel(out["participant"], lambda names: [str(n).casefold() for n in names]))[0]
+    dup = np.zeros(len(df), dtype=bool)
+    dup[ok] = pd.DataFrame({"meeting": meeting[ok], "person": person[ok]}).duplicated().to_numpy()
+    dup = pd.Series(dup, index=df.index, copy=False)
+    reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
+                                           reasons["participant"])
+    counted = ok & ~dup.to_numpy()
+    size = np.bincount(meeting[counted], minlength=int(meeting.max()) + 1 if len(meeting) else 0)[meeting]
+    single = pd.Series(counted & (size < 2), index=df.index, copy=False)
+    reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
+
+
+def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
+    """Read the actor registry: who is who, and which organisation each team belongs to.
+
+    Required ``name``; optional ``kind`` (organisation, voluntary, team, person...),
+    ``sector``, ``parent`` (the organisation a team belongs to: a name in the same file),
+    ``aliases`` (other spellings, ``;``-separated).  Further columns are kept and become
+    node attributes.  Rows with no name are rejected.  Duplicate names (case-insensitive),
+    an alias claimed twice, a ``parent`` that is not in the file, or parents that form a
+    cycle raise :class:`RegistryError` naming the row: the registry is the ground truth
+    every other input is matched against, so it must be consistent.
+
+    Returns a DataFrame with columns ``name``, ``kind``, ``sector``, ``parent``,
+    ``aliases`` (a ``;``-separated string), ``organisation`` (the top of the parent chain),
+    ``file``, ``row``, and the extra columns.
+    """
+    df, name, first_row, notes = load_table(source, "actors")
+    df = map_columns(df, ACTOR_ALIASES, ["name"], name, columns)
+    raw = df  # read-only from here: only rejected rows quote their original cells
+    out = pd.DataFrame(index=df.index)
+    # A registry is small: plain strings, which users edit and extend freely.
+    out["name"] = _text(df["name"]).astype(str)
+    for optional in ["kind", "sector", "parent", "aliases"]:
+        out[optional] = _text(df[optional]).astype(str) if optional in df.columns else ""
+    out["kind"] = out["kind"].where(out["kind"] != "", "unknown").str.lower()
+    for extra in df.columns:
+        if extra not in out.columns:
+            out[extra] = df[extra]
+    reasons = {"name": _sparse(out["name"] == "", "missing name")}
+    keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
+    used = out[keep]
+    _check_registry(used, name, first_row)
+    report_df = _finish(out, keep, rejected, name, "actors", first_row, notes, len(df))
+    report_df["organisation"] = _organisations(report_df)
+    # Teams inherit their organisation's sector when they have none of their own.
+    org_sector = report_df.set_index("name")["sector"]
+    inherited = report_df["organisation"].map(org_sector).fillna("")
+    report_df["sector"] = report_df["sector"].where(report_df["sector"] != "", inherited)
+    return report_df
+
+
+@dataclass
+class Inputs:
+    """Everything read for one run: the tables and one :class:`ReadReport` per file."""
+
+    interactions: pd.DataFrame | None
+    meetings: pd.DataFrame | None
+    actors: pd.DataFrame | None
+    reports: list
+
+    @functools.cached_property
+    def _registry_index(self) -> dict:
+        return actor_name_index(self.actors)
+
+    @functools.cached_property
+    def _spellings(self) -> dict:
+        """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once."""
+        return actor_spellings(name_columns(self.interactions, self.meetings), self._registry_index)
+
+    def unknown_actors(self) -> list:
+        """Actors in the logs that the registry does not know (after aliases), sorted."""
+        return unknown_actors(self._spellings, self._registry_index) if self.actors is not None else []
+
+    def case_variants(self) -> dict:
+        """Names read as another spelling of an actor because they differ only in case
+        (``{"TRUST A": "Trust A"}``); registry aliases are not listed."""
+        return case_variants(self._spellings)
+
+    def validation(self) -> dict:
+        """The JSON-ready validation report: every file's report, the actors the registry
+        does not know, and the names read as one actor because they differ only in case."""
+        return {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
+                "case_variants": self.case_variants()}
+
+
+def _stack(frames: list) -> pd.DataFrame:
+    """Several files' tables as one.  Text columns keep one set of categories across the
+    files (pandas would turn Categoricals with different categories into a million Python
+    strings); ``source`` and ``target`` keep sharing theirs."""
+    groups = [["source", "target"]] + [[c] for c in frames[0].columns if c not in ("source", "target")]
+    frames = list(frames)
+    for columns in groups:
+        if not all(c in f and is_categorical(f[c]) for f in frames for c in columns):
+            continue
+        shared = iter(share_categories(*(f[c] for f in frames for c in columns)))
+        frames = [f.assign(**{c: next(shared) for c in columns}) for f in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
+def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
+                month_first: bool = False, on_read=None) -> Inputs:
+    """Read several logs and registers (concatenated) and the registry, keeping every report.
+
+    ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
+    """
+    reports = []
+
+    def read(reader, source, **options):
+        df = reader(source, **options)
+        reports.append(df.attrs["report"])
+        if on_read:
+            on_read(source, df.attrs["report"])
+        return df
+
+    dates = {"day_first": day_first, "month_first": month_first}
+    logs = [read(read_interactions, source, **dates) for source in interaction_files or ()]
+    registers = [read(read_meetings, source, **dates) for source in meetings or ()]
+    registry = read(read_actors, actors) if actors is not None else None
+
+    def combine(frames):
+        if not frames:
+            return None
+        out = frames[0] if len(frames) == 1 else _stack(frames)
+        # build_graph takes a frame carrying a report as already read and validated.
+        out.attrs["report"] = frames[0].attrs["report"]
+        return out
+
+    return Inputs(combine(logs), combine(registers), registry, reports)
