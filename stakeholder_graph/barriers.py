@@ -197,11 +197,9 @@ class _Evidence:
         return dict(zip(((u, v) for u, v, _ in self.edges), _percentile(strengths)))
 
     def containers(self) -> set:
-        """Registry organisations with no contact of their own whose teams have ties: they
-        stand for their teams, and are neither actors to involve nor isolates."""
-        G = self.G
-        parents = {d.get("parent") for n, d in G.nodes(data=True) if d.get("parent") and G.degree(n) > 0}
-        return {n for n in parents if n in G and G.degree(n) == 0}
+        """See :func:`~stakeholder_graph.metrics.containers`."""
+        from .metrics import containers
+        return containers(self.G)
 
 
 def tie_overlap(G: nx.Graph) -> dict:

@@ -28,11 +28,37 @@ LEVELS = ("actor", "organisation")
 
 
 def _as_table(value, reader):
+    """The table as a reader returns it.  A frame a reader returned (it carries its
+    ``ReadReport``) is used as it is only while it still holds what the reader checked: an
+    edited log (a weight set to -5, a date blanked) is read again, so its bad rows are
+    reported rather than turned into negative distances or lost."""
     if value is None:
         return None
-    if isinstance(value, pd.DataFrame) and "report" in value.attrs:
+    if isinstance(value, pd.DataFrame) and "report" in value.attrs and _still_valid(value):
         return value
+    if isinstance(value, pd.DataFrame):
+        value = value.copy()
+        value.attrs = {}
     return reader(value)
+
+
+def _still_valid(table: pd.DataFrame) -> bool:
+    """Whether a read table still meets the readers' rules (vectorised, no copy)."""
+    for column in ("date",):
+        if column in table and (table[column].dtype.kind != "M" or table[column].isna().any()):
+            return False
+    for column in ("source", "target", "participant", "event", "name"):
+        if column in table and table[column].isna().any():
+            return False
+    if "weight" in table:
+        weight = pd.to_numeric(table["weight"], errors="coerce").to_numpy(dtype=float)
+        if not (np.isfinite(weight) & (weight > 0)).all():
+            return False
+    if "sentiment" in table:
+        sentiment = pd.to_numeric(table["sentiment"], errors="coerce").to_numpy(dtype=float)
+        if (np.abs(sentiment[~np.isnan(sentiment)]) > 1).any():
+            return False
+    return True
 
 
 def _resolve(*columns: pd.Series, spellings: dict) -> list:

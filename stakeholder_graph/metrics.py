@@ -181,12 +181,21 @@ def ei_index(G: nx.Graph, attribute: str = "organisation", *, weight=None) -> fl
     return float((external - internal) / total) if total else float("nan")
 
 
+def containers(G: nx.Graph) -> set:
+    """Registry organisations with no contact of their own whose teams have ties: at actor
+    level they stand for their teams, and are neither actors to involve nor isolates."""
+    parents = {d.get("parent") for n, d in G.nodes(data=True) if d.get("parent") and G.degree(n) > 0}
+    return {n for n in parents if n in G and G.degree(n) == 0}
+
+
 def network_summary(G, *, seed: int = 0) -> dict:
     """The partnership in numbers (``G`` a graph or an :class:`~stakeholder_graph.analysis.Analysis`).
 
     Keys (undirected graph of ties; direction from the ``a_to_b``/``b_to_a`` counts):
 
-    - ``actors`` n, ``ties`` m (pairs with any contact), ``isolates``.
+    - ``actors`` n, ``ties`` m (pairs with any contact), ``isolates`` (actors with no tie,
+      containers not counted), ``containers`` (registry organisations with no contact of
+      their own whose teams have ties: they stand for their teams, see :func:`containers`).
     - ``density`` = 2m / (n(n-1)).
     - ``directed_density`` = ordered pairs (u, v) where u initiated at least one contact
       with v, divided by n(n-1).
@@ -226,7 +235,8 @@ def network_summary(G, *, seed: int = 0) -> dict:
     summary = {
         "actors": n,
         "ties": m,
-        "isolates": nx.number_of_isolates(G),
+        "isolates": nx.number_of_isolates(G) - len(containers(G)),
+        "containers": len(containers(G)),
         "density": 2 * m / (n * (n - 1)) if n > 1 else float("nan"),
         "directed_density": initiated / (n * (n - 1)) if n > 1 else float("nan"),
         "reciprocity": both / anyone if anyone else float("nan"),

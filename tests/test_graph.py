@@ -59,3 +59,21 @@ def test_graph_is_the_one_networkx_add_edges_from_builds(demo_tables):
     assert all(G[u][v] is G[v][u] for u, v in G.edges)          # one dict per tie, as networkx keeps it
     G.add_edge(ties[0][0], ties[0][1], extra=1)                   # and networkx still edits it as its own
     assert G[ties[0][1]][ties[0][0]]["extra"] == 1 and G[ties[0][0]][ties[0][1]]["count"] == ties[0][2]["count"]
+
+
+def test_an_edited_log_is_checked_again():
+    """build_graph checks the log it is given, not where it came from: a weight edited to
+    -5 after reading is reported and left out, never a negative distance."""
+    log = sg.read_interactions(pd.DataFrame({"date": ["2024-01-01", "2024-02-01", "2024-03-01"],
+                                             "source": ["A", "B", "A"], "target": ["B", "C", "C"]}))
+    log.loc[1, "weight"] = -5
+    G = sg.build_graph(log)
+    assert G.graph["contacts_used"] == 2 and not G.has_edge("B", "C")
+    assert all(d > 0 for _, _, d in G.edges(data="distance"))
+
+
+def test_a_window_is_measured_as_of_its_end():
+    """until without as_of measures as of until: a tie active up to the window's end is not
+    silent since then (as it would be, measured at the log's last date)."""
+    G = sg.build_graph(LOG, until="2024-03-01")
+    assert G.graph["as_of"] == "2024-03-01"
