@@ -615,8 +615,9 @@ def silos(ev: _Evidence) -> list:
     for i in keep:
         attribute, group, members, share, chance, _ = rows[i]
         inside = set(members)
-        n_int = sum(1 for u, v in G.edges() if u in inside and v in inside)
-        n_ext = sum(1 for u, v in G.edges() if (u in inside) != (v in inside))
+        ends_inside = sum(1 for u in members for v in G[u] if v in inside)
+        n_int = ends_inside // 2
+        n_ext = sum(G.degree(u) for u in members) - ends_inside
         outward = sorted({v for u in members for v in G[u] if v not in inside}, key=str)
         label = _group_label(attribute, group)
         found.append(_finding(
@@ -715,31 +716,24 @@ def structural_holes_between_groups(ev: _Evidence) -> list:
     nodes, index, A, common, k, coef = _tie_model(ev)
     programmes_of = _actor_programmes(G)
     rows = []
-    seen = set()
+    by_attribute = {attribute: _groups(G, attribute) for attribute in _group_attributes(G)}
     for attribute in _group_attributes(G):
-        groups = {g: [index[x] for x in ms] for g, ms in _groups(G, attribute).items() if len(ms) >= 2}
+        groups = {g: [index[x] for x in ms] for g, ms in by_attribute[attribute].items() if len(ms) >= 2}
+        if len(groups) < 2:
+            continue
         names = sorted(groups, key=str)
+        expected, log_none, observed = _between_groups(ev, [groups[g] for g in names])
         for a, g in enumerate(names):
-            for h in names[a + 1:]:
-                key = frozenset((frozenset(groups[g]), frozenset(groups[h])))
-                if key in seen:
-                    continue
-                seen.add(key)
-                i, j = np.meshgrid(groups[g], groups[h], indexing="ij")
-                i, j = i.ravel(), j.ravel()
-                X = _pair_features(k, common, i, j)
-                prob = 1 / (1 + np.exp(-np.clip(X @ coef, -30, 30)))
-                observed = int(_entries(A, i, j).sum())
-                expected = float(prob.sum())
-                if observed >= expected:
+            for b in range(a + 1, len(names)):
+                h = names[b]
+                obs, exp_ = int(observed[a, b]), float(expected[a, b])
+                if obs >= exp_:
                     p = 1.0
-                elif len(prob) * (observed + 1) <= 5_000_000:
-                    p = poisson_binomial_cdf(observed, prob)
-                else:   # normal approximation for very large groups far from a gap
-                    sd = math.sqrt(float((prob * (1 - prob)).sum())) or 1.0
-                    from scipy.special import ndtr
-                    p = float(ndtr((observed + 0.5 - expected) / sd))
-                rows.append((attribute, g, h, len(groups[g]), len(groups[h]), observed, expected, p))
+                elif obs == 0:
+                    p = math.exp(log_none[a, b])        # P(no tie) = product of (1 - p_ij)
+                else:
+                    p = _gap_p_value(k, common, coef, groups[g], groups[h], obs, exp_)
+                rows.append((attribute, g, h, len(groups[g]), len(groups[h]), obs, exp_, p))
     if not rows:
         return []
     p = np.array([r[7] for r in rows])
@@ -756,10 +750,10 @@ def structural_holes_between_groups(ev: _Evidence) -> list:
     for i in keep:
         attribute, g, h, size_g, size_h, observed, expected, _ = rows[i]
         label_g, label_h = _group_label(attribute, g), _group_label(attribute, h)
-        members_g = [x for x in G if G.nodes[x].get(attribute) == g and G.degree(x) > 0]
-        members_h = [x for x in G if G.nodes[x].get(attribute) == h and G.degree(x) > 0]
-        closest = max(((len(set(G[x]) & set(G[y])), str(x), str(y)) for x in members_g for y in members_h),
-                      default=(0, "", ""))
+        members_g, members_h = by_attribute[attribute][g], by_attribute[attribute][h]
+        block = common[np.ix_([index[x] for x in members_g], [index[y] for y in members_h])].toarray()
+        best_pair = np.unravel_index(int(block.argmax()), block.shape)
+        closest = (int(block[best_pair]), str(members_g[best_pair[0]]), str(members_h[best_pair[1]]))
         shared = sorted(set().union(*(programmes_of[x] for x in members_g))
                         & set().union(*(programmes_of[x] for x in members_h)))
         found.append(_finding(
@@ -787,6 +781,54 @@ def _listing(items) -> str:
     """'a', 'a and b', 'a, b and c'."""
     items = [str(x) for x in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _tie_probabilities(k, common, coef, rows) -> np.ndarray:
+    """The tie model's probability for every pair (row actor, any actor), ``len(rows) x n``;
+    0 on the row actor's own column."""
+    shared = common[rows].toarray()
+    eta = coef[0] + coef[1] * np.log(np.outer(k[rows], k))
+    eta += coef[2] * (shared == 1) + coef[3] * (shared == 2) + coef[4] * (shared >= 3)
+    prob = 1 / (1 + np.exp(-np.clip(eta, -30, 30)))
+    prob[np.arange(len(rows)), rows] = 0.0
+    return prob
+
+
+def _between_groups(ev: _Evidence, groups: list) -> tuple:
+    """For every pair of groups (lists of actor indices): the expected ties between them
+    under the tie model, the log-probability of none, and the ties observed; one pass over
+    the actors in chunks (``M^T P M`` with ``M`` the actor-to-group indicator)."""
+    nodes, index, A, common, k, coef = _tie_model(ev)
+    n, size = len(nodes), len(groups)
+    member = np.full(n, -1)
+    for g, actors in enumerate(groups):
+        member[actors] = g
+    M = sp.csr_matrix((np.ones((member >= 0).sum()), (np.flatnonzero(member >= 0), member[member >= 0])),
+                      shape=(n, size))
+    expected, log_none = np.zeros((size, size)), np.zeros((size, size))
+    grouped = np.flatnonzero(member >= 0)
+    chunk = max(1, 2_000_000 // max(n, 1))
+    for start in range(0, len(grouped), chunk):
+        rows = grouped[start:start + chunk]
+        prob = _tie_probabilities(k, common, coef, rows)
+        left = M[rows].T
+        expected += left @ (M.T @ prob.T).T
+        log_none += left @ (M.T @ np.log1p(-np.minimum(prob, 1 - 1e-12)).T).T
+    observed = (M.T @ A @ M).toarray()
+    return expected, log_none, observed
+
+
+def _gap_p_value(k, common, coef, group_g, group_h, observed, expected) -> float:
+    """P(X <= observed) for the ties between two groups: exact (Poisson-binomial), or a
+    normal approximation when the groups are very large and far from a gap."""
+    i, j = np.meshgrid(group_g, group_h, indexing="ij")
+    i, j = i.ravel(), j.ravel()
+    prob = 1 / (1 + np.exp(-np.clip(_pair_features(k, common, i, j) @ coef, -30, 30)))
+    if len(prob) * (observed + 1) <= 5_000_000:
+        return poisson_binomial_cdf(observed, prob)
+    from scipy.special import ndtr
+    sd = math.sqrt(float((prob * (1 - prob)).sum())) or 1.0
+    return float(ndtr((observed + 0.5 - expected) / sd))
 
 
 def _actor_programmes(G) -> dict:
