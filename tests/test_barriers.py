@@ -284,3 +284,56 @@ def test_poisson_binomial_against_enumeration():
         total = sum(np.prod([p if o else 1 - p for p, o in zip(probs, outcome)])
                     for outcome in product([0, 1], repeat=5) if sum(outcome) <= k)
         assert poisson_binomial_cdf(k, probs) == pytest.approx(total)
+
+
+def _raw_contacts(tables, a, b):
+    """Contacts between a and b counted straight from the raw tables: direct log rows
+    either way, and meetings both attended (names as the log spells them, via the registry)."""
+    actors = tables["actors"]
+    spelled = {name: {name} | set(filter(None, str(aliases).split(";")))
+               for name, aliases in zip(actors["name"], actors["aliases"])}
+    names_a, names_b = spelled.get(a, {a}), spelled.get(b, {b})
+    log = tables["interactions"]
+    ab = log[log["source"].isin(names_a) & log["target"].isin(names_b)]
+    ba = log[log["source"].isin(names_b) & log["target"].isin(names_a)]
+    m = tables["meetings"]
+    attended_a = set(m.loc[m["participant"].isin(names_a), ["event", "date"]].itertuples(index=False))
+    attended_b = set(m.loc[m["participant"].isin(names_b), ["event", "date"]].itertuples(index=False))
+    return ab, ba, len(attended_a & attended_b)
+
+
+def test_sentences_are_true_of_the_raw_log():
+    """Every count in a tie finding's sentence, recomputed from the raw demo tables (with
+    meetings, and with a weight column that must not turn counts into volumes)."""
+    import re
+    tables = sg.demo_tables()
+    rng = np.random.default_rng(5)
+    tables["interactions"] = tables["interactions"].assign(weight=rng.integers(1, 60, len(tables["interactions"])))
+    found = sg.find_barriers(sg.build_graph(tables["interactions"], tables["meetings"], tables["actors"]))
+    checked = 0
+    for row in found.itertuples():
+        if row.kind not in ("decayed_tie", "one_sided", "strained_tie", "weak_tie"):
+            continue
+        a, b = row.actors.split(";")
+        ab, ba, shared_meetings = _raw_contacts(tables, a, b)
+        direct = len(ab) + len(ba)
+        sentence = row.explanation
+        if row.kind == "one_sided":
+            lead, rest = (len(ab), len(ba))
+            assert f"started {max(lead, rest):,} of the {direct:,} direct contacts" in sentence
+        elif row.kind == "strained_tie":
+            both = pd.concat([ab, ba])
+            rated = both["sentiment"].fillna("").astype(str).str.len().gt(0).sum()
+            negative = (both["sentiment"] == "negative").sum()
+            assert f"{negative:,} of the {rated:,} rated contacts" in sentence
+        else:
+            total = direct + shared_meetings
+            if shared_meetings:
+                assert f"{total:,} contacts ({direct:,} direct, {shared_meetings:,} at shared meetings)" in sentence
+            else:
+                assert re.search(rf"\b{total:,} direct contacts?\b", sentence), sentence
+            if row.kind == "decayed_tie":
+                last = pd.to_datetime(pd.concat([ab, ba])["date"]).max()
+                assert f"to {last.day} {last:%B %Y}" in sentence
+        checked += 1
+    assert checked >= 3
