@@ -84,7 +84,13 @@ class Thresholds:
     max_per_kind: int = 0
 
     @classmethod
+    def current_names(cls):
+        """The settings of this release."""
+        return [f.name for f in fields(cls) if f.name not in _RETIRED]
+
+    @classmethod
     def names(cls):
+        """Every name accepted: this release's settings and the retired ones (with a warning)."""
         return [f.name for f in fields(cls)] + [n for n in _RETIRED if n not in {f.name for f in fields(cls)}]
 
     def updated(self, **changes):
@@ -93,7 +99,7 @@ class Thresholds:
         current = {f.name for f in fields(self)}
         unknown = set(changes) - set(self.names())
         if unknown:
-            raise InputError(f"unknown threshold '{sorted(unknown)[0]}'; known: {', '.join(sorted(current))}")
+            raise InputError(f"unknown threshold '{sorted(unknown)[0]}'; known: {', '.join(self.current_names())}")
         retired = sorted(set(changes) & set(_RETIRED))
         if retired:
             warnings.warn(f"threshold {', '.join(retired)} is retired: findings are now tested against chance "

@@ -10,6 +10,7 @@ import functools
 import json
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import click
@@ -40,7 +41,13 @@ def user_errors(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            # The library's warnings (a retired threshold...) as one plain line each.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", FutureWarning)
+                result = func(*args, **kwargs)
+            for warning in caught:
+                click.echo(f"Warning: {warning.message}", err=True)
+            return result
         except StakeholderGraphError as err:
             raise UserError(str(err)) from None
         except BrokenPipeError:
@@ -230,9 +237,9 @@ def _thresholds(ctx, param, values):
     for item in values:
         name, sep, value = item.partition("=")
         if not sep:
-            raise click.BadParameter(f"'{item}' is not NAME=VALUE (e.g. decay_ratio=0.3)")
+            raise click.BadParameter(f"'{item}' is not NAME=VALUE (e.g. fdr=0.01)")
         if name not in Thresholds.names():
-            raise click.BadParameter(f"unknown threshold '{name}'; known: {', '.join(Thresholds.names())}")
+            raise click.BadParameter(f"unknown threshold '{name}'; known: {', '.join(Thresholds.current_names())}")
         try:
             changes[name] = float(value)
         except ValueError:

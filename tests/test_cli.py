@@ -120,3 +120,21 @@ def test_python_dash_m_works():
     import sys
     out = subprocess.run([sys.executable, "-m", "stakeholder_graph", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "stakeholder-graph" in out.stdout
+
+
+def test_barriers_top_says_how_many_more_and_retired_thresholds_warn(run, demo_files):
+    full = run("barriers", *inputs(demo_files), "--format", "json")
+    everything = json.loads(full.output)
+    per_kind = {}
+    for row in everything:
+        per_kind[row["kind"]] = per_kind.get(row["kind"], 0) + 1
+    result = run("barriers", *inputs(demo_files), "--top", "1")
+    assert result.exit_code == 0
+    for kind, count in per_kind.items():
+        if count > 1:
+            assert f"... and {count - 1} more {kind} finding" in result.output
+    shown = [line for line in result.output.splitlines() if line[:3].strip().rstrip(".").isdigit()]
+    assert len(shown) == len(per_kind)
+    old = run("barriers", *inputs(demo_files), "--threshold", "decay_ratio=0.3", "--kind", "isolate")
+    assert old.exit_code == 0 and "Warning: threshold decay_ratio is retired" in old.output
+    assert "Traceback" not in old.output
