@@ -450,6 +450,73 @@ def _volume(G, members) -> int:
     return sum(G.degree(x) for x in members)
 
 
+def _cut_off_parts(H) -> list:
+    """``[(cut point, part)]`` for every part of two or more actors that losing a cut point
+    would cut off from the rest of its (connected) component: all the parts it leaves but
+    the largest (of two parts of one size, the rest is the one with more ties).
+
+    From the block-cut tree (one pass over the biconnected components), not one search per
+    cut point: the parts a cut point leaves are its subtrees in the tree and the rest of
+    the component above it.
+    """
+    cuts = set(nx.articulation_points(H))
+    if not cuts:
+        return []
+    blocks = [frozenset(b) for b in nx.biconnected_components(H)]
+    tree = defaultdict(list)
+    own = {}                      # tree node -> the actors it stands for
+    for i, block in enumerate(blocks):
+        own[("b", i)] = [x for x in block if x not in cuts]
+        for c in block & cuts:
+            tree[("b", i)].append(("c", c))
+            tree[("c", c)].append(("b", i))
+    for c in cuts:
+        own[("c", c)] = [c]
+    root = ("b", 0)
+    parent, order, stack = {root: None}, [], [root]
+    while stack:
+        x = stack.pop()
+        order.append(x)
+        for y in sorted(tree[x], key=str):
+            if y not in parent:
+                parent[y] = x
+                stack.append(y)
+    size, vol = {}, {}
+    for x in reversed(order):
+        below = [y for y in tree[x] if parent.get(y) == x]
+        size[x] = len(own[x]) + sum(size[y] for y in below)
+        vol[x] = sum(H.degree(a) for a in own[x]) + sum(vol[y] for y in below)
+    total, total_vol = len(H), 2 * H.number_of_edges()
+
+    def members(top):
+        out, todo = [], [top]
+        while todo:
+            x = todo.pop()
+            out.extend(own[x])
+            todo.extend(y for y in tree[x] if parent.get(y) == x)
+        return out
+
+    parts = []
+    for c in sorted(cuts, key=str):
+        node = ("c", c)
+        children = [y for y in tree[node] if parent.get(y) == node]
+        pieces = [(size[y], vol[y], y) for y in children]
+        above = total - 1 - sum(size[y] for y in children)
+        if above > 0:
+            pieces.append((above, total_vol - H.degree(c) - sum(vol[y] for y in children), None))
+        # The rest is the largest part; between parts of one size, the one with more ties.
+        pieces.sort(key=lambda piece: (piece[0], piece[1], piece[2] is None))
+        for n_piece, _, y in pieces[:-1]:
+            if n_piece < 2:
+                continue
+            if y is not None:
+                parts.append((c, frozenset(members(y))))
+            else:
+                below = {x for child in children for x in members(child)}
+                parts.append((c, frozenset(x for x in H if x != c and x not in below)))
+    return parts
+
+
 def cut_off_groups(ev: _Evidence) -> list:
     """Groups of actors that reach the rest of the partnership through a single actor
     (a cut point) or a single tie (a bridge): ``broker``, ``bridge`` or ``weak_tie``.
@@ -475,15 +542,11 @@ def cut_off_groups(ev: _Evidence) -> list:
             continue
         H = G.subgraph(component)
         m = H.number_of_edges()
-        for cut in sorted(nx.articulation_points(H), key=str):
-            pieces = sorted(nx.connected_components(nx.restricted_view(H, [cut], [])), key=len)
-            for piece in pieces[:-1]:
-                if len(piece) < 2:
-                    continue
-                vol = _volume(H, piece)
-                rest = 2 * m - vol - H.degree(cut)
-                expected = vol * rest / (2 * m)
-                rows.append((cut, frozenset(piece), expected))
+        for cut, piece in _cut_off_parts(H):
+            vol = _volume(H, piece)
+            rest = 2 * m - vol - H.degree(cut)
+            expected = vol * rest / (2 * m)
+            rows.append((cut, piece, expected))
     if not rows:
         return []
     p = [math.exp(-e) for *_, e in rows]

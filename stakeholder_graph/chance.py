@@ -101,6 +101,12 @@ def hypergeometric_sf(k, population, successes, draws) -> np.ndarray:
     def log_comb(a, b):
         return gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
 
+    # P(X >= 1) = 1 - P(X = 0), in closed form: most pairs of a partnership share one partner.
+    one = todo[(k[todo] <= 1) & (lo[todo] <= 1)]
+    if len(one):
+        none = log_comb(N[one] - K[one], n[one]) - log_comb(N[one], n[one])
+        out[one] = np.where(k[one] <= 0, 1.0, -np.expm1(none))
+        todo = np.setdiff1d(todo, one, assume_unique=True)
     width = (hi - lo + 1)
     chunk = 200_000
     for start in range(0, len(todo), chunk):

@@ -337,3 +337,18 @@ def test_sentences_are_true_of_the_raw_log():
                 assert f"to {last.day} {last:%B %Y}" in sentence
         checked += 1
     assert checked >= 3
+
+
+def test_cut_off_parts_from_the_block_cut_tree_match_the_definition():
+    """The parts each cut point cuts off, from one pass over the block-cut tree, against the
+    definition (remove the cut point, take the components but the largest) on random graphs."""
+    from stakeholder_graph.barriers import _cut_off_parts
+    for seed in range(12):
+        G = nx.gnm_random_graph(40, 50, seed=seed)
+        G = G.subgraph(max(nx.connected_components(G), key=len)).copy()
+        expected = set()
+        for cut in nx.articulation_points(G):
+            pieces = sorted(nx.connected_components(nx.restricted_view(G, [cut], [])),
+                            key=lambda p: (len(p), sum(G.degree(x) for x in p)))
+            expected |= {(cut, frozenset(p)) for p in pieces[:-1] if len(p) >= 2}
+        assert set(_cut_off_parts(G)) == expected, seed

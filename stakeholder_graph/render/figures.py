@@ -40,8 +40,8 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
     """The partnership as a static picture: colour by ``colour_by``, size by strength,
     line width by tie strength, barriers drawn as on the map (see :mod:`.styles`).
 
-    Labels the ``max_labels`` actors with the most tie strength plus every actor named in a
-    finding, so a slide stays readable.  ``G`` is a graph or its
+    Names at most ``max_labels`` actors: those of the most severe findings first, then the
+    strongest, so a slide stays readable.  ``G`` is a graph or its
     :class:`~stakeholder_graph.analysis.Analysis` (its findings and layout, the map's, are reused).
     """
     from matplotlib.lines import Line2D
@@ -64,11 +64,14 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
                            alpha=0.5, ax=ax)
     # Sorted, not set order (which changes with Python's hash seed from run to run): what
     # is drawn on top of what, and so the picture, is the same every time.
+    # One drawing call per kind of barrier (one per tie took a second at 400 barrier ties).
+    by_kind = {}
     for pair, findings in sorted(ties.items(), key=lambda item: sorted(map(str, item[0]))):
         kind = max(findings, key=lambda f: f.severity).kind
+        by_kind.setdefault(kind, []).append(tuple(sorted(pair, key=str)))
+    for kind in sorted(by_kind):
         style = BARRIER_STYLE[kind]
-        u, v = sorted(pair, key=str)
-        nx.draw_networkx_edges(G, pos, edgelist=[(u, v)], width=max(2.0, style["width_min"] * 0.7),
+        nx.draw_networkx_edges(G, pos, edgelist=by_kind[kind], width=max(2.0, style["width_min"] * 0.7),
                                edge_color=style["color"], style="--" if style["dashes"] else "-", ax=ax)
     for a, b, _ in introductions:
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], linestyle="--", linewidth=2,
@@ -84,8 +87,7 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
                                node_color=[colours.get(groups[n], OTHER) for n in members],
                                edgecolors="#B2182B" if shape != "dot" else "#333333",
                                linewidths=2 if shape != "dot" else 0.6)
-    named = {n for n in actors} | {x for pair in ties for x in pair}
-    labelled = set(sorted(G, key=lambda n: -strength[n])[:max_labels]) | named
+    labelled = _names_to_show(G, barriers, strength, max_labels)
     _draw_labels(ax, pos, sorted(labelled, key=str))
     handles = [Line2D([], [], marker="o", linestyle="", color=c, label=g or "(none)", markersize=8)
                for g, c in list(colours.items())[:12]]
@@ -98,6 +100,24 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
     ax.set_title(f"{G.number_of_nodes()} actors, {G.number_of_edges()} ties"
                  + (f" (as of {G.graph['as_of']})" if G.graph.get("as_of") else ""), fontsize=10)
     return ax
+
+
+def _names_to_show(G, barriers, strength, limit: int) -> set:
+    """At most ``limit`` actors to name: those in the most severe findings first, then the
+    actors with the most tie strength (naming every actor of a long list of findings made
+    a large partnership's figure unreadable, and slow to draw)."""
+    chosen = []
+    for names in (barriers["actors"] if barriers is not None and len(barriers) else []):
+        for name in str(names).split(";"):
+            if name in G and name not in chosen:
+                chosen.append(name)
+    chosen = chosen[: max(limit // 2, 1)] if len(chosen) > limit else chosen
+    for name in sorted(G, key=lambda n: (-strength[n], str(n))):
+        if len(chosen) >= limit:
+            break
+        if name not in chosen:
+            chosen.append(name)
+    return set(chosen)
 
 
 def _draw_labels(ax, pos, actors):
