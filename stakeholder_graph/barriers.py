@@ -308,15 +308,16 @@ def isolates(ev: _Evidence) -> list:
 
 
 def _dispersion(ev: _Evidence) -> float:
-    """Partnership-wide overdispersion of contact per period (one half-life) while ties
-    are active: ``alpha`` in variance = mean + alpha mean^2, by moments over the full
-    periods between each tie's first and last contact (0: as regular as a Poisson clock)."""
+    """Partnership-wide overdispersion of days with contact per period (one half-life)
+    while ties are active: ``alpha`` in variance = mean + alpha mean^2, by moments over the
+    full periods between each tie's first and last contact (0: as regular as a Poisson
+    clock)."""
     num = den = 0.0
     for _, _, d in ev.edges:
         periods = int(d.get("history_periods", 0) or 0)
         if periods < 2:
             continue
-        total, squares = float(d.get("history_count", 0)), float(d.get("history_sq", 0.0))
+        total, squares = float(d.get("history_days", 0)), float(d.get("history_days_sq", 0.0))
         mean = total / periods
         var = (squares / periods - mean ** 2) * periods / (periods - 1)
         num += (periods - 1) * (var - mean)
@@ -327,16 +328,18 @@ def _dispersion(ev: _Evidence) -> float:
 def decayed_ties(ev: _Evidence) -> list:
     """Relationships that have gone quiet for far longer than their own rhythm explains.
 
-    Null model: the tie's contacts arrive at a steady rate from its first contact to the
-    measurement date (``as_of``, the window's end).  Given ``n`` contacts, the ``n - 1``
-    after the first are then spread uniformly over that span ``D``, and the chance that
-    none falls in the final silence ``s`` (from the last contact to ``as_of``) is
-    ``(1 - s / D) ** (n - 1)``.  Contact comes in bursts more than a steady rate gives, so
-    the exponent is divided by the tie's variance inflation ``1 + alpha m`` (``m`` its
-    contacts per period, ``alpha`` the partnership's overdispersion, see :func:`_dispersion`):
-    a bursty partnership needs a longer silence.  Tested: ties with two or more contacts
-    and a silence.  Effect: ``1 - usual gap / silence`` (usual gap = (last - first)/(n - 1)):
-    0.8 when the silence is five usual gaps, 1 when contact stopped long ago.
+    Events are days with contact (``days``: a day of meetings, or a sensor's dozens of
+    records of one conversation, is one event).  Null model: the tie's days with contact
+    come at a steady rate from its first contact to the measurement date (``as_of``, the
+    window's end).  Given ``n`` such days, the ``n - 1`` after the first are then spread
+    uniformly over that span ``D``, and the chance that none falls in the final silence
+    ``s`` (from the last contact to ``as_of``) is ``(1 - s / D) ** (n - 1)``.  Contact comes
+    in bursts more than a steady rate gives, so the exponent is divided by the tie's
+    variance inflation ``1 + alpha m`` (``m`` its days with contact per period, ``alpha``
+    the partnership's overdispersion, see :func:`_dispersion`): a bursty partnership needs
+    a longer silence.  Tested: ties with contact on two or more days and a silence.
+    Effect: ``1 - usual gap / silence`` (usual gap = (last - first)/(n - 1)): 0.8 when the
+    silence is five usual gaps, 1 when contact stopped long ago.
     """
     t = ev.t
     if ev.as_of is None:
@@ -345,35 +348,36 @@ def decayed_ties(ev: _Evidence) -> list:
     alpha = _dispersion(ev)
     rows, p, effect = [], [], []
     for u, v, d in ev.edges:
-        n, first, last = int(d.get("count", 0)), d.get("first"), d.get("last")
+        n, first, last = int(d.get("days", d.get("count", 0))), d.get("first"), d.get("last")
         if n < 2 or first is None or last is None:
             continue
         span = (as_of - first).total_seconds() / 86400
         silence = (as_of - last).total_seconds() / 86400
         active = (last - first).total_seconds() / 86400
-        if span <= 0 or silence <= 0:
+        if span <= 0 or silence <= 0 or active <= 0:
             continue
         per_period = n / max(span / ev.period, 1.0)
         inflation = 1 + alpha * per_period
-        rows.append((u, v, d, span, silence, active))
+        rows.append((u, v, d, n, span, silence, active))
         p.append((1 - silence / span) ** ((n - 1) / inflation))
         effect.append(1 - (active / (n - 1)) / silence)
     q, keep = _passing(p, effect, t.fdr)
     found = []
     for i in keep:
-        u, v, d, span, silence, active = rows[i]
+        u, v, d, days, span, silence, active = rows[i]
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         n, meetings = int(d["count"]), int(d.get("meetings", 0))
-        gap = active / (n - 1)
+        gap = active / (days - 1)
+        on_days = f" on {days:,} days" if days != n else ""
         found.append(_finding(
             "decayed_tie", [a, b],
-            f"{a} and {b} had {_contacts_phrase(n, meetings)} from {_day(d['first'])} to {_day(d['last'])}, "
+            f"{a} and {b} had {_contacts_phrase(n, meetings)}{on_days} from {_day(d['first'])} to {_day(d['last'])}, "
             f"about one every {_n(max(gap, 1), 'day')}; there has been none since, {_n(silence, 'day')} to "
             f"{_day(ev.as_of)}.",
             f"Ask both what changed around {pd.Timestamp(d['last']):%B %Y}; if the work still needs them, "
             "re-establish a regular contact.",
             silence, "days of silence", tie=d, p=p[i], q=q[i], tested=len(rows), effect=effect[i],
-            usual_gap_days=gap, _covers=[frozenset((u, v))]))
+            usual_gap_days=gap, days_with_contact=days, _covers=[frozenset((u, v))]))
     return found
 
 

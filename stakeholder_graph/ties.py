@@ -287,33 +287,30 @@ def _pair_groups(key: np.ndarray, actors: int) -> tuple[np.ndarray, np.ndarray]:
     return number[key].astype(np.intp), pairs
 
 
-def _period_history(counts, groups: int, periods: int, first, last, as_of_tick, ticks_per_period):
-    """Contacts in the most recent period, and each tie's rhythm while it was active.
+def _period_history(pair, number, groups: int, first, last, as_of_tick, ticks_per_period) -> dict:
+    """Each tie's rhythm while it was active, in days with contact.
 
-    ``counts`` is a dense ``groups x periods`` table of contacts per pair and period
-    (period 0 the most recent) or ``(pair, period, count)`` arrays.  Returns
-    ``(recent_count, {"history_periods", "history_count", "history_sq"})``: the full periods
-    strictly between the tie's first and last contact, and the sum and sum of squares of
-    its contacts in them (how bursty its contact is: the decay test allows for it).
+    ``pair`` and ``number`` give, for every (tie, day with contact), the tie and the
+    period (one half-life, 0 the most recent) the day falls in.  Returns the full periods
+    strictly between the tie's first and last contact (``history_periods``) and the sum and
+    sum of squares of its days with contact in them (``history_days``, ``history_days_sq``):
+    how regular or bursty the tie was; the decay test allows for it.  Days, not contacts:
+    a sensor logs one conversation as dozens of contacts, a board meeting as one.
     """
-    if isinstance(counts, tuple):
-        pair, number, n = counts
-        recent = np.bincount(pair[number == 0], weights=n[number == 0], minlength=groups).astype(np.int64)
-    else:
-        recent = counts[:, 0].astype(np.int64)
-        pair, number = np.nonzero(counts)
-        n = counts[pair, number]
     first_period = ((as_of_tick - first) // ticks_per_period).astype(np.int64)
     last_period = ((as_of_tick - last) // ticks_per_period).astype(np.int64)
     np.maximum(last_period, 0, out=last_period)
-    inside = (number < first_period[pair]) & (number > last_period[pair])
-    n = n.astype(float)
-    history = {
+    per_period = np.bincount(pair * (int(number.max()) + 1) + number) if len(pair) else np.zeros(0)
+    key = np.flatnonzero(per_period)
+    width = int(number.max()) + 1 if len(pair) else 1
+    tie, period = np.divmod(key, width)
+    n = per_period[key].astype(float)
+    inside = (period < first_period[tie]) & (period > last_period[tie])
+    return {
         "history_periods": np.maximum(first_period - last_period - 1, 0),
-        "history_count": np.bincount(pair[inside], weights=n[inside], minlength=groups).astype(np.int64),
-        "history_sq": np.bincount(pair[inside], weights=n[inside] ** 2, minlength=groups),
+        "history_days": np.bincount(tie[inside], weights=n[inside], minlength=groups).astype(np.int64),
+        "history_days_sq": np.bincount(tie[inside], weights=n[inside] ** 2, minlength=groups),
     }
-    return recent, history
 
 
 def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
@@ -338,9 +335,10 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
       period of ``period_days`` (default: the half-life), counted back from ``as_of``, the
       end of that period, and the volume in the most recent period: a tie's decline is
       measured against its own past.  ``recent_count``: contacts in the most recent period.
-    - ``history_periods``, ``history_count``, ``history_sq``: the full periods strictly
-      between the first and the last contact, and the contacts in them (sum and sum of
-      squares): how regular or bursty the tie's contact was while it was active.
+    - ``days``: days with a contact.  ``history_periods``, ``history_days``,
+      ``history_days_sq``: the full periods strictly between the first and the last
+      contact, and the days with contact in them (sum and sum of squares): how regular or
+      bursty the tie was while it was active.
     """
     if contacts.empty:
         return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
@@ -413,6 +411,18 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     for column, out in [("type", "types"), ("programme", "programmes")]:
         joined = _joined_labels(codes, contacts[column], groups) if column in contacts else None
         ties[out] = joined if joined is not None else ""
+    ties["recent_count"] = np.bincount(codes[age_days < period_days], minlength=groups)
+    # Days with contact per tie (a sensor's dozens of records of one conversation, or a
+    # day of meetings, are one day), and in which period each day falls.
+    day = ticks // per_day
+    day0 = int(day.min())
+    span = int(day.max()) - day0 + 1
+    day_pair, day_offset = np.divmod(np.unique(codes.astype(np.int64) * span + (day - day0)), span)
+    ties["days"] = np.bincount(day_pair, minlength=groups)
+    day_age = np.maximum(as_of_tick / per_day - (day_offset + day0 + 0.5), 0)
+    history = _period_history(day_pair, (day_age // period_days).astype(np.int64), groups, first, last,
+                              as_of_tick, per_day * period_days)
+    del day, day_pair, day_offset, day_age
     # Contact volume per pair and period (counted back from as_of): a dense pairs x
     # periods table when it is small, else sums over a combined key.
     age_days /= period_days
@@ -429,7 +439,6 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
         peak_volume = table[np.arange(groups), busiest]
         recent_volume = table[:, 0]
-        counts = np.bincount(period, minlength=groups * periods).reshape(groups, periods)
         del table
     else:
         per = pd.Series(weight).groupby(period).sum()
@@ -440,11 +449,6 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
         busiest, peak_volume = peak["period"].to_numpy(), peak["volume"].to_numpy()
         recent_volume = (frame[frame["period"] == 0].set_index("pair")["volume"]
                          .reindex(range(groups)).fillna(0.0).to_numpy())
-        per_count = pd.Series(period).value_counts(sort=False)
-        key = per_count.index.to_numpy()
-        counts = (key // periods, key % periods, per_count.to_numpy())
-    ties["recent_count"], history = _period_history(counts, groups, periods, first, last, as_of_tick,
-                                                    per_day * period_days)
     ties = ties.assign(**history)
     ties["peak_volume"] = peak_volume
     ties["peak_end"] = as_of - pd.to_timedelta(busiest * period_days, unit="D")
