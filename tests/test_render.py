@@ -168,7 +168,7 @@ def test_network_figure_keeps_names_in_the_frame_and_the_legend_off_the_actors(d
     outside = [t.get_text() for t in names if not _inside(t.get_window_extent(renderer), frame)]
     assert not outside, f"names run off the figure: {outside}"
     legend = ax.get_legend().get_window_extent(renderer)
-    actors = ax.transData.transform([xy for xy in sg.analyse(demo_graph).layout().values()])
+    actors = ax.transData.transform([(x, -y) for x, y in sg.analyse(demo_graph).layout().values()])
     covered = [(x, y) for x, y in actors if legend.contains(x, y)]
     assert not covered, f"{len(covered)} actors sit under the legend"
     plt.close(figure)
@@ -198,6 +198,10 @@ def test_map_names_the_largest_actors_and_those_with_barriers(demo_graph):
     assert set(largest) <= named
     flagged = {n["name"] for n in data["nodes"] if n["barrier"]}
     assert flagged <= named
+    found = A.barriers
+    in_findings = {x for kind, actors in zip(found["kind"], found["actors"]) if kind != "structural_hole"
+                   and kind != "silo" for x in actors.split(";")}
+    assert in_findings <= named, in_findings - named
     assert len(named) < demo_graph.number_of_nodes()        # the rest on hover or zoom
     assert all(n["name"] for n in data["nodes"])             # every name is still there for search
 

@@ -50,7 +50,9 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
     ax = _axes(ax)
     if barriers is None:
         barriers = A.barriers
-    pos = A.layout()
+    # The map's layout, in matplotlib's y-up axes: flipped so the figure and the map (whose
+    # screen y runs down) show the partnership the same way up.
+    pos = {n: (x, -y) for n, (x, y) in A.layout().items()}
     from .map import colour_attribute
     colour_by, colour_note = colour_attribute(G, colour_by)
     groups = {n: str(G.nodes[n].get(colour_by, "") or "") for n in G}

@@ -87,8 +87,10 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
     positions = A.layout()
     tie_findings, actor_findings, introductions = barrier_index(barriers, G)
     # Named from the start: the largest actors and every actor a finding is about.
+    named_in_ties = {x for pair in tie_findings for x in pair} | {x for a, b, _ in introductions for x in (a, b)}
     named = set(sorted(nodes_list, key=lambda n: (-(size_values.get(n, 0) or 0), str(n)))[:MAP_LABELS])
-    named |= set(actor_findings)
+    named |= set(actor_findings) | {x for pair in tie_findings for x in pair} | {x for a, b, _ in introductions
+                                                                               for x in (a, b)}
 
     nodes = []
     for n in nodes_list:
@@ -112,7 +114,7 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
                       "highlight": {"background": fill, "border": "#000000"}},
             "borderWidth": 4 if style else 1,
             "group_value": groups[n],
-            "barrier": bool(findings),
+            "barrier": bool(findings) or n in named_in_ties,
             "tooltip": {"heading": str(n), "lines": lines},
         })
 
