@@ -24,7 +24,7 @@ BARRIER_STYLE = {
 NODE_BARRIER_STYLE = {
     "isolate": {"border": "#B2182B", "shape": "diamond", "label": "isolated actor (red diamond)"},
     "broker": {"border": "#D55E00", "shape": "star", "label": "broker the network depends on (orange star)"},
-    "silo": {"border": "#000000", "shape": "square", "label": "member of a silo (square)"},
+    "silo": {"border": "#000000", "shape": "square", "label": "member of a silo (square; severity 0.5 or more)"},
 }
 
 
@@ -70,7 +70,10 @@ def barrier_index(barriers, G):
                 tie_findings.setdefault(frozenset((a, b)), []).append(row)
             continue
         if row.kind == "silo":
-            silo_groups[names[0]] = row
+            # Every member of a silo is drawn as one; a weakly supported or small one (severity
+            # below 0.5) would square half the map, so only its tooltip line tells it.
+            if row.severity >= 0.5:
+                silo_groups[names[0]] = row
             continue
         if row.kind in NODE_BARRIER_STYLE:
             for name in names:
