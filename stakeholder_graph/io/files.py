@@ -106,7 +106,14 @@ def _not_text(head: bytes) -> str:
 
 
 def _first_line(raw: bytes) -> str:
-    return raw[:raw.find(b"\n") if b"\n" in raw[:65536] else 65536].decode("utf-8", "replace").rstrip("\r")
+    """The header line; a bare carriage return ends it too (old Mac Excel's "CSV (Macintosh)")."""
+    ends = [i for i in (raw.find(b"\n", 0, 65536), raw.find(b"\r", 0, 65536)) if i >= 0]
+    return raw[:min(ends) if ends else 65536].decode("utf-8", "replace")
+
+
+def _bare_carriage_returns(head: bytes) -> bool:
+    """Does the text end lines (or break cells) with a carriage return not followed by a newline?"""
+    return b"\r" in head.replace(b"\r\n", b"")
 
 
 def _read_plain_utf8(path: Path, suffix: str, compressed: bool, kinds) -> pd.DataFrame | None:
@@ -122,8 +129,10 @@ def _read_plain_utf8(path: Path, suffix: str, compressed: bool, kinds) -> pd.Dat
         return None
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
-    # Empty, binary or UTF-16: the general reader says what is wrong or converts it.
-    if not head.strip() or _not_text(head[:8192]) or head.startswith(_UTF16_BOMS) or b"\x00" in head:
+    # Empty, binary or UTF-16, or carriage returns without newlines (old Mac line ends, or
+    # inside cells): the general reader says what is wrong or converts it.
+    if (not head.strip() or _not_text(head[:8192]) or head.startswith(_UTF16_BOMS) or b"\x00" in head
+            or _bare_carriage_returns(head)):
         return None
     sep = _sniff_separator(_first_line(head), suffix)
     return _read_with_arrow(lambda: path, head, sep, kinds)
@@ -149,7 +158,10 @@ def _read_with_arrow(source, head: bytes, sep: str, kinds) -> pd.DataFrame | Non
         import pyarrow.csv as pcsv
     except ImportError:
         return None
-    header = next(csv.reader([_first_line(head)], delimiter=sep), [])
+    try:
+        header = next(csv.reader([_first_line(head)], delimiter=sep), [])
+    except csv.Error:
+        return None
     if not header or len(set(header)) != len(header) or "" in header:
         return None
     kind = kinds(header) if kinds else {}
@@ -210,7 +222,10 @@ def _iso_sample(head: bytes, sep: str, position: int, rows: int = 200) -> bool:
     lines = head.decode("utf-8", "replace").splitlines()[1:rows + 1]
     if len(lines) > 1 and not head.endswith(b"\n"):
         lines = lines[:-1]                       # the last line may be cut short
-    cells = [record[position] for record in csv.reader(lines, delimiter=sep) if len(record) > position]
+    try:
+        cells = [record[position] for record in csv.reader(lines, delimiter=sep) if len(record) > position]
+    except csv.Error:           # a stray quote or carriage return: not plain dates
+        return False
     return bool(cells) and all(_PLAIN_ISO.match(cell) or cell == "" for cell in cells)
 
 
@@ -263,12 +278,15 @@ def _extra_cells(raw: bytes, sep: str, encoding: str) -> str:
     """Say which row has more cells than the header (rows counted as a spreadsheet shows them)."""
     if sep == r"\s+":
         return ""
-    records = csv.reader(io.StringIO(raw.decode(encoding, "replace")), delimiter=sep)
-    header = next(records, [])
-    for number, record in enumerate(records, start=2):
-        if len(record) > len(header):
-            return (f"row {number} has {len(record)} cells but the header names {len(header)} columns; "
-                    f"is there an unquoted '{sep}' in a name?")
+    records = csv.reader(io.StringIO(raw.decode(encoding, "replace"), newline=""), delimiter=sep)
+    try:
+        header = next(records, [])
+        for number, record in enumerate(records, start=2):
+            if len(record) > len(header):
+                return (f"row {number} has {len(record)} cells but the header names {len(header)} columns; "
+                        f"is there an unquoted '{sep}' in a name?")
+    except csv.Error as err:
+        return f"row {records.line_num}: {err}"
     return ""
 
 
