@@ -62,12 +62,18 @@ def user_errors(func):
 
 
 def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
+    """A typed date stays text here: it is read with --day-first/--month-first, which may
+    come later on the command line (see :func:`typed_dates`)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def typed_dates(opts: dict) -> dict:
+    """``--as-of``, ``--since`` and ``--until`` read by the rules of a date column:
+    ``03/04/2026`` needs --day-first or --month-first, as a log's dates do."""
+    from .io.dates import parse_typed_date
+    return {key: parse_typed_date(opts.get(key), day_first=opts.get("day_first", False),
+                                  month_first=opts.get("month_first", False), option="--" + key.replace("_", "-"))
+            for key in ("as_of", "since", "until")}
 
 
 def input_options(func):
@@ -113,12 +119,26 @@ def load(interaction_files, meeting_files, actors_file, day_first, month_first):
                        month_first=month_first, on_read=_progress)
 
 
+def say_what_was_not_used(inputs) -> None:
+    """One line on stderr per input file with rows that were not used, and why."""
+    for report in inputs.reports:
+        rejected = len(report.rejected)
+        if not rejected:
+            continue
+        reasons = list(report.counts_by_reason().items())
+        shown = ", ".join(f"{n:,} {reason}" for reason, n in reasons[:3]) + (", ..." if len(reasons) > 3 else "")
+        click.echo(f"used {report.rows_used:,} of {report.rows_read:,} rows of {report.file}; {rejected:,} not used "
+                   f"({shown}): run validate for the list", err=True)
+
+
 def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
                   opts["day_first"], opts["month_first"])
-    G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=opts["as_of"],
-                    half_life=opts["half_life"], since=opts["since"], until=opts["until"],
+    say_what_was_not_used(inputs)
+    dates = typed_dates(opts)
+    G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
+                    half_life=opts["half_life"], since=dates["since"], until=dates["until"],
                     programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
                     level=opts["level"], undirected=opts["undirected"])
     return G, inputs
@@ -205,8 +225,9 @@ def summary(fmt, **opts):
     Example:
         stakeholder-graph summary log.csv --actors actors.csv --level organisation --format json
     """
-    G, _ = graph_from_options(opts)
+    G, inputs = graph_from_options(opts)
     result = network_summary(G)
+    result["rows"] = inputs.rows()
     if fmt == "json":
         click.echo(json.dumps(result, indent=1))
         return
@@ -349,8 +370,9 @@ def report(output, map_href, top, figure_dir, seed, **opts):
         stakeholder-graph report log.csv --actors actors.csv --figures outputs/figures
     """
     from .render import write_report
-    G, _ = graph_from_options(opts)
-    path = write_report(G, output, map_href=map_href, top=top, seed=seed, figure_dir=figure_dir)
+    G, inputs = graph_from_options(opts)
+    path = write_report(G, output, map_href=map_href, top=top, seed=seed, figure_dir=figure_dir,
+                        rows=inputs.rows())
     click.echo(f"wrote the briefing to {path}" + (f" and its figures to {figure_dir}" if figure_dir else ""))
 
 

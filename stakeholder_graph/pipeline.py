@@ -43,7 +43,7 @@ def run_all(inputs, out_dir, *, echo=None, seed=None, **build_options) -> dict:
     written["organisation map"] = write_map(analyse(organisations, seed=seed), out / "map_organisations.html",
                                             title="Partnership map: organisations")
     # The briefing's figures, drawn once, are also the figure files for slides.
-    written["briefing"] = write_report(A, out / "briefing.html", map_href="map.html",
+    written["briefing"] = write_report(A, out / "briefing.html", map_href="map.html", rows=inputs.rows(),
                                        figure_dir=out / "figures")
     written["figures (PNG, SVG)"] = out / "figures"
     written["graph (Gephi)"] = write_graph(G, out / "partnership.gexf")

@@ -138,3 +138,26 @@ def test_barriers_top_says_how_many_more_and_retired_thresholds_warn(run, demo_f
     old = run("barriers", *inputs(demo_files), "--threshold", "decay_ratio=0.3", "--kind", "isolate")
     assert old.exit_code == 0 and "Warning: threshold decay_ratio is retired" in old.output
     assert "Traceback" not in old.output
+
+
+def test_typed_dates_follow_day_first_and_are_checked(run, demo_files):
+    """--as-of, --since and --until are read as a date column is: 03/04/2026 needs
+    --day-first (3 April) or --month-first; a year typo or a bare number is an error."""
+    args = inputs(demo_files)
+    uk = json.loads(run("summary", *args, "--as-of", "03/04/2026", "--day-first", "--format", "json").output)
+    assert uk["as_of"] == "2026-04-03"
+    us = json.loads(run("summary", *args, "--as-of", "03/04/2026", "--month-first", "--format", "json").output)
+    assert us["as_of"] == "2026-03-04"
+    for typed, message in [("03/04/2026", "--day-first"), ("3024-01-01", "outside the years"),
+                           ("1800", "a number, not a date")]:
+        result = run("summary", *args, "--as-of", typed)
+        assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_analysis_commands_say_which_rows_were_not_used(run):
+    small = ROOT / "data" / "examples" / "small.csv"
+    result = run("summary", small, "--format", "json")
+    assert result.exit_code == 0
+    assert "used 1 of 4 rows of" in result.output and "3 not used" in result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert data["rows"] == {"read": 4, "used": 1, "not_used": 3}

@@ -11,7 +11,7 @@ from ..errors import AmbiguousDateError, InputError
 from .cells import _text
 from .report import _NO_REASONS, _cell_text, _first_reason, _sparse
 
-__all__ = ["parse_dates"]
+__all__ = ["parse_dates", "parse_typed_date"]
 
 
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:[ T].*)?$")
@@ -93,6 +93,31 @@ def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool
     parsed, reasons = _parse_dates(values, day_first=day_first, month_first=month_first, name=name,
                                    column=column, first_row=first_row)
     return _within_range(parsed, reasons, values)
+
+
+def parse_typed_date(text, *, day_first: bool = False, month_first: bool = False, option: str = "date"):
+    """A date a user typed (``--as-of``, ``--since``, ``--until``...), read by the same rules
+    as a date column: ISO 8601 always; ``03/04/2026`` only with ``day_first`` (3 April) or
+    ``month_first`` (4 March), else an error that says so; the years 1678 to 2261 only.
+    Returns a ``pandas.Timestamp``; None for None."""
+    if text is None:
+        return None
+    if isinstance(text, pd.Timestamp):
+        return text
+    typed = str(text).strip()
+    if typed.isdigit() and len(typed) != 8:      # 20240315 is ISO basic; 1800 or 45000 is a number
+        raise InputError(f"{option} '{text}' is a number, not a date; write it as YYYY-MM-DD")
+    values = pd.Series([typed], dtype=object)
+    try:
+        parsed, reasons = parse_dates(values, day_first=day_first, month_first=month_first, column=option)
+    except AmbiguousDateError:
+        raise InputError(f"{option} '{text}' could be day/month or month/day; add --day-first (UK: "
+                         "03/04/2026 = 3 April) or --month-first, or write it as YYYY-MM-DD") from None
+    if len(reasons) and "outside the years" in str(reasons.iloc[0]):
+        raise InputError(f"{option}: {reasons.iloc[0]}; write it as YYYY-MM-DD")
+    if len(reasons) or pd.isna(parsed.iloc[0]):
+        raise InputError(f"{option} '{text}' is not a date; write it as YYYY-MM-DD")
+    return pd.Timestamp(parsed.iloc[0])
 
 
 # A contact dated outside these whole years is a typo ("3024") that would set as_of

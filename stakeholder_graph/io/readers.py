@@ -263,6 +263,12 @@ class Inputs:
         (``{"TRUST A": "Trust A"}``); registry aliases are not listed."""
         return case_variants(self._spellings)
 
+    def rows(self) -> dict:
+        """Rows ``read``, ``used`` and ``not_used`` over all the input files."""
+        read = sum(r.rows_read for r in self.reports)
+        used = sum(r.rows_used for r in self.reports)
+        return {"read": read, "used": used, "not_used": read - used}
+
     def validation(self) -> dict:
         """The JSON-ready validation report: every file's report, the actors the registry
         does not know, and the names read as one actor because they differ only in case."""

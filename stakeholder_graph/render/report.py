@@ -51,7 +51,8 @@ def _png(draw, size, name: str, figure_dir) -> str:
 
 
 def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str | None = None,
-                 top: int = 12, title: str | None = None, seed: int = 0, figure_dir=None) -> Path:
+                 top: int = 12, title: str | None = None, seed: int = 0, figure_dir=None,
+                 rows: dict | None = None) -> Path:
     """Write the facilitator briefing for ``G`` to ``path``.
 
     Parameters
@@ -65,6 +66,9 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
         Link to the interactive map (e.g. ``"map.html"``, relative to the briefing).
     top : int
         How many barriers to describe in full (introductions are listed separately).
+    rows : dict, optional
+        ``{"read", "used", "not_used"}``: input rows, stated at the top of the briefing so a
+        reader knows how much of the log it rests on (the CLI and the demo pass it).
     figure_dir : path, optional
         Also save the briefing's figures there, as SVG and PNG (``network``,
         ``organisation_heatmap``, ``activity``, ``tie_strengths``), for slides.
@@ -110,6 +114,9 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
     if G.graph.get("level") == "organisation":
         context.append("organisations (teams rolled up)")
     context.append(f"tie strength halves every {G.graph.get('half_life', 180):.0f} days")
+    if rows:
+        context.append(f"{rows['used']:,} of {rows['read']:,} input rows used"
+                       + (f", {rows['not_used']:,} not used (run validate for the list)" if rows["not_used"] else ""))
     html = template("report.html").render(
         title=title or "Partnership briefing", context="; ".join(context), numbers=numbers,
         issues=[dict(row, title=KIND_TITLES.get(row["kind"], row["kind"]), actor_list=row["actors"].split(";"))
