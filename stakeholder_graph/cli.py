@@ -178,9 +178,14 @@ def cli():
 @cli.command()
 @input_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="List every rejected row, not the first 3 of each reason.")
+@click.pass_context
 @user_errors
-def validate(fmt, **opts):
+def validate(ctx, fmt, show_all, **opts):
     """Say what was read, what was not, and why: every row is accounted for.
+
+    Exit code: 0 when every row was used, 1 when any row was rejected as bad, 2 on an
+    error (a file that cannot be read at all).
 
     \b
     Example:
@@ -188,9 +193,10 @@ def validate(fmt, **opts):
     """
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
                   opts["day_first"], opts["month_first"])
+    rejected_any = any(len(report.rejected) for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
-        return
+        ctx.exit(1 if rejected_any else 0)
     unknown = inputs.unknown_actors()
     for report in inputs.reports:
         rejected = len(report.rejected)
@@ -198,12 +204,17 @@ def validate(fmt, **opts):
                    f"{report.rows_used:,} used, {rejected:,} rejected")
         for note in report.notes:
             click.echo(f"  note: {note}")
+        if report.rows_read == 0:
+            click.echo("  note: the file has a header but no rows")
+        # Reasons with their counts, each with its first rows (a bad value repeated over
+        # thousands of rows is one reason, not thousands of lines).
         for reason, count in report.counts_by_reason().items():
             click.echo(f"  {count:>6,} {reason}")
-        for row in report.rejected.head(20).itertuples():
-            click.echo(f"    row {row.row}, column '{row.column}': {row.reason}")
-        if rejected > 20:
-            click.echo(f"    ... and {rejected - 20:,} more (use --format json for all)")
+            rows = report.rejected[report.rejected["reason"] == reason]
+            for row in (rows if show_all else rows.head(3)).itertuples():
+                click.echo(f"           row {row.row}, column '{row.column}'")
+            if not show_all and count > 3:
+                click.echo(f"           ... and {count - 3:,} more rows (--all lists them)")
     if inputs.actors is not None:
         click.echo(f"{len(unknown)} name(s) in the logs are not in the actor registry"
                    + (": " + "; ".join(unknown[:30]) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
@@ -212,6 +223,7 @@ def validate(fmt, **opts):
         shown = "; ".join(f"'{name}' as '{actor}'" for name, actor in list(variants.items())[:20])
         click.echo(f"{len(variants)} name(s) differ from an actor's name only in case and are read as that actor: "
                    + shown + (" ..." if len(variants) > 20 else ""))
+    ctx.exit(1 if rejected_any else 0)
 
 
 @cli.command()

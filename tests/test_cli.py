@@ -57,10 +57,10 @@ def test_validate_accounts_for_every_row(run, write, demo_files):
                            "2024-01-03,A,B,-2\nsoon,A,B,1\n2024-01-04,A,Mystery,1\n")
     actors = write("actors.csv", "name\nA\nB\n")
     result = run("validate", log, "--actors", actors)
-    assert result.exit_code == 0
+    assert result.exit_code == 1                                  # rows were rejected as bad
     assert "5 rows read, 2 used, 3 rejected" in result.output
-    assert "row 3, column 'target': self-contact" in result.output
-    assert "row 4, column 'weight': weight -2 is not a positive number" in result.output
+    assert "self-contact: source and target are both the same actor\n           row 3, column 'target'" in result.output
+    assert "weight -2 is not a positive number\n           row 4, column 'weight'" in result.output
     assert "1 name(s) in the logs are not in the actor registry: Mystery" in result.output
     data = json.loads(run("validate", log, "--actors", actors, "--format", "json").output)
     first = data["files"][0]
@@ -68,6 +68,7 @@ def test_validate_accounts_for_every_row(run, write, demo_files):
     assert data["unknown_actors"] == ["Mystery"]
     assert data["case_variants"] == {}
     cased = run("validate", write("cased.csv", "date,source,target\n2024-01-01,A,B\n2024-01-02,a,C\n2024-01-03,A,C\n"))
+    assert cased.exit_code == 0                                   # nothing rejected
     assert "1 name(s) differ from an actor's name only in case and are read as that actor: 'a' as 'A'" in cased.output
 
 
@@ -161,3 +162,15 @@ def test_analysis_commands_say_which_rows_were_not_used(run):
     assert "used 1 of 4 rows of" in result.output and "3 not used" in result.output
     data = json.loads(result.output[result.output.index("{"):])
     assert data["rows"] == {"read": 4, "used": 1, "not_used": 3}
+
+
+def test_validate_groups_a_repeated_bad_value(run, write):
+    """A bad value on thousands of rows is one reason with its count and first rows, not a
+    line per row; --all lists them all."""
+    rows = "".join(f"2024-01-{1 + i % 28:02d},A,B,-1\n" for i in range(500))
+    log = write("log.csv", "date,source,target,weight\n2024-01-01,A,B,1\n" + rows)
+    result = run("validate", log)
+    assert result.exit_code == 1
+    assert "500 weight -1 is not a positive number" in result.output
+    assert result.output.count("column 'weight'") == 3 and "... and 497 more rows (--all lists them)" in result.output
+    assert run("validate", log, "--all").output.count("column 'weight'") == 500

@@ -11,7 +11,8 @@ small inputs are in ``data/examples/``.
 What is checked:
 
 - the exit code: 0, or 2 where the README shows an error (a first line starting ``Error:``;
-  the CLI contract: user mistakes exit 2 with one ``Error: ...`` line);
+  the CLI contract: user mistakes exit 2 with one ``Error: ...`` line), or the code a last
+  shown line ``(exit code N)`` names (``validate`` exits 1 when rows were rejected);
 - the first line of the output the README shows equals the first line the command prints
   (an example that shows no output must print nothing).
 
@@ -55,6 +56,12 @@ class Example:
     @property
     def args(self):
         return shlex.split(self.command)[1:]                 # drop "stakeholder-graph"
+
+    @property
+    def exit_code(self):
+        """The exit code the transcript names in a last line ``(exit code N)``, else None."""
+        found = re.match(r"^\(exit code (\d+)\)$", self.shown[-1]) if self.shown else None
+        return int(found.group(1)) if found else None
 
     @property
     def shows_error(self):
@@ -162,7 +169,8 @@ def test_readme_example_runs_as_shown(example, fresh_clone):
     else:
         result = subprocess.run(command, cwd=fresh_clone, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, timeout=120)
-        assert result.returncode == 0, f"{where}\nexit {result.returncode}\n{result.stdout}"
+        expected = example.exit_code or 0
+        assert result.returncode == expected, f"{where}\nexit {result.returncode}\n{result.stdout}"
         printed = result.stdout
     shown = example.shown[0] if example.shown else ""      # shows nothing: prints nothing
     assert matches(shown, first_line(printed)), (
