@@ -135,6 +135,9 @@ def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
                   opts["day_first"], opts["month_first"])
+    logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
+    if logs and all(r.rows_read == 0 for r in logs):
+        raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
     say_what_was_not_used(inputs)
     dates = typed_dates(opts)
     G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
@@ -159,7 +162,19 @@ def emit_table(df: pd.DataFrame, fmt: str, output):
             click.echo(df.to_string() if len(df) else "(no rows)")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """A command group whose usage mistakes (a bad option value, an unknown option) are one
+    ``Error: ...`` line and exit code 2, as every other user mistake, not click's usage block."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as err:
+            command = f" {err.ctx.info_name}" if err.ctx is not None and err.ctx.parent is not None else ""
+            raise UserError(f"{err.format_message()} (see: stakeholder-graph{command} --help)") from None
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="stakeholder-graph")
 def cli():
     """See and mend the relationships of a health and care partnership.

@@ -174,3 +174,18 @@ def test_validate_groups_a_repeated_bad_value(run, write):
     assert "500 weight -1 is not a positive number" in result.output
     assert result.output.count("column 'weight'") == 3 and "... and 497 more rows (--all lists them)" in result.output
     assert run("validate", log, "--all").output.count("column 'weight'") == 500
+
+
+@pytest.mark.parametrize("args", [["--top", "0"], ["--top", "abc"], ["--kind", "nonsense"], ["--threshold", "fdr"],
+                                  ["--nope"]])
+def test_bad_option_values_are_one_error_line(demo_files, args):
+    """Click's usage block is four lines; a user mistake is one ``Error: ...`` line, exit 2."""
+    result = CliRunner().invoke(cli, ["barriers", str(demo_files["interactions"]), *args])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+
+
+def test_a_file_with_a_header_and_no_rows_is_named(run, write):
+    result = run("summary", write("empty_log.csv", "date,source,target\n"))
+    assert result.exit_code == 2 and "empty_log.csv: has a header but no rows" in result.output
