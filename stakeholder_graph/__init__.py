@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 from .analysis import Analysis, analyse
 from .datasets import HEALTHY, PLANTED, demo_tables, write_demo_files
-from .errors import (AmbiguousDateError, InputError, MissingColumnError, RegistryError,
+from .errors import (AmbiguousDateError, InputError, MissingColumnError, OutputError, RegistryError,
                      StakeholderGraphError, UnknownActorError)
 from .export import write_graph, write_table
 from .graph import actor_frame, build_graph, ego_graph, initiation_graph, tie_frame
@@ -41,5 +41,5 @@ __all__ = [
     "plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution", "save_figure",
     "demo_tables", "write_demo_files", "PLANTED", "HEALTHY",
     "StakeholderGraphError", "InputError", "MissingColumnError", "AmbiguousDateError",
-    "RegistryError", "UnknownActorError",
+    "RegistryError", "UnknownActorError", "OutputError",
 ]

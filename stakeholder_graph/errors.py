@@ -7,6 +7,7 @@ __all__ = [
     "AmbiguousDateError",
     "RegistryError",
     "UnknownActorError",
+    "OutputError",
 ]
 
 
@@ -44,3 +45,7 @@ class RegistryError(InputError):
 
 class UnknownActorError(StakeholderGraphError):
     """A name asked for (focus, filter) is not an actor of the graph."""
+
+
+class OutputError(StakeholderGraphError):
+    """An output file cannot be written where the user asked (a missing or read-only folder)."""

@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import StakeholderGraphError
+from .errors import OutputError, StakeholderGraphError
 
 __all__ = ["atomic_path", "write_text", "write_graph", "write_table", "GRAPH_FORMATS", "clean_for_export"]
 
@@ -28,9 +28,13 @@ def atomic_path(path):
     A reader never sees half a file, and a failure leaves any earlier file untouched.
     """
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        # Name the file the user asked for, not the temporary file beside it.
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
     os.close(fd)
     # mkstemp makes the file private (0600); outputs are ordinary files, readable as usual.
     umask = os.umask(0)

@@ -189,3 +189,15 @@ def test_bad_option_values_are_one_error_line(demo_files, args):
 def test_a_file_with_a_header_and_no_rows_is_named(run, write):
     result = run("summary", write("empty_log.csv", "date,source,target\n"))
     assert result.exit_code == 2 and "empty_log.csv: has a header but no rows" in result.output
+
+
+def test_raw_messages_name_what_the_user_gave(run, write, demo_files, tmp_path):
+    """An output folder that cannot be made names the file asked for (not a temporary file);
+    a 0-byte workbook is called empty (not openpyxl's 'specify an engine manually')."""
+    blocker = write("not_a_folder", "x")
+    result = run("map", demo_files["interactions"], "-o", blocker / "map.html")
+    assert result.exit_code == 2 and f"cannot write {blocker / 'map.html'}" in result.output
+    assert ".tmp" not in result.output
+    empty = write("book.xlsx", b"")
+    result = run("summary", empty)
+    assert result.exit_code == 2 and "book.xlsx: is empty (0 bytes)" in result.output

@@ -308,6 +308,8 @@ def load_table(source, what: str = "table", kinds=None) -> tuple[pd.DataFrame, s
     if path.is_dir():
         raise InputError("is a folder, not a file", file=name)
     suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise InputError("is empty (0 bytes): no header and no rows", file=name)
     if suffix in {".xlsx", ".xlsm", ".xls"}:
         try:
             df = pd.read_excel(path, dtype=object)
