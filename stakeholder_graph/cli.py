@@ -19,7 +19,7 @@ import pandas as pd
 from . import __version__
 from ._format import number
 from .errors import StakeholderGraphError
-from .export import GRAPH_FORMATS, table_json, write_graph, write_table
+from .export import GRAPH_FORMATS, table_csv, table_json, write_graph, write_table
 from .graph import build_graph
 from .io.readers import read_inputs
 from .barriers import BARRIER_KINDS, Thresholds, find_barriers
@@ -155,7 +155,7 @@ def emit_table(df: pd.DataFrame, fmt: str, output):
     elif fmt == "json":
         click.echo(table_json(df))
     elif fmt == "csv":
-        click.echo(df.to_csv(index=df.index.name is not None, lineterminator="\n"), nl=False)
+        click.echo(table_csv(df), nl=False)
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 60):

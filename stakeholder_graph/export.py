@@ -16,7 +16,8 @@ import pandas as pd
 
 from .errors import OutputError, StakeholderGraphError
 
-__all__ = ["atomic_path", "write_text", "write_graph", "write_table", "GRAPH_FORMATS", "clean_for_export"]
+__all__ = ["atomic_path", "write_text", "write_graph", "write_table", "table_csv", "excel_safe_frame",
+           "GRAPH_FORMATS", "clean_for_export"]
 
 GRAPH_FORMATS = ("graphml", "gexf", "json")
 
@@ -101,8 +102,14 @@ def write_graph(G: nx.Graph, path, format: str | None = None) -> Path:
     return path
 
 
-def write_table(df: pd.DataFrame, path, format: str | None = None) -> Path:
-    """Write a DataFrame as CSV or JSON (records); format from the suffix if not given."""
+def write_table(df: pd.DataFrame, path, format: str | None = None, *, excel_safe: bool = True) -> Path:
+    """Write a DataFrame as CSV or JSON (records); format from the suffix if not given.
+
+    CSV is for people, who open it in Excel: with ``excel_safe`` (the default) a text cell
+    that Excel would run as a formula (see :func:`excel_safe_frame`) is written with a
+    leading apostrophe, so a name such as ``=HYPERLINK(...)`` shows as text.  The
+    DataFrame itself is not changed; ``excel_safe=False`` writes cells as they are.
+    """
     path = Path(path)
     format = (format or path.suffix.lstrip(".") or "csv").lower()
     if format == "json":
@@ -110,8 +117,42 @@ def write_table(df: pd.DataFrame, path, format: str | None = None) -> Path:
     if format != "csv":
         raise StakeholderGraphError(f"unknown table format '{format}'; use csv or json")
     with atomic_path(path) as tmp:
-        df.to_csv(tmp, index=df.index.name is not None, lineterminator="\n")
+        table_csv(df, excel_safe=excel_safe, path=tmp)
     return path
+
+
+def table_csv(df: pd.DataFrame, *, excel_safe: bool = True, path=None):
+    """The table as CSV text (or written to ``path``), formula-like cells neutralised."""
+    frame = excel_safe_frame(df) if excel_safe else df
+    return frame.to_csv(path, index=df.index.name is not None, lineterminator="\n")
+
+
+# A cell starting with one of these is run by Excel (and LibreOffice, Google Sheets) as a
+# formula: OWASP's CSV-injection guidance.  "-" and "+" start numbers too, which stay as they are.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells (index included) that a spreadsheet would run as a
+    formula begin with an apostrophe (``'=cmd`` shows as ``=cmd``, inert); numbers such as
+    ``-2`` or ``+44`` are left alone."""
+    def safe(value):
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            try:
+                float(value)
+                return value
+            except ValueError:
+                return "'" + value
+        return value
+
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.CategoricalDtype) \
+                or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].astype(object).map(safe)
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype):
+        out.index = pd.Index([safe(v) for v in out.index], name=out.index.name)
+    return out
 
 
 def table_json(df: pd.DataFrame) -> str:

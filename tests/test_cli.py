@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -201,3 +202,22 @@ def test_raw_messages_name_what_the_user_gave(run, write, demo_files, tmp_path):
     empty = write("book.xlsx", b"")
     result = run("summary", empty)
     assert result.exit_code == 2 and "book.xlsx: is empty (0 bytes)" in result.output
+
+
+def test_csv_for_people_does_not_run_as_a_formula_in_excel(run, write, tmp_path):
+    """An actor named like a formula (OWASP CSV injection) is written with a leading
+    apostrophe in every CSV the CLI writes; numbers like -2 stay numbers; the Python
+    DataFrame is unchanged."""
+    evil = "=HYPERLINK(\"http://x\",\"click\")"
+    plus = "+cmd|' /C calc'!A0"
+    log = write("log.csv", "date,source,target\n" + "".join(
+        f"2024-0{m}-01,\"{a}\",{b}\n" for m, (a, b) in enumerate(
+            [(evil.replace('"', '""'), "Trust"), (plus, "Trust"), ("Trust", "Council"), ("Council", "Hospice")], 1)))
+    out = tmp_path / "metrics.csv"
+    assert run("metrics", log, "--format", "csv", "-o", out).exit_code == 0
+    cells = pd.read_csv(out, index_col=0, keep_default_na=False)
+    assert "'" + evil in cells.index and "'" + plus in cells.index
+    printed = run("barriers", log, "--format", "csv").output
+    assert ",=" not in printed and "\n=" not in printed and ",+cmd" not in printed
+    frame = sg.node_metrics(sg.build_graph(sg.read_interactions(log)))
+    assert evil in frame.index                                          # the API's data as it is
