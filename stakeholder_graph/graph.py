@@ -68,6 +68,32 @@ def _resolve(*columns: pd.Series, spellings: dict) -> list:
     return relabel_columns(*columns, labels_of=lambda names: [spellings.get(n, n) for n in names])
 
 
+def _one_spelling_per_label(logs, register, column: str):
+    """Programme (or type) labels that differ only in case or spacing are one label
+    ("Diabetes", "diabetes ", "DIABETES"), spelled as the logs write it most often (ties:
+    the first in sorted order).  Counted over the distinct labels, not the rows."""
+    tables = [t for t in (logs, register) if t is not None and column in t]
+    if not tables:
+        return logs, register
+    counts: dict = {}
+    for table in tables:
+        for label, n in table[column].astype(object).value_counts().items():
+            counts[label] = counts.get(label, 0) + int(n)
+    by_key: dict = {}
+    for label in sorted(counts, key=str):
+        key = " ".join(str(label).split()).casefold()
+        best = by_key.get(key)
+        if best is None or counts[label] > counts[best]:
+            by_key[key] = label
+    spelled = {label: by_key[" ".join(str(label).split()).casefold()] for label in counts}
+    if all(spelled[label] == label for label in spelled):
+        return logs, register
+    relabelled = relabel_columns(*(t[column] for t in tables), labels_of=lambda names: [
+        spelled.get(n, n) for n in names])
+    out = iter(relabelled)
+    return tuple(t.assign(**{column: next(out)}) if t is not None and column in t else t for t in (logs, register))
+
+
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
                 type=None, level: str = "actor", day_first: bool = False, undirected: bool = False) -> nx.Graph:
@@ -155,6 +181,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
             logs = logs[~merged]
     if meetings is not None and len(meetings):
         register = meetings.assign(participant=_resolve(meetings["participant"], spellings=spellings)[0])
+    logs, register = _one_spelling_per_label(logs, register, "programme")
+    logs, register = _one_spelling_per_label(logs, register, "type")
     # Every actor named in the logs, in name order (the spellings already list them).
     categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
     pairwise = pairwise_contacts(logs, categories) if logs is not None else None

@@ -77,3 +77,14 @@ def test_a_window_is_measured_as_of_its_end():
     silent since then (as it would be, measured at the log's last date)."""
     G = sg.build_graph(LOG, until="2024-03-01")
     assert G.graph["as_of"] == "2024-03-01"
+
+
+def test_programme_and_type_labels_differing_in_case_or_spacing_are_one():
+    log = pd.DataFrame({"date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"],
+                        "source": ["A", "A", "A", "B"], "target": ["B", "C", "B", "C"],
+                        "programme": ["Diabetes", "diabetes ", "Diabetes", "End  of life"],
+                        "type": ["email", "Email", "email", "call"]})
+    G = sg.build_graph(log)
+    assert {d["programmes"] for _, _, d in G.edges(data=True)} == {"Diabetes", "End of life"}
+    assert set(G.graph["activity"]) == {"Diabetes", "End of life"}
+    assert G["A"]["C"]["types"] == "email"                  # the spelling written most often
