@@ -202,10 +202,11 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     Required ``name``; optional ``kind`` (organisation, voluntary, team, person...),
     ``sector``, ``parent`` (the organisation a team belongs to: a name in the same file),
     ``aliases`` (other spellings, ``;``-separated).  Further columns are kept and become
-    node attributes.  Rows with no name are rejected.  Duplicate names (case-insensitive),
-    an alias claimed twice, a ``parent`` that is not in the file, or parents that form a
-    cycle raise :class:`RegistryError` naming the row: the registry is the ground truth
-    every other input is matched against, so it must be consistent.
+    node attributes.  Rows with no name are rejected.  A ``parent`` with no row of its own
+    becomes an organisation (said in the report's notes), so a department code can simply
+    be a label.  Duplicate names (case-insensitive), an alias claimed twice, or parents that
+    form a cycle raise :class:`RegistryError` naming the row: the registry is the ground
+    truth every other input is matched against, so it must be consistent.
 
     Returns a DataFrame with columns ``name``, ``kind``, ``sector``, ``parent``,
     ``aliases`` (a ``;``-separated string), ``organisation`` (the top of the parent chain),
@@ -226,14 +227,37 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     reasons = {"name": _sparse(out["name"] == "", "missing name")}
     keep, rejected = _reject_rows(reasons, out, raw, name, first_row)
     used = out[keep]
-    _check_registry(used, name, first_row)
+    added = _parents_without_rows(used, first_row)
+    if len(added):
+        notes.append(f"{len(added)} parent(s) with no row of their own added as organisations: "
+                     + ", ".join(added["name"][:10]) + (" ..." if len(added) > 10 else ""))
+    _check_registry(pd.concat([used, added.drop(columns="row")], ignore_index=True), name, first_row)
     report_df = _finish(out, keep, rejected, name, "actors", first_row, notes, len(df))
+    if len(added):
+        attrs = report_df.attrs
+        report_df = pd.concat([report_df, added.assign(file=name)], ignore_index=True)
+        report_df.attrs = attrs
+        report_df[[c for c in out.columns if c not in added]] = report_df[
+            [c for c in out.columns if c not in added]].fillna("")
     report_df["organisation"] = _organisations(report_df)
     # Teams inherit their organisation's sector when they have none of their own.
     org_sector = report_df.set_index("name")["sector"]
     inherited = report_df["organisation"].map(org_sector).fillna("")
     report_df["sector"] = report_df["sector"].where(report_df["sector"] != "", inherited)
     return report_df
+
+
+def _parents_without_rows(used: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Registry rows for parents named in the ``parent`` column but not listed themselves:
+    each becomes an organisation (a department code can simply be a label); ``row`` is the
+    row of the first actor that names it."""
+    listed = set(used["name"].str.casefold())
+    rows = {}
+    for i, parent in used["parent"].items():
+        if parent and parent.casefold() not in listed and parent.casefold() not in rows:
+            rows[parent.casefold()] = {"name": parent, "kind": "organisation", "sector": "", "parent": "",
+                                       "aliases": "", "row": int(i) + first_row}
+    return pd.DataFrame(list(rows.values()), columns=["name", "kind", "sector", "parent", "aliases", "row"])
 
 
 @dataclass
