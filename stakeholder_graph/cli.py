@@ -21,7 +21,7 @@ from ._format import number
 from .errors import StakeholderGraphError
 from .export import GRAPH_FORMATS, table_csv, table_json, write_graph, write_table
 from .graph import build_graph
-from .io.readers import read_inputs
+from .io.readers import column_mapping, read_inputs
 from .barriers import BARRIER_KINDS, Thresholds, find_barriers
 from .metrics import network_summary, node_metrics
 from .ties import DEFAULT_HALF_LIFE_DAYS
@@ -95,6 +95,9 @@ def input_options(func):
                      show_default=True, help="Days for a contact's weight in tie strength to halve."),
         click.option("--undirected", is_flag=True,
                      help="Source/target order means nothing (sensor data): nobody initiates."),
+        click.option("--column", "column_items", multiple=True, metavar="FIELD=HEADER",
+                     help="Read the column HEADER as FIELD, e.g. --column source=\"From organisation\"; "
+                          "meetings.date=HEADER (or interactions., actors.) for one kind of file; repeatable."),
         click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
         click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
     ]
@@ -109,14 +112,14 @@ def _progress(path, report):
         click.echo(f"read {path}: {report.rows_used:,} of {report.rows_read:,} rows used", err=True)
 
 
-def load(interaction_files, meeting_files, actors_file, day_first, month_first):
+def load(interaction_files, meeting_files, actors_file, day_first, month_first, column_items=()):
     if not interaction_files and not meeting_files:
         raise UserError("give at least one interaction file or --meetings FILE (try: stakeholder-graph demo)")
     for path in list(interaction_files) + list(meeting_files):
         if Path(path).exists() and Path(path).stat().st_size >= BIG_FILE_BYTES:
             click.echo(f"reading {path} ({Path(path).stat().st_size / 1e6:.0f} MB)...", err=True)
     return read_inputs(interaction_files, meeting_files, actors_file, day_first=day_first,
-                       month_first=month_first, on_read=_progress)
+                       month_first=month_first, on_read=_progress, columns=column_mapping(column_items))
 
 
 def say_what_was_not_used(inputs) -> None:
@@ -134,7 +137,7 @@ def say_what_was_not_used(inputs) -> None:
 def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"])
+                  opts["day_first"], opts["month_first"], opts["column_items"])
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
@@ -207,7 +210,7 @@ def validate(ctx, fmt, show_all, **opts):
         stakeholder-graph validate log.csv --meetings boards.xlsx --actors actors.csv --day-first
     """
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"])
+                  opts["day_first"], opts["month_first"], opts["column_items"])
     rejected_any = any(len(report.rejected) for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))

@@ -221,3 +221,18 @@ def test_csv_for_people_does_not_run_as_a_formula_in_excel(run, write, tmp_path)
     assert ",=" not in printed and "\n=" not in printed and ",+cmd" not in printed
     frame = sg.node_metrics(sg.build_graph(sg.read_interactions(log)))
     assert evil in frame.index                                          # the API's data as it is
+
+
+def test_columns_mapped_from_the_command_line(run, write):
+    """A coordinator's headers ("From organisation") mapped with --column, for every kind of
+    file that has the field, or for one kind with a prefix."""
+    log = write("coordinator.csv", "When,From organisation,To organisation\n2024-01-01,A,B\n2024-02-01,B,C\n")
+    plain = run("summary", log)
+    assert plain.exit_code == 2 and "--column source=HEADER" in plain.output
+    mapped = run("summary", log, "--column", "source=From organisation", "--column", "target=To organisation",
+                 "--column", "interactions.date=When", "--format", "json")
+    assert mapped.exit_code == 0 and json.loads(mapped.output)["ties"] == 2
+    for item, message in [("sorce=X", "no field 'sorce'"), ("source=Nope", "has no column 'Nope'"),
+                          ("planets.date=X", "no kind of file 'planets'"), ("source", "is not FIELD=HEADER")]:
+        result = run("summary", log, "--column", item)
+        assert result.exit_code == 2 and message in result.output, (item, result.output)

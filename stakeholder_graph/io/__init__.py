@@ -11,7 +11,8 @@ Parquet files and DataFrames the first record is row 1.
 """
 
 from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES
-from .readers import Inputs, meeting_numbers, read_actors, read_inputs, read_interactions, read_meetings
+from .readers import (Inputs, column_mapping, meeting_numbers, read_actors, read_inputs, read_interactions,
+                      read_meetings)
 from .report import ReadReport
 from ..names import actor_spellings
 
@@ -24,6 +25,7 @@ from ..names import actor_name_index, aliases_of, case_variants, name_columns, u
 
 __all__ = [
     "ReadReport",
+    "column_mapping",
     "read_interactions",
     "read_meetings",
     "read_actors",

@@ -78,7 +78,8 @@ def map_columns(df: pd.DataFrame, aliases: dict, required: list, name: str,
     if missing:
         raise MissingColumnError(
             f"has no '{missing[0]}' column (accepted names: {', '.join(aliases[missing[0]])}); "
-            f"columns are: {', '.join(map(str, df.columns))}", file=name, column=missing[0])
+            f"columns are: {', '.join(map(str, df.columns))}; say which is which with --column "
+            f"{missing[0]}=HEADER (Python: columns={{'{missing[0]}': HEADER}})", file=name, column=missing[0])
     return df
 
 

@@ -18,7 +18,8 @@ from .files import load_table
 from .registry import _check_registry, _organisations
 from .report import ReadReport, _first_reason, _reject_rows, _sparse
 
-__all__ = ["read_interactions", "read_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers"]
+__all__ = ["read_interactions", "read_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
+           "column_mapping"]
 
 
 def meeting_numbers(event, date) -> np.ndarray:
@@ -247,6 +248,33 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     return report_df
 
 
+FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES}
+
+
+def column_mapping(items) -> dict:
+    """``FIELD=HEADER`` or ``KIND.FIELD=HEADER`` items (the CLI's ``--column``) as
+    :func:`read_inputs`' ``columns``.  A plain field applies to every kind of file that has
+    it (``date`` to logs and meeting registers); ``meetings.date=...`` to one kind only.
+    An unknown field or kind is an error that lists the known ones."""
+    out: dict = {}
+    for item in items:
+        field, sep, header = str(item).partition("=")
+        field, header = field.strip(), header.strip()
+        if not sep or not field or not header:
+            raise InputError(f"--column '{item}' is not FIELD=HEADER (e.g. source=\"From organisation\")")
+        kind, dot, name = field.partition(".")
+        kinds = [kind] if dot else [k for k, fields in FIELDS.items() if field in fields]
+        name = name if dot else field
+        if dot and kind not in FIELDS:
+            raise InputError(f"--column '{item}': no kind of file '{kind}'; kinds are {', '.join(FIELDS)}")
+        if not kinds or any(name not in FIELDS[k] for k in kinds):
+            known = sorted({f for fields in FIELDS.values() for f in fields})
+            raise InputError(f"--column '{item}': no field '{name}'; fields are {', '.join(known)}")
+        for k in kinds:
+            out.setdefault(k, {})[name] = header
+    return out
+
+
 def _parents_without_rows(used: pd.DataFrame, first_row: int) -> pd.DataFrame:
     """Registry rows for parents named in the ``parent`` column but not listed themselves:
     each becomes an organisation (a department code can simply be a label); ``row`` is the
@@ -315,11 +343,14 @@ def _stack(frames: list) -> pd.DataFrame:
 
 
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
-                month_first: bool = False, on_read=None) -> Inputs:
+                month_first: bool = False, on_read=None, columns: dict | None = None) -> Inputs:
     """Read several logs and registers (concatenated) and the registry, keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
+    ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
+    organisation"}, "meetings": {...}, "actors": {...}}`` (see :func:`column_mapping`).
     """
+    columns = columns or {}
     reports = []
 
     def read(reader, source, **options):
@@ -330,9 +361,10 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
         return df
 
     dates = {"day_first": day_first, "month_first": month_first}
-    logs = [read(read_interactions, source, **dates) for source in interaction_files or ()]
-    registers = [read(read_meetings, source, **dates) for source in meetings or ()]
-    registry = read(read_actors, actors) if actors is not None else None
+    logs = [read(read_interactions, source, columns=columns.get("interactions"), **dates)
+            for source in interaction_files or ()]
+    registers = [read(read_meetings, source, columns=columns.get("meetings"), **dates) for source in meetings or ()]
+    registry = read(read_actors, actors, columns=columns.get("actors")) if actors is not None else None
 
     def combine(frames):
         if not frames:
