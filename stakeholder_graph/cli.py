@@ -153,7 +153,9 @@ def graph_from_options(opts: dict):
 def emit_table(df: pd.DataFrame, fmt: str, output):
     """Print or write a table in the chosen format."""
     if output:
-        write_table(df, output, "json" if fmt == "json" else "csv")
+        # The extension says the format (report.json is JSON) unless --format says otherwise.
+        chosen = fmt if fmt in ("csv", "json") else ("json" if Path(output).suffix.lower() == ".json" else "csv")
+        write_table(df, output, chosen)
         click.echo(f"wrote {len(df)} rows to {output}", err=True)
     elif fmt == "json":
         click.echo(table_json(df))

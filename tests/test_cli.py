@@ -236,3 +236,12 @@ def test_columns_mapped_from_the_command_line(run, write):
                           ("planets.date=X", "no kind of file 'planets'"), ("source", "is not FIELD=HEADER")]:
         result = run("summary", log, "--column", item)
         assert result.exit_code == 2 and message in result.output, (item, result.output)
+
+
+def test_output_format_follows_the_extension(run, demo_files, tmp_path):
+    out = tmp_path / "barriers.json"
+    assert run("barriers", *inputs(demo_files), "-o", out).exit_code == 0
+    assert isinstance(json.loads(out.read_text()), list)
+    csv_out = tmp_path / "barriers.csv"
+    assert run("barriers", *inputs(demo_files), "-o", csv_out).exit_code == 0
+    assert csv_out.read_text().startswith("kind,severity,actors")
