@@ -142,6 +142,12 @@ def graph_from_options(opts: dict):
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
     say_what_was_not_used(inputs)
+    hints = inputs.did_you_mean()
+    if hints:
+        shown = "; ".join(f"'{name}' (did you mean {' or '.join(repr(h) for h in close)}?)"
+                          for name, close in list(hints.items())[:5])
+        click.echo(f"{len(hints)} name(s) not in the registry look like one that is: {shown}"
+                   + (" ..." if len(hints) > 5 else "") + ": run validate for the list", err=True)
     dates = typed_dates(opts)
     G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
                     half_life=opts["half_life"], since=dates["since"], until=dates["until"],
@@ -236,8 +242,11 @@ def validate(ctx, fmt, show_all, **opts):
             if not show_all and count > 3:
                 click.echo(f"           ... and {count - 3:,} more rows (--all lists them)")
     if inputs.actors is not None:
+        hints = inputs.did_you_mean()
+        listed = [name + (f" (did you mean {' or '.join(repr(h) for h in hints[name])}?)" if name in hints else "")
+                  for name in unknown[:30]]
         click.echo(f"{len(unknown)} name(s) in the logs are not in the actor registry"
-                   + (": " + "; ".join(unknown[:30]) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
+                   + (": " + "; ".join(listed) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
     variants = inputs.case_variants()
     if variants:
         shown = "; ".join(f"'{name}' as '{actor}'" for name, actor in list(variants.items())[:20])

@@ -8,7 +8,7 @@ import pandas as pd
 from ._codes import counts
 from .errors import UnknownActorError
 
-__all__ = ["aliases_of", "actor_name_index", "actor_spellings", "name_columns", "unknown_actors", "case_variants",
+__all__ = ["suggestions", "aliases_of", "actor_name_index", "actor_spellings", "name_columns", "unknown_actors", "case_variants",
            "find_actor"]
 
 
@@ -73,6 +73,23 @@ def name_columns(interactions: pd.DataFrame | None, meetings: pd.DataFrame | Non
 def unknown_actors(spellings: dict, index: dict) -> list:
     """From :func:`actor_spellings`: the actors the registry (``index``) does not know, sorted."""
     return sorted({actor for actor in spellings.values() if str(actor).casefold() not in index}, key=str)
+
+
+def suggestions(unknown, known, *, limit: int = 3, cutoff: float = 0.75) -> dict:
+    """``{unknown name: [close known names]}``: "did you mean" for names not in the registry,
+    by difflib's similarity ratio on case-folded names (its quick-ratio filters keep a few
+    hundred unknown names against thousands of known ones to about a second)."""
+    import difflib
+    folded = {}
+    for name in known:
+        folded.setdefault(str(name).casefold(), str(name))
+    keys = list(folded)
+    out = {}
+    for name in unknown:
+        close = difflib.get_close_matches(str(name).casefold(), keys, n=limit, cutoff=cutoff)
+        if close:
+            out[name] = [folded[c] for c in close]
+    return out
 
 
 def case_variants(spellings: dict) -> dict:

@@ -245,3 +245,12 @@ def test_output_format_follows_the_extension(run, demo_files, tmp_path):
     csv_out = tmp_path / "barriers.csv"
     assert run("barriers", *inputs(demo_files), "-o", csv_out).exit_code == 0
     assert csv_out.read_text().startswith("kind,severity,actors")
+
+
+def test_a_misspelt_name_gets_did_you_mean(run, write):
+    log = write("typo.csv", "date,source,target\n2024-01-01,Nortvale ICB,Riverside GP Federation\n"
+                            "2024-01-02,Riverside GP Federation,St Aidan's Hospice\n")
+    result = run("validate", log, "--actors", ROOT / "data" / "actors.csv")
+    assert "Nortvale ICB (did you mean 'Northvale ICB'" in result.output
+    summary = run("summary", log, "--actors", ROOT / "data" / "actors.csv")
+    assert "'Nortvale ICB' (did you mean 'Northvale ICB'" in summary.output

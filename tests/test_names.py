@@ -38,3 +38,10 @@ def test_names_differing_only_in_case_are_one_actor(write):
     registry = write("actors.csv", "name\nTRUST A\nCouncil B\nHospice\n")
     G = sg.build_graph(log, actors=registry)
     assert sorted(G) == ["Council B", "Hospice", "TRUST A"] and G.graph["unknown_actors"] == []
+
+
+def test_did_you_mean_for_names_not_in_the_registry():
+    from stakeholder_graph.names import suggestions
+    known = ["Northvale ICB", "Riverside GP Federation", "St Aidan's Hospice"]
+    hints = suggestions(["Nortvale ICB", "riverside gp federaton", "Zebra Org"], known)
+    assert hints == {"Nortvale ICB": ["Northvale ICB"], "riverside gp federaton": ["Riverside GP Federation"]}

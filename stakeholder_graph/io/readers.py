@@ -310,6 +310,15 @@ class Inputs:
         """Actors in the logs that the registry does not know (after aliases), sorted."""
         return unknown_actors(self._spellings, self._registry_index) if self.actors is not None else []
 
+    def did_you_mean(self) -> dict:
+        """For each name in the logs the registry does not know: the registry's closest names
+        and aliases (``{"Nortvale ICB": ["Northvale ICB"]}``), where there are any."""
+        if self.actors is None:
+            return {}
+        from ..names import aliases_of, suggestions
+        known = list(self.actors["name"]) + [a for value in self.actors["aliases"] for a in aliases_of(value)]
+        return suggestions(self.unknown_actors(), known)
+
     def case_variants(self) -> dict:
         """Names read as another spelling of an actor because they differ only in case
         (``{"TRUST A": "Trust A"}``); registry aliases are not listed."""
