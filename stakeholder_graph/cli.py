@@ -98,6 +98,8 @@ def input_options(func):
         click.option("--column", "column_items", multiple=True, metavar="FIELD=HEADER",
                      help="Read the column HEADER as FIELD, e.g. --column source=\"From organisation\"; "
                           "meetings.date=HEADER (or interactions., actors.) for one kind of file; repeatable."),
+        click.option("--sheet", help="Read this sheet from each workbook that has it (default: the first sheet "
+                                     "whose header holds the required columns)."),
         click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
         click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
     ]
@@ -112,14 +114,15 @@ def _progress(path, report):
         click.echo(f"read {path}: {report.rows_used:,} of {report.rows_read:,} rows used", err=True)
 
 
-def load(interaction_files, meeting_files, actors_file, day_first, month_first, column_items=()):
+def load(interaction_files, meeting_files, actors_file, day_first, month_first, column_items=(), sheet=None):
     if not interaction_files and not meeting_files:
         raise UserError("give at least one interaction file or --meetings FILE (try: stakeholder-graph demo)")
     for path in list(interaction_files) + list(meeting_files):
         if Path(path).exists() and Path(path).stat().st_size >= BIG_FILE_BYTES:
             click.echo(f"reading {path} ({Path(path).stat().st_size / 1e6:.0f} MB)...", err=True)
     return read_inputs(interaction_files, meeting_files, actors_file, day_first=day_first,
-                       month_first=month_first, on_read=_progress, columns=column_mapping(column_items))
+                       month_first=month_first, on_read=_progress, columns=column_mapping(column_items),
+                       sheet=sheet)
 
 
 def say_what_was_not_used(inputs) -> None:
@@ -137,7 +140,7 @@ def say_what_was_not_used(inputs) -> None:
 def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"], opts["column_items"])
+                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"])
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
@@ -218,7 +221,7 @@ def validate(ctx, fmt, show_all, **opts):
         stakeholder-graph validate log.csv --meetings boards.xlsx --actors actors.csv --day-first
     """
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"], opts["column_items"])
+                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"])
     rejected_any = any(len(report.rejected) for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))

@@ -254,3 +254,39 @@ def test_a_misspelt_name_gets_did_you_mean(run, write):
     assert "Nortvale ICB (did you mean 'Northvale ICB'" in result.output
     summary = run("summary", log, "--actors", ROOT / "data" / "actors.csv")
     assert "'Nortvale ICB' (did you mean 'Northvale ICB'" in summary.output
+
+
+def _coordinator_workbook(path):
+    """A workbook as a coordinator keeps it: a notes sheet first, then the log under a title
+    row and a blank row, a header the tool knows only in part, a blank row inside."""
+    from openpyxl import Workbook
+    book = Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["This workbook is kept by the partnership coordinator"])
+    log = book.create_sheet("Contacts 2024")
+    log.append(["Northvale partnership: contact log"])
+    log.append([])
+    log.append(["Date", "From organisation", "To", "Programme"])
+    log.append(["2024-01-05", "Northvale ICB", "St Aidan's Hospice", "End of life care"])
+    log.append([])
+    log.append(["2024-02-05", "St Aidan's Hospice", "Riverside GP Federation", "Diabetes"])
+    log.append(["soon", "St Aidan's Hospice", "Riverside GP Federation", "Diabetes"])
+    book.save(path)
+    return path
+
+
+def test_a_coordinator_workbook_is_read_with_cli_options_alone(run, tmp_path):
+    book = _coordinator_workbook(tmp_path / "coordinator.xlsx")
+    plain = run("validate", book)
+    assert plain.exit_code == 2 and "columns are: date, From organisation, target, programme" in plain.output
+    mapped = run("validate", book, "--column", "source=From organisation")
+    assert mapped.exit_code == 1                                   # one row rejected
+    assert "read sheet 'Contacts 2024'" in mapped.output and "header found on row 3" in mapped.output
+    assert "unparseable date 'soon'\n           row 7, column 'date'" in mapped.output   # the row Excel shows
+    chosen = run("summary", book, "--column", "source=From organisation", "--sheet", "contacts 2024",
+                 "--format", "json")
+    assert chosen.exit_code == 0 and '"ties": 2' in chosen.output
+    assert "used 2 of 3 rows of" in chosen.output
+    missing = run("summary", book, "--sheet", "Budget")
+    assert missing.exit_code == 2 and "no workbook has a sheet 'Budget'" in missing.output

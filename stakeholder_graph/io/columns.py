@@ -43,6 +43,22 @@ def _norm_header(name) -> str:
     return re.sub(r"[\s_\-]+", "", str(name).strip().lower())
 
 
+def header_test(aliases: dict, required: list, columns: dict | None = None):
+    """A test of a row of cells: how many of the required fields it names (by alias,
+    ignoring case, spaces, ``_`` and ``-``, or by the user's explicit mapping), and
+    ``.required``, how many there are.  Used to find the header row below a workbook's title
+    and blank rows."""
+    columns = dict(columns or {})
+
+    def fields_named(cells) -> int:
+        seen = {_norm_header(c) for c in cells if str(c).strip()}
+        given = {str(c).strip() for c in cells}
+        return sum(columns.get(field) in given if field in columns else bool(seen & set(aliases[field]))
+                   for field in required)
+    fields_named.required = len(required)
+    return fields_named
+
+
 def map_columns(df: pd.DataFrame, aliases: dict, required: list, name: str,
                 columns: dict | None = None) -> pd.DataFrame:
     """Rename the columns of ``df`` to canonical names.

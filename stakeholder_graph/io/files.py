@@ -290,13 +290,17 @@ def _extra_cells(raw: bytes, sep: str, encoding: str) -> str:
     return ""
 
 
-def load_table(source, what: str = "table", kinds=None) -> tuple[pd.DataFrame, str, int, list]:
+def load_table(source, what: str = "table", kinds=None, *, is_header=None,
+               sheet: str | None = None) -> tuple[pd.DataFrame, str, int, list]:
     """Load ``source`` (path or DataFrame) as a table of raw values.
 
     Returns ``(frame, name, first_row_number, notes)`` where ``first_row_number`` is the row
     number a person sees for the frame's first record.  Delimited text may come back with
     Categorical columns, and with dates already parsed; ``kinds(header)`` maps the date
     columns to ``"date"`` and free-text columns to ``"text"`` (kept as plain strings).
+    For a workbook, ``is_header(cells)`` finds the header row below title and blank rows
+    (within the first 20 rows), and ``sheet`` names the sheet to read (default: the first
+    sheet whose header holds the required columns); the notes say which sheet and row.
     """
     notes: list = []
     if isinstance(source, pd.DataFrame):
@@ -311,14 +315,8 @@ def load_table(source, what: str = "table", kinds=None) -> tuple[pd.DataFrame, s
     if path.stat().st_size == 0:
         raise InputError("is empty (0 bytes): no header and no rows", file=name)
     if suffix in {".xlsx", ".xlsm", ".xls"}:
-        try:
-            df = pd.read_excel(path, dtype=object)
-        except Exception as err:  # openpyxl raises many kinds for a broken workbook
-            raise InputError(f"cannot be read as an Excel workbook ({type(err).__name__}: {err})",
-                             file=name) from err
-        df = df.dropna(how="all")
-        df = df.map(_excel_cell_text)
-        return df, name, 2, notes
+        df, first = _read_workbook(path, name, notes, is_header, sheet)
+        return df, name, first, notes
     if suffix == ".parquet":
         try:
             df = pd.read_parquet(path)
@@ -330,6 +328,56 @@ def load_table(source, what: str = "table", kinds=None) -> tuple[pd.DataFrame, s
         return df, name, first, notes
     raise InputError(f"has an unknown extension '{suffix}'; use .csv, .tsv, .xlsx, .parquet, .jsonl "
                      "or .gz of a text format", file=name)
+
+
+HEADER_SEARCH_ROWS = 20
+
+
+def _read_workbook(path: Path, name: str, notes: list, is_header, sheet: str | None):
+    """A workbook's table: the chosen sheet, its header row found below title and blank rows.
+
+    Returns ``(frame, first_row_number)``; blank rows are dropped but keep the row numbers
+    a spreadsheet shows."""
+    try:
+        book = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+    except Exception as err:  # openpyxl raises many kinds for a broken workbook
+        raise InputError(f"is not a readable Excel workbook ({type(err).__name__}: {err})", file=name) from err
+    if not book:
+        raise InputError("is an Excel workbook with no sheets", file=name)
+    if sheet is not None:
+        wanted = {str(k).casefold(): k for k in book}
+        if sheet.casefold() not in wanted:
+            raise InputError(f"has no sheet '{sheet}'; its sheets are: {', '.join(map(str, book))}", file=name)
+        candidates = [wanted[sheet.casefold()]]
+    else:
+        candidates = list(book)
+    # The first row (of the first sheet) naming every required field; failing that, the row
+    # naming the most of them, so an error lists the columns of the sheet meant.
+    chosen, header_row, best = candidates[0], 0, 0
+    for title in candidates if is_header else []:
+        raw = book[title]
+        for i in range(min(HEADER_SEARCH_ROWS, len(raw))):
+            named = is_header([_excel_cell_text(v) for v in raw.iloc[i]])
+            if named > best:
+                chosen, header_row, best = title, i, named
+            if named == is_header.required:
+                break
+        if best == is_header.required:
+            break
+    raw = book[chosen]
+    if len(book) > 1 or sheet is not None:
+        notes.append(f"read sheet '{chosen}'" + (f" (of {', '.join(map(str, book))})" if len(book) > 1 else ""))
+    if header_row:
+        notes.append(f"header found on row {header_row + 1}, below {header_row} title or blank row(s)")
+    if raw.empty:
+        return pd.DataFrame(), 2
+    header = [_excel_cell_text(v).strip() or f"Unnamed: {j + 1}" for j, v in enumerate(raw.iloc[header_row])]
+    df = raw.iloc[header_row + 1:].copy()
+    df.columns = header
+    df.index = df.index - (header_row + 1)
+    df = df.dropna(how="all")
+    df = df.map(_excel_cell_text)
+    return df, header_row + 2
 
 
 def _excel_cell_text(value):

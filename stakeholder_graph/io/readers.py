@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from .._codes import distinct, is_categorical, relabel, share_categories
 from ..errors import InputError
 from ..names import actor_name_index, actor_spellings, case_variants, name_columns, unknown_actors
 from .cells import _optional_columns, _text, _texts, parse_sentiment
-from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, map_columns
+from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, header_test, map_columns
 from .dates import _note_future_dates, parse_dates
 from .files import load_table
 from .registry import _check_registry, _organisations
@@ -79,7 +80,7 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
 
 
 def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
-                      month_first: bool = False) -> pd.DataFrame:
+                      month_first: bool = False, sheet: str | None = None) -> pd.DataFrame:
     """Read a pairwise interaction log: one row per contact between two actors.
 
     Parameters
@@ -120,7 +121,9 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     (1, ['self-contact: source and target are both the same actor', "unparseable date 'bad'"])
     """
     df, name, first_row, notes = load_table(source, "interactions",
-                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}))
+                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}),
+                                            is_header=header_test(INTERACTION_ALIASES, ["date", "source", "target"],
+                                                                  columns), sheet=sheet)
     df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     # Columns gathered in a dict and made into one frame at the end: setting a million-row
@@ -150,7 +153,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
 
 
 def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
-                  month_first: bool = False) -> pd.DataFrame:
+                  month_first: bool = False, sheet: str | None = None) -> pd.DataFrame:
     """Read a meeting register: one row per participant per meeting.
 
     Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
@@ -167,7 +170,9 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     >>> sorted(reg.attrs["report"].rejected["reason"])
     ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
     """
-    df, name, first_row, notes = load_table(source, "meetings", _column_kinds(MEETING_ALIASES, columns, {"date": "date"}))
+    df, name, first_row, notes = load_table(source, "meetings", _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
+                                            is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
+                                                                  columns), sheet=sheet)
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
@@ -197,7 +202,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
 
 
-def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
+def read_actors(source, *, columns: dict | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Read the actor registry: who is who, and which organisation each team belongs to.
 
     Required ``name``; optional ``kind`` (organisation, voluntary, team, person...),
@@ -213,7 +218,8 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     ``aliases`` (a ``;``-separated string), ``organisation`` (the top of the parent chain),
     ``file``, ``row``, and the extra columns.
     """
-    df, name, first_row, notes = load_table(source, "actors")
+    df, name, first_row, notes = load_table(source, "actors", is_header=header_test(ACTOR_ALIASES, ["name"], columns),
+                                            sheet=sheet)
     df = map_columns(df, ACTOR_ALIASES, ["name"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = pd.DataFrame(index=df.index)
@@ -246,6 +252,14 @@ def read_actors(source, *, columns: dict | None = None) -> pd.DataFrame:
     inherited = report_df["organisation"].map(org_sector).fillna("")
     report_df["sector"] = report_df["sector"].where(report_df["sector"] != "", inherited)
     return report_df
+
+
+def _has_sheet(path, sheet: str) -> bool:
+    """Whether the workbook has a sheet of that name (ignoring case)."""
+    try:
+        return sheet.casefold() in {str(s).casefold() for s in pd.ExcelFile(path).sheet_names}
+    except Exception:  # an unreadable workbook: its reader says what is wrong
+        return True
 
 
 FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES}
@@ -352,17 +366,27 @@ def _stack(frames: list) -> pd.DataFrame:
 
 
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
-                month_first: bool = False, on_read=None, columns: dict | None = None) -> Inputs:
+                month_first: bool = False, on_read=None, columns: dict | None = None,
+                sheet: str | None = None) -> Inputs:
     """Read several logs and registers (concatenated) and the registry, keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
     ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
     organisation"}, "meetings": {...}, "actors": {...}}`` (see :func:`column_mapping`).
+    ``sheet`` is read from each workbook that has it (the others: their first sheet whose
+    header holds the required columns).
     """
     columns = columns or {}
     reports = []
+    workbooks = [p for p in [*(interaction_files or ()), *(meetings or ()), *([actors] if actors is not None else [])]
+                 if isinstance(p, (str, Path)) and str(p).lower().endswith((".xlsx", ".xlsm", ".xls"))]
+    if sheet is not None and not any(_has_sheet(p, sheet) for p in workbooks):
+        raise InputError(f"no workbook has a sheet '{sheet}'" + (f" (read: {', '.join(map(str, workbooks))})"
+                                                                  if workbooks else ": no input is a workbook"))
 
     def read(reader, source, **options):
+        if sheet is not None and str(source).lower().endswith((".xlsx", ".xlsm", ".xls")):
+            options["sheet"] = sheet if _has_sheet(source, sheet) else None
         df = reader(source, **options)
         reports.append(df.attrs["report"])
         if on_read:
