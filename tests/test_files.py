@@ -166,7 +166,7 @@ def test_missing_file_and_unknown_extension(tmp_path, write):
 
 
 def test_corrupt_xlsx_is_an_input_error(write):
-    with pytest.raises(sg.InputError, match="cannot be read as an Excel workbook"):
+    with pytest.raises(sg.InputError, match="is not a readable Excel workbook"):
         sg.read_interactions(write("log.xlsx", b"PK\x03\x04 not really a workbook"))
 
 
@@ -210,3 +210,17 @@ def test_mutated_copies_of_the_demo_never_end_in_a_traceback(tmp_path):
             sg.build_graph(inputs.interactions, inputs.meetings, inputs.actors)
         except StakeholderGraphError:
             pass
+
+
+def test_title_lines_and_blank_lines_keep_the_row_numbers_a_spreadsheet_shows(write):
+    """A workbook saved as CSV: a title and a blank line above the header, a blank line
+    inside. The header is found; a bad row is named by the line it is on (7)."""
+    path = write("titled.csv", "Northvale partnership contact log\n\nWhen,From,To\n2024-01-01,A,B\n\n"
+                               "2024-02-01,B,C\nsoon,B,C\n")
+    log = sg.read_interactions(path)
+    report = log.attrs["report"]
+    assert len(log) == 2 and report.rows_read == 3
+    assert report.rejected["row"].tolist() == [7]
+    assert any("header found on row 3" in note for note in report.notes)
+    plain = sg.read_interactions(write("blank.csv", "When,From,To\n2024-01-01,A,B\n\n2024-02-01,B,C\nsoon,B,C\n"))
+    assert plain.attrs["report"].rejected["row"].tolist() == [5]

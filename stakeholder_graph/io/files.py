@@ -50,12 +50,35 @@ def _decode(data: bytes, name: str, notes: list) -> str:
         return text
 
 
-def _load_text_table(path: Path, name: str, notes: list, kinds=None) -> tuple[pd.DataFrame, int]:
+def _title_lines(head: bytes, suffix: str, is_header) -> int:
+    """How many title or blank lines stand above the header (the first of the first 20
+    lines that names every required field; 0 when the first line does, or none does)."""
+    if is_header is None or suffix in _JSON_SUFFIXES:
+        return 0
+    lines = head.decode("utf-8", "replace").splitlines()[:HEADER_SEARCH_ROWS]
+    for i, line in enumerate(lines):
+        sep = _sniff_separator(line, suffix)
+        try:
+            cells = next(csv.reader([line], delimiter=sep if sep != r"\s+" else " "), [])
+        except csv.Error:
+            continue
+        if is_header(cells) == is_header.required:
+            return i
+    return 0
+
+
+def _load_text_table(path: Path, name: str, notes: list, kinds=None, is_header=None) -> tuple[pd.DataFrame, int]:
     suffix = path.suffix.lower()
     compressed = suffix == ".gz"
     if compressed:
         suffix = Path(path.stem).suffix.lower()
-    fast = _read_plain_utf8(path, suffix, compressed, kinds)
+    with (gzip.open(path) if compressed else open(path, "rb")) as handle:
+        try:
+            head = handle.read(65536)
+        except (OSError, EOFError):
+            head = b""
+    skip = _title_lines(head.removeprefix(b"\xef\xbb\xbf"), suffix, is_header)
+    fast = _read_plain_utf8(path, suffix, compressed, kinds) if not skip else None
     if fast is not None:
         return fast, 2
     raw = path.read_bytes()
@@ -64,6 +87,11 @@ def _load_text_table(path: Path, name: str, notes: list, kinds=None) -> tuple[pd
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as err:
             raise InputError(f"is not a readable gzip file ({err})", file=name) from err
+    if skip:
+        # Title lines above the header (a workbook saved as CSV): read from the header on,
+        # rows keep the numbers a spreadsheet shows.
+        raw = b"\n".join(raw.removeprefix(b"\xef\xbb\xbf").splitlines()[skip:]) + b"\n"
+        notes.append(f"header found on row {skip + 1}, below {skip} title or blank row(s)")
     if not raw[:65536].strip() and not raw.strip():
         raise InputError("is empty: no header and no rows", file=name)
     problem = _not_text(raw[:8192])
@@ -88,7 +116,7 @@ def _load_text_table(path: Path, name: str, notes: list, kinds=None) -> tuple[pd
                          file=name) from err
     except pd.errors.EmptyDataError as err:
         raise InputError("is empty: no header and no rows", file=name) from err
-    return df, 2
+    return df, 2 + skip
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -173,7 +201,7 @@ def _read_with_arrow(source, head: bytes, sep: str, kinds) -> pd.DataFrame | Non
         try:
             table = pcsv.read_csv(
                 source(),
-                parse_options=pcsv.ParseOptions(delimiter=sep),
+                parse_options=pcsv.ParseOptions(delimiter=sep, ignore_empty_lines=False),
                 convert_options=pcsv.ConvertOptions(
                     column_types=attempt, null_values=[""],
                     strings_can_be_null=False, quoted_strings_can_be_null=False))
@@ -268,10 +296,14 @@ def _read_delimited(raw: bytes, sep: str, encoding: str, kinds=None) -> pd.DataF
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, index_col=False,
-                               engine="c" if sep != r"\s+" else "python", encoding=encoding)
+            df = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, index_col=False,
+                             engine="c" if sep != r"\s+" else "python", encoding=encoding, skip_blank_lines=False)
         except pd.errors.ParserWarning as warning:
             raise pd.errors.ParserError(str(warning)) from None
+    # Blank lines are read as rows and dropped here, so every row keeps the number a
+    # spreadsheet shows (a blank line above it no longer shifts it by one).
+    blank = (df.fillna("").astype(str).apply(lambda column: column.str.strip()) == "").all(axis=1)
+    return df[~blank] if blank.any() else df
 
 
 def _extra_cells(raw: bytes, sep: str, encoding: str) -> str:
@@ -324,7 +356,7 @@ def load_table(source, what: str = "table", kinds=None, *, is_header=None,
             raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=name) from err
         return df, name, 1, notes
     if suffix in _TEXT_SUFFIXES or suffix == ".gz" or suffix == "":
-        df, first = _load_text_table(path, name, notes, kinds)
+        df, first = _load_text_table(path, name, notes, kinds, is_header)
         return df, name, first, notes
     raise InputError(f"has an unknown extension '{suffix}'; use .csv, .tsv, .xlsx, .parquet, .jsonl "
                      "or .gz of a text format", file=name)
