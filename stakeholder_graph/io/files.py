@@ -163,7 +163,8 @@ def _read_plain_utf8(path: Path, suffix: str, compressed: bool, kinds) -> pd.Dat
             or _bare_carriage_returns(head)):
         return None
     sep = _sniff_separator(_first_line(head), suffix)
-    return _read_with_arrow(lambda: path, head, sep, kinds)
+    df = _read_with_arrow(lambda: path, head, sep, kinds)
+    return _without_blank_rows(df) if df is not None else None
 
 
 def _read_with_arrow(source, head: bytes, sep: str, kinds) -> pd.DataFrame | None:
@@ -290,7 +291,7 @@ def _read_delimited(raw: bytes, sep: str, encoding: str, kinds=None) -> pd.DataF
     if encoding == "utf-8":
         df = _read_with_arrow(lambda: _buffer(raw), raw[:65536], sep, kinds)
         if df is not None:
-            return df
+            return _without_blank_rows(df)
     # index_col=False: a row with more cells than the header must not silently turn the
     # first columns into an index; pandas warns instead, and that warning is an error here.
     with warnings.catch_warnings():
@@ -300,10 +301,29 @@ def _read_delimited(raw: bytes, sep: str, encoding: str, kinds=None) -> pd.DataF
                              engine="c" if sep != r"\s+" else "python", encoding=encoding, skip_blank_lines=False)
         except pd.errors.ParserWarning as warning:
             raise pd.errors.ParserError(str(warning)) from None
-    # Blank lines are read as rows and dropped here, so every row keeps the number a
-    # spreadsheet shows (a blank line above it no longer shifts it by one).
-    blank = (df.fillna("").astype(str).apply(lambda column: column.str.strip()) == "").all(axis=1)
-    return df[~blank] if blank.any() else df
+    return _without_blank_rows(df)
+
+
+def _without_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Blank lines are read as rows (so every row keeps the number a spreadsheet shows: a
+    blank line above it no longer shifts it by one) and dropped here, index kept.  The first
+    column is looked at whole (on its codes, for a Categorical), the others only on the
+    rows still blank."""
+    candidates = np.arange(len(df))
+    for name in df.columns:
+        if not len(candidates):
+            return df
+        column = df[name].iloc[candidates]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            empty_codes = [i for i, c in enumerate(column.cat.categories) if str(c).strip() == ""]
+            codes = column.cat.codes.to_numpy()
+            empty = (codes < 0) | np.isin(codes, empty_codes)
+        elif column.dtype.kind in "Mmfiub":          # dates and numbers: blank is missing
+            empty = column.isna().to_numpy()
+        else:
+            empty = column.isna().to_numpy() | column.astype(str).str.strip().eq("").to_numpy()
+        candidates = candidates[empty]
+    return df.drop(index=df.index[candidates]) if len(candidates) else df
 
 
 def _extra_cells(raw: bytes, sep: str, encoding: str) -> str:
