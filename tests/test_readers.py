@@ -80,3 +80,15 @@ def test_meetings_report_duplicates_and_single_participant(write):
     assert sorted(rejected_reasons(reg)) == ["meeting has a single participant: no tie",
                                              "participant listed twice for this meeting",
                                              "unparseable date 'nope'"]
+
+
+def test_a_cell_naming_several_actors_is_rejected_with_that_reason(write):
+    """Never one actor called "A; B": the row is reported (the registry uses ';' between aliases)."""
+    log = sg.read_interactions(write("log.csv", "date,source,target\n2024-01-01,A; B,C\n2024-01-02,A,C\n"
+                                                "2024-01-03,C,B;A\n"))
+    rejected = log.attrs["report"].rejected
+    assert len(log) == 1 and rejected["row"].tolist() == [2, 4]
+    assert rejected["reason"].str.startswith("names several actors").all()
+    meetings = sg.read_meetings(write("m.csv", "event,date,participant\nE,2024-01-01,A;B\nE,2024-01-01,C\n"
+                                               "E,2024-01-01,D\n"))
+    assert meetings.attrs["report"].rejected["reason"].tolist() == ["names several participants (one row per participant)"]

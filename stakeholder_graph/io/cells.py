@@ -30,6 +30,17 @@ def _texts(*columns: pd.Series) -> list:
     return relabel_columns(*columns, labels_of=_clean_text)
 
 
+def _several_names(names: pd.Series) -> pd.Series:
+    """Which cells name several actors ("A; B"), as a boolean Series on the column's index:
+    judged once per distinct name.  The registry separates aliases with ";", so no actor's
+    name holds one."""
+    if isinstance(names.dtype, pd.CategoricalDtype):
+        several = np.array([";" in str(c) for c in names.cat.categories] + [False], dtype=bool)
+        codes = names.cat.codes.to_numpy()
+        return pd.Series(several[np.where(codes >= 0, codes, len(several) - 1)], index=names.index)
+    return names.astype(str).str.contains(";", regex=False)
+
+
 def _clean_text(uniques: pd.Index) -> list:
     # str.split() with no argument splits on the same white space as the regular
     # expression \s (Unicode's, non-breaking space included), and drops it at both ends.

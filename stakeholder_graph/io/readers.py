@@ -12,7 +12,7 @@ import pandas as pd
 from .._codes import distinct, is_categorical, relabel, share_categories
 from ..errors import InputError
 from ..names import actor_name_index, actor_spellings, case_variants, name_columns, unknown_actors
-from .cells import _optional_columns, _text, _texts, parse_sentiment
+from .cells import _optional_columns, _several_names, _text, _texts, parse_sentiment
 from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, header_test, map_columns
 from .dates import _note_future_dates, parse_dates
 from .files import load_table
@@ -133,10 +133,13 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
                                            name=name, first_row=first_row)
     out["source"], out["target"] = _texts(df["source"], df["target"])
     reasons = {"date": date_reason}
-    reasons["source"] = _sparse(out["source"] == "", "missing source actor")
+    several = "names several actors (one actor per cell; ';' separates a registry's aliases)"
+    reasons["source"] = _first_reason(_sparse(out["source"] == "", "missing source actor"),
+                                      _sparse(_several_names(out["source"]), several))
     same = (out["source"] != "") & _same_actor(out["source"], out["target"])
     reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
-                                      _sparse(out["target"] == "", "missing target actor"))
+                                      _sparse(out["target"] == "", "missing target actor"),
+                                      _sparse(_several_names(out["target"]), several))
     _optional_columns(df, out, reasons, ["type", "programme", "note"])
     if "sentiment" in df.columns:
         out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
@@ -182,7 +185,9 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     reasons = {
         "event": _sparse(out["event"] == "", "missing event"),
         "date": date_reason,
-        "participant": _sparse(out["participant"] == "", "missing participant"),
+        "participant": _first_reason(_sparse(out["participant"] == "", "missing participant"),
+                                     _sparse(_several_names(out["participant"]),
+                                             "names several participants (one row per participant)")),
     }
     _optional_columns(df, out, reasons, ["type", "programme"])
     ok = ~df.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
