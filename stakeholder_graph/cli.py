@@ -67,6 +67,14 @@ def _date(ctx, param, value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _typed_epoch(epoch, time_unit, day_first, month_first):
+    """--epoch read as a typed date; --time-unit and --epoch only together."""
+    if (epoch is None) != (time_unit is None):
+        raise UserError("give both --time-unit (s, ms or days) and --epoch DATE to read numbers in date columns")
+    from .io.dates import parse_typed_date
+    return parse_typed_date(epoch, day_first=day_first, month_first=month_first, option="--epoch")
+
+
 def typed_dates(opts: dict) -> dict:
     """``--as-of``, ``--since`` and ``--until`` read by the rules of a date column:
     ``03/04/2026`` needs --day-first or --month-first, as a log's dates do."""
@@ -100,6 +108,10 @@ def input_options(func):
                           "meetings.date=HEADER (or interactions., actors.) for one kind of file; repeatable."),
         click.option("--sheet", help="Read this sheet from each workbook that has it (default: the first sheet "
                                      "whose header holds the required columns)."),
+        click.option("--time-unit", type=click.Choice(["s", "ms", "days"]),
+                     help="Read plain numbers in date columns as this many units after --epoch "
+                          "(sensor seconds; Excel serial days with --epoch 1899-12-30)."),
+        click.option("--epoch", help="The date numbers in date columns count from (with --time-unit)."),
         click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
         click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
     ]
@@ -114,7 +126,8 @@ def _progress(path, report):
         click.echo(f"read {path}: {report.rows_used:,} of {report.rows_read:,} rows used", err=True)
 
 
-def load(interaction_files, meeting_files, actors_file, day_first, month_first, column_items=(), sheet=None):
+def load(interaction_files, meeting_files, actors_file, day_first, month_first, column_items=(), sheet=None,
+         time_unit=None, epoch=None):
     if not interaction_files and not meeting_files:
         raise UserError("give at least one interaction file or --meetings FILE (try: stakeholder-graph demo)")
     for path in list(interaction_files) + list(meeting_files):
@@ -122,7 +135,8 @@ def load(interaction_files, meeting_files, actors_file, day_first, month_first, 
             click.echo(f"reading {path} ({Path(path).stat().st_size / 1e6:.0f} MB)...", err=True)
     return read_inputs(interaction_files, meeting_files, actors_file, day_first=day_first,
                        month_first=month_first, on_read=_progress, columns=column_mapping(column_items),
-                       sheet=sheet)
+                       sheet=sheet, time_unit=time_unit,
+                       epoch=_typed_epoch(epoch, time_unit, day_first, month_first))
 
 
 def say_what_was_not_used(inputs) -> None:
@@ -140,7 +154,8 @@ def say_what_was_not_used(inputs) -> None:
 def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"])
+                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"],
+                  opts["time_unit"], opts["epoch"])
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
@@ -221,7 +236,8 @@ def validate(ctx, fmt, show_all, **opts):
         stakeholder-graph validate log.csv --meetings boards.xlsx --actors actors.csv --day-first
     """
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"])
+                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"],
+                  opts["time_unit"], opts["epoch"])
     rejected_any = any(len(report.rejected) for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))

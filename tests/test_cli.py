@@ -290,3 +290,19 @@ def test_a_coordinator_workbook_is_read_with_cli_options_alone(run, tmp_path):
     assert "used 2 of 3 rows of" in chosen.output
     missing = run("summary", book, "--sheet", "Budget")
     assert missing.exit_code == 2 and "no workbook has a sheet 'Budget'" in missing.output
+
+
+def test_numbers_in_a_date_column_are_numbers_unless_told_how_to_read_them(run, write):
+    """A 't i j' sensor log: '1800' or '20' is not read as a year; with --time-unit s and
+    --epoch it is seconds after the epoch (SocioPatterns' convention)."""
+    log = write("sensor.csv", "t,i,j\n0,p1,p2\n20,p2,p3\n40,p1,p3\n")
+    cols = ["--column", "date=t", "--column", "source=i", "--column", "target=j"]
+    refused = run("summary", log, *cols)
+    assert refused.exit_code == 2 and "'0' is a number, not a date" in refused.output
+    read = run("summary", log, *cols, "--time-unit", "s", "--epoch", "2015-06-22", "--undirected", "--format", "json")
+    assert read.exit_code == 0 and json.loads(read.output)["ties"] == 3
+    half = run("summary", log, *cols, "--time-unit", "s")
+    assert half.exit_code == 2 and "give both --time-unit" in half.output
+    years = write("years.csv", "date,source,target\n1800,A,B\n2024-01-01,A,C\n20240315,B,C\n")
+    result = run("validate", years)
+    assert "'1800' is a number, not a date" in result.output and "2 used" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .._codes import is_categorical
@@ -80,19 +81,61 @@ def _iso_shape(array, values: pd.Series):
 
 
 def parse_dates(values: pd.Series, *, day_first: bool = False, month_first: bool = False,
-                name: str = "", column: str = "date", first_row: int = 2) -> tuple[pd.Series, pd.Series]:
+                name: str = "", column: str = "date", first_row: int = 2, time_unit: str | None = None,
+                epoch=None) -> tuple[pd.Series, pd.Series]:
     """Parse a date column; return ``(datetimes, reasons)`` (reasons only for failing rows).
 
     ISO 8601 dates and datetimes are always accepted (time zones are converted to UTC and
-    dropped).  ``dd/mm/yyyy`` only with ``day_first=True``, ``mm/dd/yyyy`` only with
-    ``month_first=True``; without either, a column written that way raises
-    :class:`AmbiguousDateError` rather than guess.  Unparseable cells get a reason.
+    dropped), ISO basic ``20240315`` included.  ``dd/mm/yyyy`` only with ``day_first=True``,
+    ``mm/dd/yyyy`` only with ``month_first=True``; without either, a column written that way
+    raises :class:`AmbiguousDateError` rather than guess.  A plain number ("1800", "45000",
+    "1434567890") is not read as a year: it is rejected as a number, unless ``time_unit``
+    (``"s"``, ``"ms"`` or ``"days"``) and ``epoch`` (a date) say how to read numbers
+    (``epoch + number x unit``: sensor seconds, Excel serial days from 1899-12-30).
+    Unparseable cells get a reason.
     """
     if day_first and month_first:
         raise InputError("day_first and month_first cannot both be set")
+    if (time_unit is None) != (epoch is None):
+        raise InputError("give both time_unit (s, ms or days) and epoch (a date) to read numbers as dates")
+    if time_unit is not None and time_unit not in _TIME_UNITS:
+        raise InputError(f"time_unit must be one of {', '.join(_TIME_UNITS)}, not '{time_unit}'")
     parsed, reasons = _parse_dates(values, day_first=day_first, month_first=month_first, name=name,
                                    column=column, first_row=first_row)
+    parsed, reasons = _numbers(values, parsed, reasons, time_unit, epoch)
     return _within_range(parsed, reasons, values)
+
+
+_TIME_UNITS = {"s": "s", "ms": "ms", "days": "D"}
+
+
+def _numbers(values: pd.Series, parsed: pd.Series, reasons: pd.Series, time_unit, epoch):
+    """Cells that are plain numbers (not the 8 digits of an ISO basic date): read as
+    ``epoch + number x time_unit`` when both are given, else rejected as numbers.  Judged
+    once per distinct value."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return parsed, reasons
+    text = values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) else values
+    categories = pd.Series(text.cat.categories.astype(str))
+    plain = categories.str.strip().str.fullmatch(r"[+-]?\d+(?:\.\d+)?") & ~categories.str.strip().str.fullmatch(r"\d{8}")
+    if not plain.any():
+        return parsed, reasons
+    codes = text.cat.codes.to_numpy()
+    is_number = pd.Series(np.where(codes >= 0, plain.to_numpy()[np.maximum(codes, 0)], False), index=values.index)
+    rows = is_number[is_number].index
+    cells = values[rows].astype(str).str.strip()
+    parsed = parsed.copy()
+    if time_unit is not None:
+        numbers = pd.to_numeric(cells, errors="coerce")
+        base = pd.Timestamp(epoch)
+        parsed[rows] = (base + pd.to_timedelta(numbers, unit=_TIME_UNITS[time_unit])).astype("datetime64[us]")
+        kept = reasons[~reasons.index.isin(rows)]
+        return parsed, kept
+    parsed[rows] = pd.NaT
+    reasons = reasons[~reasons.index.isin(rows)]
+    numbered = _sparse(is_number, "'" + values.astype(str).str.strip() + "' is a number, not a date "
+                       "(--time-unit and --epoch say how to read numbers)")
+    return parsed, pd.concat([reasons, numbered])
 
 
 def parse_typed_date(text, *, day_first: bool = False, month_first: bool = False, option: str = "date"):

@@ -80,7 +80,8 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
 
 
 def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
-                      month_first: bool = False, sheet: str | None = None) -> pd.DataFrame:
+                      month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
+                      epoch=None) -> pd.DataFrame:
     """Read a pairwise interaction log: one row per contact between two actors.
 
     Parameters
@@ -92,6 +93,12 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
         ``{"source": "From organisation"}``.  Wins over the built-in header aliases.
     day_first, month_first : bool
         How to read ``03/04/2017``-style dates.  Without either such a column is an error.
+    sheet : str, optional
+        For a workbook, the sheet to read (default: the first whose header holds the
+        required columns, found below title and blank rows).
+    time_unit, epoch : optional
+        How to read plain numbers in the date column (``"s"``, ``"ms"`` or ``"days"`` after
+        ``epoch``): without both, a number is rejected as "a number, not a date".
 
     Returns
     -------
@@ -130,6 +137,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     # frame's columns one by one copies them.
     out = {}
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           time_unit=time_unit, epoch=epoch,
                                            name=name, first_row=first_row)
     out["source"], out["target"] = _texts(df["source"], df["target"])
     reasons = {"date": date_reason}
@@ -156,7 +164,8 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
 
 
 def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
-                  month_first: bool = False, sheet: str | None = None) -> pd.DataFrame:
+                  month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
+                  epoch=None) -> pd.DataFrame:
     """Read a meeting register: one row per participant per meeting.
 
     Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
@@ -180,6 +189,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           time_unit=time_unit, epoch=epoch,
                                            name=name, first_row=first_row)
     out["participant"] = _text(df["participant"])
     reasons = {
@@ -372,7 +382,7 @@ def _stack(frames: list) -> pd.DataFrame:
 
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None, columns: dict | None = None,
-                sheet: str | None = None) -> Inputs:
+                sheet: str | None = None, time_unit: str | None = None, epoch=None) -> Inputs:
     """Read several logs and registers (concatenated) and the registry, keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
@@ -398,7 +408,7 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
             on_read(source, df.attrs["report"])
         return df
 
-    dates = {"day_first": day_first, "month_first": month_first}
+    dates = {"day_first": day_first, "month_first": month_first, "time_unit": time_unit, "epoch": epoch}
     logs = [read(read_interactions, source, columns=columns.get("interactions"), **dates)
             for source in interaction_files or ()]
     registers = [read(read_meetings, source, columns=columns.get("meetings"), **dates) for source in meetings or ()]
