@@ -112,6 +112,8 @@ def input_options(func):
                      help="Read plain numbers in date columns as this many units after --epoch "
                           "(sensor seconds; Excel serial days with --epoch 1899-12-30)."),
         click.option("--epoch", help="The date numbers in date columns count from (with --time-unit)."),
+        click.option("--no-header", is_flag=True, help="Logs and registers have no header row: map columns by "
+                                                       "position, e.g. --column date=1 --column source=2 --column target=3."),
         click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
         click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
     ]
@@ -127,7 +129,7 @@ def _progress(path, report):
 
 
 def load(interaction_files, meeting_files, actors_file, day_first, month_first, column_items=(), sheet=None,
-         time_unit=None, epoch=None):
+         time_unit=None, epoch=None, no_header=False):
     if not interaction_files and not meeting_files:
         raise UserError("give at least one interaction file or --meetings FILE (try: stakeholder-graph demo)")
     for path in list(interaction_files) + list(meeting_files):
@@ -135,7 +137,7 @@ def load(interaction_files, meeting_files, actors_file, day_first, month_first, 
             click.echo(f"reading {path} ({Path(path).stat().st_size / 1e6:.0f} MB)...", err=True)
     return read_inputs(interaction_files, meeting_files, actors_file, day_first=day_first,
                        month_first=month_first, on_read=_progress, columns=column_mapping(column_items),
-                       sheet=sheet, time_unit=time_unit,
+                       sheet=sheet, time_unit=time_unit, no_header=no_header,
                        epoch=_typed_epoch(epoch, time_unit, day_first, month_first))
 
 
@@ -155,7 +157,7 @@ def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
                   opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"],
-                  opts["time_unit"], opts["epoch"])
+                  opts["time_unit"], opts["epoch"], opts["no_header"])
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
@@ -237,7 +239,7 @@ def validate(ctx, fmt, show_all, **opts):
     """
     inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
                   opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"],
-                  opts["time_unit"], opts["epoch"])
+                  opts["time_unit"], opts["epoch"], opts["no_header"])
     rejected_any = any(len(report.rejected) for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))

@@ -306,3 +306,29 @@ def test_numbers_in_a_date_column_are_numbers_unless_told_how_to_read_them(run, 
     years = write("years.csv", "date,source,target\n1800,A,B\n2024-01-01,A,C\n20240315,B,C\n")
     result = run("validate", years)
     assert "'1800' is a number, not a date" in result.output and "2 used" in result.output
+
+
+def test_a_log_without_a_header_mapped_by_position(run, write):
+    """A SocioPatterns-style 't i j' log: no header, space-separated, seconds after an epoch."""
+    log = write("tij.dat", "0 p1 p2\n20 p2 p3\n40 p1 p3\n60 p1 p2\n")
+    args = ["--no-header", "--column", "date=1", "--column", "source=2", "--column", "target=3",
+            "--time-unit", "s", "--epoch", "2015-06-22", "--undirected"]
+    result = run("summary", log, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["ties"] == 3 and data["rows"] == {"read": 4, "used": 4, "not_used": 0}
+    unmapped = run("summary", log, "--no-header")
+    assert unmapped.exit_code == 2 and "columns are: 1, 2, 3" in unmapped.output
+
+
+def test_the_real_workplace_log_from_the_command_line(run):
+    """SocioPatterns InVS15 (CC0) read with CLI options alone (skips without the data folder)."""
+    from conftest import real_folder
+    folder = real_folder("sociopatterns_workplace_InVS15")
+    args = ["--no-header", "--column", "date=1", "--column", "source=2", "--column", "target=3",
+            "--time-unit", "s", "--epoch", "2015-06-22", "--undirected", "--format", "json"]
+    result = run("summary", folder / "tij_InVS15.dat", *args)
+    assert result.exit_code == 0, result.output[-500:]
+    data = json.loads(result.output)
+    assert data["rows"]["read"] == data["rows"]["used"] == 78_249
+    assert data["actors"] == 217 and data["ties"] == 4_274      # as the dataset's README states

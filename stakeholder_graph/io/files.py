@@ -343,7 +343,7 @@ def _extra_cells(raw: bytes, sep: str, encoding: str) -> str:
 
 
 def load_table(source, what: str = "table", kinds=None, *, is_header=None,
-               sheet: str | None = None) -> tuple[pd.DataFrame, str, int, list]:
+               sheet: str | None = None, no_header: bool = False) -> tuple[pd.DataFrame, str, int, list]:
     """Load ``source`` (path or DataFrame) as a table of raw values.
 
     Returns ``(frame, name, first_row_number, notes)`` where ``first_row_number`` is the row
@@ -353,6 +353,8 @@ def load_table(source, what: str = "table", kinds=None, *, is_header=None,
     For a workbook, ``is_header(cells)`` finds the header row below title and blank rows
     (within the first 20 rows), and ``sheet`` names the sheet to read (default: the first
     sheet whose header holds the required columns); the notes say which sheet and row.
+    ``no_header``: the file has no header row; its columns are named by position, "1",
+    "2"... (map them with ``columns={"date": "1", ...}``).
     """
     notes: list = []
     if isinstance(source, pd.DataFrame):
@@ -366,8 +368,11 @@ def load_table(source, what: str = "table", kinds=None, *, is_header=None,
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise InputError("is empty (0 bytes): no header and no rows", file=name)
+    if no_header and suffix in _TEXT_SUFFIXES | {".gz", ""} and suffix not in _JSON_SUFFIXES:
+        df, first = _load_headerless_text(path, name, notes)
+        return df, name, first, notes
     if suffix in {".xlsx", ".xlsm", ".xls"}:
-        df, first = _read_workbook(path, name, notes, is_header, sheet)
+        df, first = _read_workbook(path, name, notes, is_header, sheet, no_header)
         return df, name, first, notes
     if suffix == ".parquet":
         try:
@@ -385,7 +390,35 @@ def load_table(source, what: str = "table", kinds=None, *, is_header=None,
 HEADER_SEARCH_ROWS = 20
 
 
-def _read_workbook(path: Path, name: str, notes: list, is_header, sheet: str | None):
+def _load_headerless_text(path: Path, name: str, notes: list) -> tuple[pd.DataFrame, int]:
+    """A delimited text file with no header row (``t i j`` sensor logs): columns "1", "2"..."""
+    raw = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as err:
+            raise InputError(f"is not a readable gzip file ({err})", file=name) from err
+    problem = _not_text(raw[:8192])
+    if problem:
+        raise InputError(problem, file=name)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    suffix = Path(path.stem).suffix.lower() if path.suffix.lower() == ".gz" else path.suffix.lower()
+    sep = _sniff_separator(_first_line(raw), suffix)
+    try:
+        df = pd.read_csv(io.BytesIO(raw), sep=sep, header=None, dtype=str, keep_default_na=False, index_col=False,
+                         engine="c" if sep != r"\s+" else "python", skip_blank_lines=False,
+                         encoding_errors="replace")
+    except (pd.errors.ParserError, csv.Error) as err:
+        raise InputError(f"cannot be parsed as text without a header ({' '.join(str(err).split())})",
+                         file=name) from err
+    except pd.errors.EmptyDataError as err:
+        raise InputError("is empty: no rows", file=name) from err
+    df.columns = [str(i + 1) for i in range(df.shape[1])]
+    notes.append(f"read without a header: columns by position, 1 to {df.shape[1]}")
+    return _without_blank_rows(df), 1
+
+
+def _read_workbook(path: Path, name: str, notes: list, is_header, sheet: str | None, no_header: bool = False):
     """A workbook's table: the chosen sheet, its header row found below title and blank rows.
 
     Returns ``(frame, first_row_number)``; blank rows are dropped but keep the row numbers
@@ -423,6 +456,11 @@ def _read_workbook(path: Path, name: str, notes: list, is_header, sheet: str | N
         notes.append(f"header found on row {header_row + 1}, below {header_row} title or blank row(s)")
     if raw.empty:
         return pd.DataFrame(), 2
+    if no_header:
+        df = raw.copy()
+        df.columns = [str(j + 1) for j in range(raw.shape[1])]
+        notes.append(f"read without a header: columns by position, 1 to {raw.shape[1]}")
+        return df.dropna(how="all").map(_excel_cell_text), 1
     header = [_excel_cell_text(v).strip() or f"Unnamed: {j + 1}" for j, v in enumerate(raw.iloc[header_row])]
     df = raw.iloc[header_row + 1:].copy()
     df.columns = header

@@ -81,7 +81,7 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
 
 def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
                       month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
-                      epoch=None) -> pd.DataFrame:
+                      epoch=None, no_header: bool = False) -> pd.DataFrame:
     """Read a pairwise interaction log: one row per contact between two actors.
 
     Parameters
@@ -99,6 +99,9 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     time_unit, epoch : optional
         How to read plain numbers in the date column (``"s"``, ``"ms"`` or ``"days"`` after
         ``epoch``): without both, a number is rejected as "a number, not a date".
+    no_header : bool
+        The file has no header row: columns are named by position, ``"1"``, ``"2"``...;
+        map them with ``columns={"date": "1", "source": "2", "target": "3"}``.
 
     Returns
     -------
@@ -130,7 +133,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     df, name, first_row, notes = load_table(source, "interactions",
                                             _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}),
                                             is_header=header_test(INTERACTION_ALIASES, ["date", "source", "target"],
-                                                                  columns), sheet=sheet)
+                                                                  columns), sheet=sheet, no_header=no_header)
     df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     # Columns gathered in a dict and made into one frame at the end: setting a million-row
@@ -165,7 +168,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
 
 def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
                   month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
-                  epoch=None) -> pd.DataFrame:
+                  epoch=None, no_header: bool = False) -> pd.DataFrame:
     """Read a meeting register: one row per participant per meeting.
 
     Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
@@ -184,7 +187,7 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     """
     df, name, first_row, notes = load_table(source, "meetings", _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
                                             is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
-                                                                  columns), sheet=sheet)
+                                                                  columns), sheet=sheet, no_header=no_header)
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
@@ -382,7 +385,8 @@ def _stack(frames: list) -> pd.DataFrame:
 
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None, columns: dict | None = None,
-                sheet: str | None = None, time_unit: str | None = None, epoch=None) -> Inputs:
+                sheet: str | None = None, time_unit: str | None = None, epoch=None,
+                no_header: bool = False) -> Inputs:
     """Read several logs and registers (concatenated) and the registry, keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
@@ -408,7 +412,8 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
             on_read(source, df.attrs["report"])
         return df
 
-    dates = {"day_first": day_first, "month_first": month_first, "time_unit": time_unit, "epoch": epoch}
+    dates = {"day_first": day_first, "month_first": month_first, "time_unit": time_unit, "epoch": epoch,
+             "no_header": no_header}
     logs = [read(read_interactions, source, columns=columns.get("interactions"), **dates)
             for source in interaction_files or ()]
     registers = [read(read_meetings, source, columns=columns.get("meetings"), **dates) for source in meetings or ()]
