@@ -332,3 +332,25 @@ def test_the_real_workplace_log_from_the_command_line(run):
     data = json.loads(result.output)
     assert data["rows"]["read"] == data["rows"]["used"] == 78_249
     assert data["actors"] == 217 and data["ties"] == 4_274      # as the dataset's README states
+
+
+def test_a_calendar_export_is_a_meeting_register(run, tmp_path):
+    """data/examples/boards.ics (hand-made): 4 events; a cancelled one, a recurring one, a
+    declined attendee and an address no registry entry knows are rejected with their
+    reasons; organisers and attendees are matched by the registry's email and domains."""
+    ics, registry = ROOT / "data" / "examples" / "boards.ics", ROOT / "data" / "examples" / "calendar_actors.csv"
+    result = run("validate", "--meetings", ics, "--actors", registry)
+    assert result.exit_code == 1
+    for reason in ["2 cancelled event", "2 recurring event (RRULE)", "1 attendee declined",
+                   "1 attendee not matched to an actor"]:
+        assert reason in result.output, reason
+    summary = json.loads(run("summary", "--meetings", ics, "--actors", registry, "--format", "json")
+                         .output.split("\n", 1)[1])
+    assert summary["actors"] == 3 and summary["ties"] == 3
+    assert summary["rows"] == {"read": 11 + 3, "used": 5 + 3, "not_used": 6}      # calendar + registry rows
+    # No address from the calendar reaches any output.
+    valid = run("validate", "--meetings", ics, "--actors", registry, "--format", "json").output
+    out = tmp_path / "ties.json"
+    run("export", "--meetings", ics, "--actors", registry, "--to", "json", "-o", out)
+    for text in (valid, out.read_text()):
+        assert "gmail.com" not in text and "mailto" not in text and "someone@" not in text

@@ -168,14 +168,22 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
 
 def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
                   month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
-                  epoch=None, no_header: bool = False) -> pd.DataFrame:
-    """Read a meeting register: one row per participant per meeting.
+                  epoch=None, no_header: bool = False, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read a meeting register: one row per participant per meeting; or a calendar (``.ics``).
 
     Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
     and ``weight`` (the meeting's weight, e.g. minutes; default 1).  A meeting is identified
     by ``event`` and ``date`` together.  Rows are rejected for a missing or bad date,
     missing event or participant, a bad weight, the same participant listed twice for one
     meeting, and a meeting with a single participant (it gives no tie).
+
+    A calendar export (``.ics``, RFC 5545) is read as a register: each event is a meeting
+    (its UID and start date), its organiser and every attendee who did not decline are
+    participants, CATEGORIES gives the programme.  Addresses are matched to the actors of
+    ``actors`` (a registry from :func:`read_actors`): an ``email`` column or an address
+    among ``aliases``, else the address's domain in a ``domains`` column.  Unmatched or
+    declined attendees, cancelled events and recurring events (not expanded) are rejected
+    rows with their reason; addresses are never kept.
 
     Examples
     --------
@@ -185,9 +193,18 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     >>> sorted(reg.attrs["report"].rejected["reason"])
     ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
     """
-    df, name, first_row, notes = load_table(source, "meetings", _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
-                                            is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
-                                                                  columns), sheet=sheet, no_header=no_header)
+    calendar_reasons = {}
+    if isinstance(source, (str, Path)) and str(source).lower().endswith(".ics"):
+        from .calendar import read_calendar_rows
+        if not Path(source).exists():
+            raise InputError("file not found", file=str(source))
+        df, calendar_reasons, notes = read_calendar_rows(Path(source), str(source), actors)
+        name, first_row = str(source), 1
+    else:
+        df, name, first_row, notes = load_table(source, "meetings",
+                                                _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
+                                                is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
+                                                                      columns), sheet=sheet, no_header=no_header)
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
@@ -202,6 +219,8 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
                                      _sparse(_several_names(out["participant"]),
                                              "names several participants (one row per participant)")),
     }
+    for column, given in calendar_reasons.items():
+        reasons[column] = _first_reason(given, reasons[column]) if len(given) else reasons[column]
     _optional_columns(df, out, reasons, ["type", "programme"])
     ok = ~df.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
     # Meetings and people as integer codes: no string is built per row.
@@ -416,8 +435,15 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
              "no_header": no_header}
     logs = [read(read_interactions, source, columns=columns.get("interactions"), **dates)
             for source in interaction_files or ()]
-    registers = [read(read_meetings, source, columns=columns.get("meetings"), **dates) for source in meetings or ()]
-    registry = read(read_actors, actors, columns=columns.get("actors")) if actors is not None else None
+    # The registry is read before the registers (a calendar's addresses are matched to its
+    # actors), its report kept in the usual place, last.
+    registry = read_actors(actors, columns=columns.get("actors")) if actors is not None else None
+    registers = [read(read_meetings, source, columns=columns.get("meetings"), actors=registry, **dates)
+                 for source in meetings or ()]
+    if registry is not None:
+        reports.append(registry.attrs["report"])
+        if on_read:
+            on_read(actors, registry.attrs["report"])
 
     def combine(frames):
         if not frames:
