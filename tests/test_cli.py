@@ -353,4 +353,22 @@ def test_a_calendar_export_is_a_meeting_register(run, tmp_path):
     out = tmp_path / "ties.json"
     run("export", "--meetings", ics, "--actors", registry, "--to", "json", "-o", out)
     for text in (valid, out.read_text()):
-        assert "gmail.com" not in text and "mailto" not in text and "someone@" not in text
+        assert "jo.bloggs" not in text and "mailto" not in text and "someone@" not in text
+
+
+def test_a_coordinators_workbook_and_calendar_go_to_a_briefing_with_cli_options_alone(run, tmp_path):
+    book = _coordinator_workbook(tmp_path / "coordinator.xlsx")
+    ics = ROOT / "data" / "examples" / "boards.ics"
+    registry = tmp_path / "actors.csv"
+    registry.write_text("name,kind,email,domains\nNorthvale ICB,organisation,chair@northvale-icb.nhs.uk,\n"
+                        "Riverside GP Federation,organisation,,riverside-gp.nhs.uk\n"
+                        "St Aidan's Hospice,voluntary,,hospice.org.uk\n")
+    out = tmp_path / "briefing.html"
+    result = run("report", book, "--meetings", ics, "--actors", registry,
+                 "--column", "interactions.source=From organisation", "-o", out)
+    assert result.exit_code == 0, result.output
+    # Every row accounted for in what the user sees: 3 + 11 + 3 read, 2 + 5 + 3 used.
+    assert "used 2 of 3 rows of" in result.output and "used 5 of 11 rows of" in result.output
+    assert "10 of 17 input rows used, 7 not used" in out.read_text(encoding="utf-8")
+    validate = run("validate", "--meetings", ics, "--actors", registry)
+    assert "gmail.com (1)" in validate.output and "jo.bloggs" not in validate.output

@@ -57,7 +57,7 @@ def read_calendar_rows(path: Path, name: str, actors: pd.DataFrame | None) -> tu
     except Exception as err:  # icalendar raises ValueError and others for a broken file
         raise InputError(f"is not a readable iCalendar (.ics) file ({type(err).__name__})", file=name) from err
     addresses, domains = address_index(actors)
-    rows, why = [], {}
+    rows, why, unmatched_domains = [], {}, {}
     events = list(calendar.walk("VEVENT"))
     for event in events:
         uid = str(event.get("UID", "")) or f"event {len(rows) + 1}"
@@ -94,6 +94,8 @@ def read_calendar_rows(path: Path, name: str, actors: pd.DataFrame | None) -> tu
                 why[index] = ("participant", "attendee declined")
             elif not actor:
                 why[index] = ("participant", NOT_MATCHED)
+                domain = address.rpartition("@")[2]
+                unmatched_domains[domain] = unmatched_domains.get(domain, 0) + 1
     frame = pd.DataFrame(rows, columns=["event", "date", "participant", "programme", "type"])
     reasons = {}
     for column in ("event", "participant"):
@@ -101,4 +103,9 @@ def read_calendar_rows(path: Path, name: str, actors: pd.DataFrame | None) -> tu
         reasons[column] = pd.Series(picked, dtype=object)
     notes = [f"calendar: {len(events)} events, {len(rows)} organisers and attendees (rows are numbered in "
              "the file's order; e-mail addresses are not kept)"]
+    if unmatched_domains:
+        # Domains, not addresses: what a registry's ``domains`` column could map.
+        listed = sorted(unmatched_domains.items(), key=lambda kv: (-kv[1], kv[0]))
+        notes.append("addresses not matched, by domain (add a domain to an actor's 'domains' to map it): "
+                     + ", ".join(f"{d} ({n})" for d, n in listed[:10]) + (" ..." if len(listed) > 10 else ""))
     return frame, reasons, notes
