@@ -67,6 +67,30 @@ def _date(ctx, param, value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _rows_left_out_by_filters(inputs, opts) -> None:
+    """validate with --since, --until, --programme or --type: the rows those filters leave
+    out, said apart from rejected rows (they are not errors, and do not change the exit code)."""
+    from .ties import filter_contacts
+    dates = typed_dates(opts)
+    filters = {"since": dates["since"], "until": dates["until"],
+               "programme": list(opts["programme"]) or None, "type": list(opts["contact_type"]) or None}
+    if not any(v is not None for v in filters.values()):
+        return
+    def shown(value):
+        if isinstance(value, pd.Timestamp):
+            return value.date().isoformat() if value == value.normalize() else value.isoformat()
+        return " ".join(value) if isinstance(value, list) else str(value)
+
+    said = ", ".join(f"--{k} {shown(v)}" for k, v in filters.items() if v is not None)
+    for table in (inputs.interactions, inputs.meetings):
+        if table is None or not len(table):
+            continue
+        kept = filter_contacts(table, **filters)
+        left = table.loc[~table.index.isin(kept.index), "file"].value_counts()
+        for file, count in left.items():
+            click.echo(f"{file}: {count:,} rows left out by the filters ({said}): not rejected")
+
+
 def _typed_epoch(epoch, time_unit, day_first, month_first):
     """--epoch read as a typed date; --time-unit and --epoch only together."""
     if (epoch is None) != (time_unit is None):
@@ -176,17 +200,17 @@ def graph_from_options(opts: dict):
     return G, inputs
 
 
-def emit_table(df: pd.DataFrame, fmt: str, output):
-    """Print or write a table in the chosen format."""
+def emit_table(df: pd.DataFrame, fmt: str, output, raw_cells: bool = False):
+    """Print or write a table in the chosen format (CSV safe to open in Excel unless ``raw_cells``)."""
     if output:
         # The extension says the format (report.json is JSON) unless --format says otherwise.
         chosen = fmt if fmt in ("csv", "json") else ("json" if Path(output).suffix.lower() == ".json" else "csv")
-        write_table(df, output, chosen)
+        write_table(df, output, chosen, excel_safe=not raw_cells)
         click.echo(f"wrote {len(df)} rows to {output}", err=True)
     elif fmt == "json":
         click.echo(table_json(df))
     elif fmt == "csv":
-        click.echo(table_csv(df), nl=False)
+        click.echo(table_csv(df, excel_safe=not raw_cells), nl=False)
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 60):
@@ -262,6 +286,7 @@ def validate(ctx, fmt, show_all, **opts):
                 click.echo(f"           row {row.row}, column '{row.column}'")
             if not show_all and count > 3:
                 click.echo(f"           ... and {count - 3:,} more rows (--all lists them)")
+    _rows_left_out_by_filters(inputs, opts)
     if inputs.actors is not None:
         hints = inputs.did_you_mean()
         listed = [name + (f" (did you mean {' or '.join(repr(h) for h in hints[name])}?)" if name in hints else "")
@@ -308,7 +333,10 @@ def _flatten(d, prefix=""):
 
 
 def table_options(func):
-    """--format and -o, the same on every command that prints a table."""
+    """--format, -o and --raw-cells, the same on every command that prints a table."""
+    func = click.option("--raw-cells", is_flag=True,
+                        help="Write CSV cells as they are (by default a cell Excel would run as a formula, "
+                             "e.g. =HYPERLINK(...), gets a leading apostrophe).")(func)
     func = click.option("-o", "--output", type=click.Path(dir_okay=False),
                         help="Write to this file (CSV, or JSON with --format json) instead of printing.")(func)
     return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
@@ -335,7 +363,7 @@ def _thresholds(ctx, param, values):
 @table_options
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and sampled betweenness.")
 @user_errors
-def metrics(fmt, output, seed, **opts):
+def metrics(fmt, output, raw_cells, seed, **opts):
     """One row per actor: degree, strength, betweenness, closeness, eigenvector,
     Burt's structural holes, community, organisation, sector and brokerage roles.
 
@@ -344,7 +372,7 @@ def metrics(fmt, output, seed, **opts):
         stakeholder-graph metrics log.csv --actors actors.csv --format csv -o metrics.csv
     """
     G, _ = graph_from_options(opts)
-    emit_table(node_metrics(G, seed=seed).round(6), fmt, output)
+    emit_table(node_metrics(G, seed=seed).round(6), fmt, output, raw_cells)
 
 
 @cli.command()
@@ -358,7 +386,7 @@ def metrics(fmt, output, seed, **opts):
               "and say how many more there are (CSV and JSON always hold every finding).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the silo test's shuffles.")
 @user_errors
-def barriers(fmt, output, kinds, organisation, thresholds, top, seed, **opts):
+def barriers(fmt, output, raw_cells, kinds, organisation, thresholds, top, seed, **opts):
     """Diagnose the barriers to collaboration, most severe first, each tested against chance.
 
     Every finding passed a test against what the partnership's own degrees, rates and
@@ -383,7 +411,7 @@ def barriers(fmt, output, kinds, organisation, thresholds, top, seed, **opts):
             if more > 0:
                 click.echo(f"... and {int(more)} more {kind} finding{'s' if more > 1 else ''} (--top shows {top} per kind)")
         return
-    emit_table(found, fmt, output)
+    emit_table(found, fmt, output, raw_cells)
 
 
 @cli.command("map")

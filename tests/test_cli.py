@@ -221,6 +221,8 @@ def test_csv_for_people_does_not_run_as_a_formula_in_excel(run, write, tmp_path)
     assert ",=" not in printed and "\n=" not in printed and ",+cmd" not in printed
     frame = sg.node_metrics(sg.build_graph(sg.read_interactions(log)))
     assert evil in frame.index                                          # the API's data as it is
+    raw = run("metrics", log, "--format", "csv", "--raw-cells").output
+    assert "\n" + plus in raw                                            # asked for raw: as it is
 
 
 def test_columns_mapped_from_the_command_line(run, write):
@@ -372,3 +374,11 @@ def test_a_coordinators_workbook_and_calendar_go_to_a_briefing_with_cli_options_
     assert "10 of 17 input rows used, 7 not used" in out.read_text(encoding="utf-8")
     validate = run("validate", "--meetings", ics, "--actors", registry)
     assert "gmail.com (1)" in validate.output and "jo.bloggs" not in validate.output
+
+
+def test_validate_says_apart_which_rows_the_filters_leave_out(run, write):
+    log = write("log.csv", "date,source,target,programme\n2024-01-01,A,B,diabetes\n2024-06-01,A,C,diabetes\n"
+                           "2024-07-01,B,C,end of life\n")
+    result = run("validate", log, "--since", "2024-05-01", "--programme", "diabetes")
+    assert result.exit_code == 0                     # left out by a filter is not rejected
+    assert "2 rows left out by the filters (--since 2024-05-01, --programme diabetes): not rejected" in result.output
