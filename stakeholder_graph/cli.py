@@ -438,7 +438,7 @@ def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
     G, _ = graph_from_options(opts)
     path = write_map(G, output, focus=focus, radius=radius, colour_by=colour_by, size_by=size_by, seed=seed)
     around = f" around {focus} (radius {radius})" if focus else f" of {G.number_of_nodes()} actors"
-    click.echo(f"wrote the map{around} to {path}")
+    click.echo(f"wrote the map{around} to {path}", err=True)
 
 
 @cli.command()
@@ -463,7 +463,7 @@ def report(output, map_href, top, figure_dir, seed, **opts):
     G, inputs = graph_from_options(opts)
     path = write_report(G, output, map_href=map_href, top=top, seed=seed, figure_dir=figure_dir,
                         rows=inputs.rows())
-    click.echo(f"wrote the briefing to {path}" + (f" and its figures to {figure_dir}" if figure_dir else ""))
+    click.echo(f"wrote the briefing to {path}" + (f" and its figures to {figure_dir}" if figure_dir else ""), err=True)
 
 
 @cli.command()
@@ -480,7 +480,7 @@ def export(fmt, output, **opts):
     """
     G, _ = graph_from_options(opts)
     path = write_graph(G, output or Path("outputs") / f"graph.{fmt}", fmt)
-    click.echo(f"wrote {G.number_of_nodes()} actors and {G.number_of_edges()} ties to {path}")
+    click.echo(f"wrote {G.number_of_nodes()} actors and {G.number_of_edges()} ties to {path}", err=True)
 
 
 @cli.command()

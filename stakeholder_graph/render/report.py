@@ -103,7 +103,7 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
          _png(lambda ax: plot_organisation_heatmap(G, ax), (9, 8), "organisation_heatmap", figure_dir)),
         ("Contact over time", "Logged contacts per quarter and programme.",
          _png(lambda ax: plot_activity(A, ax), (9, 3.6), "activity", figure_dir)),
-        ("How strong are the ties?", "Most ties in a partnership are weak; the dashed line marks the weakest quarter.",
+        ("How strong are the ties?", "Ties by strength (log scale); the dashed line marks the weakest quarter.",
          _png(lambda ax: plot_strength_distribution(G, ax), (8, 3.4), "tie_strengths", figure_dir)),
     ]
     context = []
