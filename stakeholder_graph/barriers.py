@@ -1142,11 +1142,16 @@ def find_barriers(G, *, thresholds: Thresholds | None = None, kinds=None, progra
     ``usual_gap_days``...).
     """
     thresholds = (thresholds or Thresholds()).updated(**threshold_changes)
+    if isinstance(kinds, str):
+        kinds = [kinds]
     if kinds:
         unknown = set(kinds) - set(BARRIER_KINDS)
         if unknown:
             raise InputError(f"unknown barrier kind '{sorted(unknown)[0]}'; kinds are: {', '.join(BARRIER_KINDS)}")
     A = analysis_of(G, seed)
+    if A.graph.is_directed():
+        raise InputError("find_barriers takes the undirected stakeholder graph (build_graph's); a directed "
+                         "graph's initiations are read from its ties' a_to_b and b_to_a counts")
     if programme:
         A = A._once(("programme view", programme.casefold()),
                     lambda: A.subgraph_analysis(_programme_view(A.graph, programme)))

@@ -34,6 +34,7 @@ def bh_qvalues(p_values, *, tested: int | None = None) -> np.ndarray:
     p = np.asarray(p_values, dtype=float)
     if len(p) == 0:
         return p
+    p = np.where(np.isnan(p), 1.0, p)        # an untestable candidate counts as p = 1
     m = max(len(p), tested or 0)
     order = np.argsort(p, kind="stable")
     scaled = p[order] * m / np.arange(1, len(p) + 1)
@@ -93,6 +94,7 @@ def hypergeometric_sf(k, population, successes, draws) -> np.ndarray:
     arrays = np.broadcast_arrays(k, population, successes, draws)
     shape = arrays[0].shape
     k, N, K, n = (np.asarray(x, dtype=float).ravel() for x in arrays)
+    k = np.ceil(k)                           # P(X >= 1.5) = P(X >= 2)
     out = np.zeros(len(k))
     lo = np.maximum(k, np.maximum(0.0, n - (N - K)))
     hi = np.minimum(K, n)

@@ -352,3 +352,12 @@ def test_cut_off_parts_from_the_block_cut_tree_match_the_definition():
                             key=lambda p: (len(p), sum(G.degree(x) for x in p)))
             expected |= {(cut, frozenset(p)) for p in pieces[:-1] if len(p) >= 2}
         assert set(_cut_off_parts(G)) == expected, seed
+
+
+def test_odd_inputs_get_a_clear_answer():
+    with pytest.raises(sg.InputError, match="undirected"):
+        sg.find_barriers(nx.DiGraph([("a", "b"), ("b", "c")]))
+    G = _graph([("a", "b", 5), ("b", "c", 5)])
+    assert sg.find_barriers(G, kinds="silo").empty                  # a single kind as a string
+    assert bh_qvalues([float("nan"), 0.01]).tolist() == pytest.approx([1.0, 0.02])
+    assert float(hypergeometric_sf(1.5, 10, 3, 3)) == pytest.approx(float(hypergeometric_sf(2, 10, 3, 3)))

@@ -224,3 +224,14 @@ def test_title_lines_and_blank_lines_keep_the_row_numbers_a_spreadsheet_shows(wr
     assert any("header found on row 3" in note for note in report.notes)
     plain = sg.read_interactions(write("blank.csv", "When,From,To\n2024-01-01,A,B\n\n2024-02-01,B,C\nsoon,B,C\n"))
     assert plain.attrs["report"].rejected["row"].tolist() == [5]
+
+
+def test_no_header_skips_a_blank_first_sheet(tmp_path):
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.title = "Empty"
+    log = book.create_sheet("Log")
+    log.append(["2024-01-01", "A", "B"])
+    book.save(tmp_path / "wb.xlsx")
+    table = sg.read_interactions(tmp_path / "wb.xlsx", no_header=True, columns={"date": "1", "source": "2", "target": "3"})
+    assert len(table) == 1

@@ -1,5 +1,6 @@
 """Readers: canonical columns, one reason per bad row, one clear error per fatal input, meetings, several files."""
 
+import pandas as pd
 import pytest
 
 import stakeholder_graph as sg
@@ -92,3 +93,18 @@ def test_a_cell_naming_several_actors_is_rejected_with_that_reason(write):
     meetings = sg.read_meetings(write("m.csv", "event,date,participant\nE,2024-01-01,A;B\nE,2024-01-01,C\n"
                                                "E,2024-01-01,D\n"))
     assert meetings.attrs["report"].rejected["reason"].tolist() == ["names several participants (one row per participant)"]
+
+
+def test_calendar_edge_cases(tmp_path):
+    """A broken start date is a rejected row, not a traceback; an organiser listed again as
+    an attendee (as exports do) is one participant."""
+    registry = sg.read_actors(pd.DataFrame({"name": ["Alpha", "Beta"], "domains": ["alpha.org", "beta.org"]}))
+    ics = tmp_path / "cal.ics"
+    ics.write_text("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:garbage\r\nORGANIZER:mailto:a@alpha.org\r\n"
+                   "ATTENDEE:mailto:b@beta.org\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:2\r\nDTSTART:20240105T100000Z\r\n"
+                   "ORGANIZER:mailto:a@alpha.org\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@alpha.org\r\n"
+                   "ATTENDEE:mailto:b@beta.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    meetings = sg.read_meetings(ics, actors=registry)
+    report = meetings.attrs["report"]
+    assert len(meetings) == 2 and set(meetings["participant"].astype(str)) == {"Alpha", "Beta"}
+    assert report.rejected["column"].tolist() == ["date", "date"]           # the broken event's two rows

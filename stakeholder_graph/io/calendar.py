@@ -59,13 +59,16 @@ def read_calendar_rows(path: Path, name: str, actors: pd.DataFrame | None) -> tu
     addresses, domains = address_index(actors)
     rows, why, unmatched_domains = [], {}, {}
     events = list(calendar.walk("VEVENT"))
-    for event in events:
-        uid = str(event.get("UID", "")) or f"event {len(rows) + 1}"
+    for number, event in enumerate(events, start=1):
+        uid = str(event.get("UID", "")) or f"event {number}"
         start = event.get("DTSTART")
         date = ""
         if start is not None:
-            value = start.dt
-            date = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            try:
+                value = start.dt
+                date = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            except Exception:  # icalendar raises only when a broken value is read
+                date = "not a date"
         categories = event.get("CATEGORIES")
         programme = ""
         if categories is not None:
@@ -81,8 +84,13 @@ def read_calendar_rows(path: Path, name: str, actors: pd.DataFrame | None) -> tu
         for attendee in attendees if isinstance(attendees, list) else [attendees]:
             status = str(getattr(attendee, "params", {}).get("PARTSTAT", "ACCEPTED")).upper()
             people.append((attendee, status))
+        seen = set()
         for person, status in people:
             address = _address(person)
+            # Exports list the organiser among the attendees too: one participant each.
+            if address in seen:
+                continue
+            seen.add(address)
             actor = addresses.get(address) or domains.get(address.rpartition("@")[2], "")
             index = len(rows)
             rows.append({"event": uid, "date": date, "participant": actor, "programme": programme, "type": "meeting"})

@@ -449,6 +449,9 @@ def _read_workbook(path: Path, name: str, notes: list, is_header, sheet: str | N
                 break
         if best == is_header.required:
             break
+    if no_header and book[chosen].dropna(how="all").empty:
+        # The first sheet that holds anything (a blank first sheet is skipped, as with headers).
+        chosen = next((t for t in candidates if not book[t].dropna(how="all").empty), chosen)
     raw = book[chosen]
     if len(book) > 1 or sheet is not None:
         notes.append(f"read sheet '{chosen}'" + (f" (of {', '.join(map(str, book))})" if len(book) > 1 else ""))
