@@ -152,17 +152,19 @@ def _progress(path, report):
         click.echo(f"read {path}: {report.rows_used:,} of {report.rows_read:,} rows used", err=True)
 
 
-def load(interaction_files, meeting_files, actors_file, day_first, month_first, column_items=(), sheet=None,
-         time_unit=None, epoch=None, no_header=False):
+def load(opts: dict):
+    """Read the INPUTS the options name (the input_options of every command)."""
+    interaction_files, meeting_files = opts["interaction_files"], opts["meeting_files"]
     if not interaction_files and not meeting_files:
         raise UserError("give at least one interaction file or --meetings FILE (try: stakeholder-graph demo)")
     for path in list(interaction_files) + list(meeting_files):
         if Path(path).exists() and Path(path).stat().st_size >= BIG_FILE_BYTES:
             click.echo(f"reading {path} ({Path(path).stat().st_size / 1e6:.0f} MB)...", err=True)
-    return read_inputs(interaction_files, meeting_files, actors_file, day_first=day_first,
-                       month_first=month_first, on_read=_progress, columns=column_mapping(column_items),
-                       sheet=sheet, time_unit=time_unit, no_header=no_header,
-                       epoch=_typed_epoch(epoch, time_unit, day_first, month_first))
+    return read_inputs(interaction_files, meeting_files, opts["actors_file"], day_first=opts["day_first"],
+                       month_first=opts["month_first"], on_read=_progress,
+                       columns=column_mapping(opts["column_items"]), sheet=opts["sheet"],
+                       time_unit=opts["time_unit"], no_header=opts["no_header"],
+                       epoch=_typed_epoch(opts["epoch"], opts["time_unit"], opts["day_first"], opts["month_first"]))
 
 
 def say_what_was_not_used(inputs) -> None:
@@ -179,9 +181,7 @@ def say_what_was_not_used(inputs) -> None:
 
 def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
-    inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"],
-                  opts["time_unit"], opts["epoch"], opts["no_header"])
+    inputs = load(opts)
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
@@ -261,9 +261,7 @@ def validate(ctx, fmt, show_all, **opts):
     Example:
         stakeholder-graph validate log.csv --meetings boards.xlsx --actors actors.csv --day-first
     """
-    inputs = load(opts["interaction_files"], opts["meeting_files"], opts["actors_file"],
-                  opts["day_first"], opts["month_first"], opts["column_items"], opts["sheet"],
-                  opts["time_unit"], opts["epoch"], opts["no_header"])
+    inputs = load(opts)
     rejected_any = any(len(report.rejected) for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
