@@ -231,12 +231,13 @@ def network_summary(G, *, seed: int = 0) -> dict:
         anyone += int(a or b)
         both += int(a and b)
     comps = list(nx.connected_components(G)) if n else []
+    standing_for_teams = containers(G)
     strengths = [d.get("weight", 1.0) for _, _, d in G.edges(data=True)]
     summary = {
         "actors": n,
         "ties": m,
-        "isolates": nx.number_of_isolates(G) - len(containers(G)),
-        "containers": len(containers(G)),
+        "isolates": nx.number_of_isolates(G) - len(standing_for_teams),
+        "containers": len(standing_for_teams),
         "density": 2 * m / (n * (n - 1)) if n > 1 else float("nan"),
         "directed_density": initiated / (n * (n - 1)) if n > 1 else float("nan"),
         "reciprocity": both / anyone if anyone else float("nan"),

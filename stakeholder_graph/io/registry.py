@@ -28,11 +28,7 @@ def _check_registry(used: pd.DataFrame, name: str, first_row: int) -> None:
                     f"alias '{alias}' already names another actor (row {owner[key] + first_row})",
                     file=name, column="aliases", row=int(i) + first_row)
             owner[key] = i
-    names = set(folded)
-    for i, parent in used["parent"].items():
-        if parent and parent.casefold() not in names:
-            raise RegistryError(f"parent '{parent}' of '{used['name'][i]}' is not an actor in this file",
-                                file=name, column="parent", row=int(i) + first_row)
+    # Every parent is a row by now: read_actors adds those the file names but does not list.
     parent_of = {n.casefold(): p.casefold() for n, p in zip(used["name"], used["parent"]) if p}
     row_of = dict(zip(folded, used.index))
     for start in parent_of:
