@@ -108,10 +108,17 @@ class Analysis:
         return self._once("brokerage", lambda: brokerage_roles(self.graph, "organisation"))
 
     @property
+    def shared_partners(self) -> tuple:
+        """``(nodes, index, A, common, k)``: the actors with ties, their adjacency and the
+        partners each pair shares; see :func:`~stakeholder_graph.barriers.shared_partners`."""
+        from .barriers import shared_partners
+        return self._once("shared partners", lambda: shared_partners(self.graph))
+
+    @property
     def overlap(self) -> dict:
         """Onnela overlap of every tie, ``{(u, v): overlap}`` as ``graph.edges()`` lists them."""
         from .barriers import tie_overlap
-        return self._once("overlap", lambda: tie_overlap(self.graph))
+        return self._once("overlap", lambda: tie_overlap(self.graph, shared=self.shared_partners))
 
     # -- whole-network and tables --------------------------------------------------------
 

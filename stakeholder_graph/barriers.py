@@ -43,7 +43,7 @@ from .chance import (bh_qvalues, binomial_cdf, binomial_sf, hypergeometric_sf, n
 from .errors import InputError
 from .holes import adjacency
 
-__all__ = ["find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap", "DEFAULT_FDR"]
+__all__ = ["find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap", "shared_partners", "DEFAULT_FDR"]
 
 BARRIER_KINDS = ("weak_tie", "bridge", "broker", "structural_hole", "silo", "decayed_tie", "one_sided",
                  "isolate", "strained_tie", "missing_link")
@@ -208,7 +208,20 @@ class _Evidence:
         return containers(self.G)
 
 
-def tie_overlap(G: nx.Graph) -> dict:
+def shared_partners(G: nx.Graph) -> tuple:
+    """``(nodes, index, A, common, k)`` over the actors with ties: their 0/1 adjacency ``A``
+    (sparse), ``common = A @ A`` (partners each pair shares) and their numbers of partners
+    ``k``.  One product serves tie overlap, the tie model and the introductions (an
+    Analysis keeps it: :attr:`~stakeholder_graph.analysis.Analysis.shared_partners`)."""
+    nodes = [n for n in G if G.degree(n) > 0]
+    if not nodes:
+        empty = sp.csr_matrix((0, 0))
+        return [], {}, empty, empty, np.zeros(0)
+    A = adjacency(G, nodes, binary=True)
+    return nodes, {n: i for i, n in enumerate(nodes)}, A, (A @ A).tocsr(), np.asarray(A.sum(axis=1)).ravel()
+
+
+def tie_overlap(G: nx.Graph, *, shared: tuple | None = None) -> dict:
     """Onnela et al. (2007) topological overlap of every tie.
 
     ``O_ij = n_ij / ((k_i - 1) + (k_j - 1) - n_ij)``, n_ij the partners i and j share, k the
@@ -216,13 +229,9 @@ def tie_overlap(G: nx.Graph) -> dict:
     exactly the same partners.  Returns ``{(u, v): overlap}`` for every edge as
     ``G.edges()`` lists it.
     """
-    nodes = list(G)
-    if not nodes or G.number_of_edges() == 0:
+    if G.number_of_edges() == 0:
         return {}
-    index = {n: i for i, n in enumerate(nodes)}
-    A = adjacency(G, nodes, binary=True)
-    common = (A @ A).tocsr()
-    k = np.asarray(A.sum(axis=1)).ravel()
+    _, index, _, common, k = shared or shared_partners(G)
     out = {}
     for u, v in G.edges():
         i, j = index[u], index[v]
@@ -715,13 +724,8 @@ def _tie_model(ev: _Evidence):
     a line, so the model learns from the partnership itself how often pairs with many
     partners in common are tied.  Returns ``(nodes, index, A, common, k, coef)``."""
     def fit():
-        G = ev.G
-        nodes = [n for n in G if G.degree(n) > 0]
-        index = {n: i for i, n in enumerate(nodes)}
-        A = adjacency(G, nodes, binary=True)
-        common = (A @ A).tocsr()
+        nodes, index, A, common, k = ev.A.shared_partners
         n = len(nodes)
-        k = np.asarray(A.sum(axis=1)).ravel()
         total = n * (n - 1) // 2
         if total <= 1_000_000:
             i, j = np.triu_indices(n, 1)
@@ -927,13 +931,11 @@ def missing_links(ev: _Evidence) -> list:
     partners and the programmes both work on.
     """
     G, t = ev.G, ev.t
-    nodes = [n for n in G if G.degree(n) > 0]
+    nodes, _, A, common, k = ev.A.shared_partners
     n = len(nodes)
     if n < 4:
         return []
-    A = adjacency(G, nodes, binary=True)
-    k = np.asarray(A.sum(axis=1)).ravel()
-    common = sp.triu(A @ A, k=1).tocsr()
+    common = sp.triu(common, k=1).tocsr()
     rows, cols = common.nonzero()
     counts = _entries(common, rows, cols)
     unlinked = _entries(A, rows, cols) == 0
