@@ -459,14 +459,11 @@ def strained_ties(ev: _Evidence) -> list:
     return found
 
 
-def _volume(G, members) -> int:
-    return sum(G.degree(x) for x in members)
-
-
 def _cut_off_parts(H) -> list:
-    """``[(cut point, part)]`` for every part of two or more actors that losing a cut point
+    """``[(cut point, part, vol)]`` for every part of two or more actors that losing a cut point
     would cut off from the rest of its (connected) component: all the parts it leaves but
-    the largest (of two parts of one size, the rest is the one with more ties).
+    the largest (of two parts of one size, the rest is the one with more ties); ``vol`` is
+    the part's ties' ends (the sum of its actors' numbers of partners).
 
     From the block-cut tree (one pass over the biconnected components), not one search per
     cut point: the parts a cut point leaves are its subtrees in the tree and the rest of
@@ -519,14 +516,14 @@ def _cut_off_parts(H) -> list:
             pieces.append((above, total_vol - H.degree(c) - sum(vol[y] for y in children), None))
         # The rest is the largest part; between parts of one size, the one with more ties.
         pieces.sort(key=lambda piece: (piece[0], piece[1], piece[2] is None))
-        for n_piece, _, y in pieces[:-1]:
+        for n_piece, piece_vol, y in pieces[:-1]:
             if n_piece < 2:
                 continue
             if y is not None:
-                parts.append((c, frozenset(members(y))))
+                parts.append((c, frozenset(members(y)), piece_vol))
             else:
                 below = {x for child in children for x in members(child)}
-                parts.append((c, frozenset(x for x in H if x != c and x not in below)))
+                parts.append((c, frozenset(x for x in H if x != c and x not in below), piece_vol))
     return parts
 
 
@@ -555,8 +552,7 @@ def cut_off_groups(ev: _Evidence) -> list:
             continue
         H = G.subgraph(component)
         m = H.number_of_edges()
-        for cut, piece in _cut_off_parts(H):
-            vol = _volume(H, piece)
+        for cut, piece, vol in _cut_off_parts(H):
             rest = 2 * m - vol - H.degree(cut)
             expected = vol * rest / (2 * m)
             rows.append((cut, piece, expected))

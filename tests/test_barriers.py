@@ -351,7 +351,9 @@ def test_cut_off_parts_from_the_block_cut_tree_match_the_definition():
             pieces = sorted(nx.connected_components(nx.restricted_view(G, [cut], [])),
                             key=lambda p: (len(p), sum(G.degree(x) for x in p)))
             expected |= {(cut, frozenset(p)) for p in pieces[:-1] if len(p) >= 2}
-        assert set(_cut_off_parts(G)) == expected, seed
+        parts = _cut_off_parts(G)
+        assert {(cut, piece) for cut, piece, _ in parts} == expected, seed
+        assert all(vol == sum(G.degree(x) for x in piece) for _, piece, vol in parts)
 
 
 def test_odd_inputs_get_a_clear_answer():
