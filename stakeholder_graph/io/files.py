@@ -78,7 +78,7 @@ def _load_text_table(path: Path, name: str, notes: list, kinds=None, is_header=N
         except (OSError, EOFError):
             head = b""
     skip = _title_lines(head.removeprefix(b"\xef\xbb\xbf"), suffix, is_header)
-    fast = _read_plain_utf8(path, suffix, compressed, kinds) if not skip else None
+    fast = _read_plain_utf8(path, head, suffix, kinds) if not skip else None
     if fast is not None:
         return fast, 2
     raw = path.read_bytes()
@@ -144,16 +144,12 @@ def _bare_carriage_returns(head: bytes) -> bool:
     return b"\r" in head.replace(b"\r\n", b"")
 
 
-def _read_plain_utf8(path: Path, suffix: str, compressed: bool, kinds) -> pd.DataFrame | None:
+def _read_plain_utf8(path: Path, head: bytes, suffix: str, kinds) -> pd.DataFrame | None:
     """The fast path for the usual log: UTF-8 delimited text straight from disk, read by
     pyarrow's multithreaded reader without first loading the whole file into Python (see
-    :func:`_read_with_arrow`).  None when it does not apply."""
+    :func:`_read_with_arrow`); ``head`` is the file's first 64 KiB (decompressed).  None
+    when it does not apply."""
     if suffix in _JSON_SUFFIXES:
-        return None
-    try:
-        with (gzip.open(path) if compressed else open(path, "rb")) as handle:
-            head = handle.read(65536)
-    except (OSError, EOFError):
         return None
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
