@@ -183,15 +183,9 @@ class _Evidence:
         self.A, self.t, self.seed = analysis, thresholds, analysis.seed
         G = analysis.graph
         self.G = G
-        self.n = G.number_of_nodes()
         self.edges = list(G.edges(data=True))
-        self.org = {n: (G.nodes[n].get("organisation") or n) for n in G}
         self.as_of = pd.Timestamp(G.graph["as_of"]) if G.graph.get("as_of") else None
         self.period = float(G.graph.get("half_life", 180.0))
-
-    @property
-    def overlap(self):
-        return self.A.overlap
 
     def weakness(self, u, v):
         """1 - the tie's strength percentile among all ties (1: the weakest)."""
