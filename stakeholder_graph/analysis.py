@@ -61,6 +61,11 @@ class Analysis:
             self._cache[key] = compute()
         return self._cache[key]
 
+    def _keep(self, key, value) -> None:
+        """Keep ``value`` as ``key``'s, computed elsewhere (by a worker process, from this
+        graph and seed) unless this Analysis already has one."""
+        self._cache.setdefault(key, value)
+
     def computed(self) -> list:
         """Which pieces have been computed so far (for tests and benchmarks)."""
         return list(self._cache)

@@ -234,3 +234,29 @@ def test_colour_falls_back_to_organisation_without_sectors(tmp_path):
     assert {g["label"] for g in data["legend"]["groups"]} >= {"A", "B", "C"}
     html = sg.write_map(G, tmp_path / "m.html").read_text(encoding="utf-8")
     assert "Colour: organisation" in html and "coloured by organisation" in html
+
+
+def test_report_drawn_beside_the_diagnosis_is_the_same_page(demo_graph, tmp_path):
+    # workers=1 forces the worker process the CLI uses on large partnerships; the page, its
+    # figures and what the Analysis keeps (summary, layout) must equal the in-turn drawing.
+    pages, analyses = [], []
+    for workers in (0, 1):
+        A = sg.analyse(demo_graph)
+        path = sg.write_report(A, tmp_path / f"b{workers}.html", workers=workers, figure_dir=tmp_path / f"f{workers}")
+        pages.append(path.read_bytes())
+        analyses.append(A)
+    assert pages[0] == pages[1]
+    for name in ("network", "organisation_heatmap", "activity", "tie_strengths"):
+        assert (tmp_path / "f0" / f"{name}.svg").read_bytes() == (tmp_path / "f1" / f"{name}.svg").read_bytes()
+    assert analyses[0].summary == analyses[1].summary
+    assert analyses[0].layout() == analyses[1].layout()
+
+
+def test_background_worker_returns_results_and_raises_errors():
+    import os
+    from stakeholder_graph.background import start
+    assert start(os.getpid)() != os.getpid()                # run by another process
+    assert start(divmod, 17, 5)() == (3, 2)
+    import pytest
+    with pytest.raises(ZeroDivisionError):
+        start(divmod, 1, 0)()

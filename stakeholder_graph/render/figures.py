@@ -75,9 +75,11 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
         style = BARRIER_STYLE[kind]
         nx.draw_networkx_edges(G, pos, edgelist=by_kind[kind], width=max(2.0, style["width_min"] * 0.7),
                                edge_color=style["color"], style="--" if style["dashes"] else "-", ax=ax)
-    for a, b, _ in introductions:
-        ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], linestyle="--", linewidth=2,
-                color=BARRIER_STYLE["missing_link"]["color"])
+    if introductions:
+        # One collection, not a line per introduction (780 of them took half a second).
+        from matplotlib.collections import LineCollection
+        ax.add_collection(LineCollection([(pos[a], pos[b]) for a, b, _ in introductions], linestyles="--",
+                                         linewidths=2, colors=BARRIER_STYLE["missing_link"]["color"]))
     shapes = {"dot": "o", "diamond": "D", "star": "*", "square": "s"}
     by_shape = {}
     for n in G:
