@@ -158,6 +158,42 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     """
     if level not in LEVELS:
         raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
+    prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected)
+    return graph_of_period(prepared, as_of=as_of, half_life=half_life, since=since, until=until,
+                           programme=programme, type=type, level=level)
+
+
+class PreparedContacts:
+    """Every contact of the inputs, names resolved to actors, before any filter: what
+    :func:`build_graph` builds one graph from, and :func:`~stakeholder_graph.compare.compare_periods`
+    builds one graph per period from (reading and resolving the files once).
+
+    Attributes: ``contacts`` (the contact table of :mod:`stakeholder_graph.ties`),
+    ``actors`` (the registry or None), ``unknown`` (names not in the registry),
+    ``merged_self`` (contacts between two spellings of one actor), ``case_variants``,
+    ``undirected``.
+    """
+
+    def __init__(self, contacts, actors, unknown, merged_self, case_variants, undirected):
+        self.contacts = contacts
+        self.actors = actors
+        self.unknown = unknown
+        self.merged_self = merged_self
+        self.case_variants = case_variants
+        self.undirected = undirected
+
+    def date_range(self):
+        """(first, last) contact date, or (None, None) without contacts."""
+        if not len(self.contacts):
+            return None, None
+        dates = self.contacts["date"]
+        return dates.min(), dates.max()
+
+
+def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first: bool = False,
+                     undirected: bool = False) -> PreparedContacts:
+    """Read (when given paths or raw frames) and resolve the inputs into one contact table;
+    see :func:`build_graph` for the arguments."""
     reader_i = (lambda v: read_interactions(v, day_first=day_first))
     reader_m = (lambda v: read_meetings(v, day_first=day_first))
     interactions = _as_table(interactions, reader_i)
@@ -193,6 +229,15 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         pairwise,
         meeting_contacts(register, categories) if register is not None else None,
     ])
+    unknown = unknown_actors(spellings, index) if actors is not None else []
+    return PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected))
+
+
+def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
+                    since=None, until=None, programme=None, type=None, level: str = "actor") -> nx.Graph:
+    """The graph of the prepared contacts in ``[since, until]``, measured as of ``as_of``
+    (see :func:`build_graph`, which is this on all the inputs' contacts)."""
+    contacts, actors = prepared.contacts, prepared.actors
     if as_of is None:
         # A window's end is its measurement date: a window that stops before the log does
         # is measured as of its end, not as of the log's last date (which would make every
@@ -207,7 +252,7 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
 
     if kept.empty:
         raise InputError(_nothing_left(contacts, since=since, until=window_end, programme=programme, type=type))
-    unknown = unknown_actors(spellings, index) if actors is not None else []
+    unknown = prepared.unknown
 
     organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
     internal = None
@@ -222,8 +267,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         "since": str(pd.Timestamp(since).date()) if since is not None else "",
         "until": str(window_end.date()), "programme": _label(programme), "type": _label(type),
         "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
-        "unknown_actors": unknown, "merged_self_contacts": merged_self, "undirected": bool(undirected),
-        "case_variants": case_variants(spellings),
+        "unknown_actors": unknown, "merged_self_contacts": prepared.merged_self, "undirected": prepared.undirected,
+        "case_variants": prepared.case_variants,
         "activity": activity,
     })
     # In a programme or type view, an actor of the registry with no contact of that
