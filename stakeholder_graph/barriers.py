@@ -185,7 +185,8 @@ class _Evidence:
         self.G = G
         self.edges = list(G.edges(data=True))
         self.as_of = pd.Timestamp(G.graph["as_of"]) if G.graph.get("as_of") else None
-        self.period = float(G.graph.get("half_life", 180.0))
+        # The tie history's period (build_graph's "period_days": the half-life, or shorter in a short window).
+        self.period = float(G.graph.get("period_days") or G.graph.get("half_life", 180.0))
 
     def weakness(self, u, v):
         """1 - the tie's strength percentile among all ties (1: the weakest)."""

@@ -233,6 +233,37 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
     return PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected))
 
 
+# A tie's rhythm is measured over periods of one half-life, or shorter in a short window:
+# at least this many periods fit between the window's first contact and its end.
+HISTORY_PERIODS = 5
+
+
+def history_period(contacts: pd.DataFrame, as_of, half_life: float) -> float:
+    """Days per period of the ties' contact history (see :func:`~stakeholder_graph.ties.tie_table`):
+    the half-life, or a fifth of a shorter window (but at least 28 days), so that even a
+    window of a year holds the several periods per tie that the partnership's burstiness
+    is estimated from (with one or two, bursts went unseen and quiet spells looked like decay)."""
+    window = (pd.Timestamp(as_of) - contacts["date"].min()) / pd.Timedelta(days=1)
+    return float(min(half_life, max(window / HISTORY_PERIODS, 28.0)))
+
+
+def period_contacts(prepared: PreparedContacts, *, since=None, until=None, programme=None, type=None,
+                    level: str = "actor"):
+    """The prepared contacts in ``[since, until]`` of the programme and type asked for, at
+    ``level``: ``(contacts, internal)``, ``internal`` the contacts inside each organisation
+    at organisation level (None at actor level).  Raises InputError when none is left."""
+    contacts = prepared.contacts
+    kept = filter_contacts(contacts, since=since, until=until, programme=programme, type=type)
+    if kept.empty:
+        raise InputError(_nothing_left(contacts, since=since, until=until, programme=programme, type=type))
+    internal = None
+    if level == "organisation":
+        actors = prepared.actors
+        organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
+        kept, internal = roll_up(kept, organisation_of)
+    return kept, internal
+
+
 def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
                     since=None, until=None, programme=None, type=None, level: str = "actor") -> nx.Graph:
     """The graph of the prepared contacts in ``[since, until]``, measured as of ``as_of``
@@ -248,17 +279,11 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
             as_of = contacts["date"].max() if len(contacts) else pd.Timestamp.today().normalize()
     as_of = pd.Timestamp(as_of)
     window_end = min(pd.Timestamp(until), as_of) if until is not None else as_of
-    kept = filter_contacts(contacts, since=since, until=window_end, programme=programme, type=type)
-
-    if kept.empty:
-        raise InputError(_nothing_left(contacts, since=since, until=window_end, programme=programme, type=type))
+    kept, internal = period_contacts(prepared, since=since, until=window_end, programme=programme,
+                                     type=type, level=level)
     unknown = prepared.unknown
-
-    organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
-    internal = None
-    if level == "organisation":
-        kept, internal = roll_up(kept, organisation_of)
-    ties = tie_table(kept, as_of=as_of, half_life=half_life)
+    period_days = history_period(kept, as_of, half_life)
+    ties = tie_table(kept, as_of=as_of, half_life=half_life, period_days=period_days)
     activity = _monthly_activity(kept)
 
     G = nx.Graph()
@@ -269,7 +294,7 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
         "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
         "unknown_actors": unknown, "merged_self_contacts": prepared.merged_self, "undirected": prepared.undirected,
         "case_variants": prepared.case_variants,
-        "activity": activity,
+        "activity": activity, "period_days": period_days,
     })
     # In a programme or type view, an actor of the registry with no contact of that
     # programme is simply not part of it (not an isolate of the whole partnership).
