@@ -27,6 +27,7 @@ from .ties import DEFAULT_HALF_LIFE_DAYS, tie_table
 from .render import (plot_activity, plot_network, plot_organisation_heatmap, plot_strength_distribution,
                      save_figure, write_map, write_report)
 from .holes import structural_holes
+from .compare import Comparison, compare_periods, timeline
 
 __all__ = [
     "__version__",
@@ -37,6 +38,7 @@ __all__ = [
     "network_summary", "betweenness", "closeness", "ei_index", "freeman_centralization", "structural_holes",
     "node_metrics", "brokerage_roles", "communities",
     "find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap",
+    "compare_periods", "timeline", "Comparison",
     "write_graph", "write_table", "write_map", "write_report",
     "plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution", "save_figure",
     "demo_tables", "write_demo_files", "PLANTED", "HEALTHY",

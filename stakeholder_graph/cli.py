@@ -481,6 +481,112 @@ def export(fmt, output, **opts):
     click.echo(f"wrote {G.number_of_nodes()} actors and {G.number_of_edges()} ties to {path}", err=True)
 
 
+def _inputs_for_periods(opts: dict, command: str):
+    """Read the INPUTS of compare or timeline (no graph yet: each period builds its own)."""
+    if opts.get("as_of"):
+        raise UserError(f"--as-of has no meaning in {command}: each period is measured as of its own end "
+                        "(set the periods with --before and --after)")
+    inputs = load(opts)
+    logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
+    if logs and all(r.rows_read == 0 for r in logs):
+        raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to compare")
+    say_what_was_not_used(inputs)
+    dates = typed_dates(opts)
+    options = {"half_life": opts["half_life"], "programme": list(opts["programme"]) or None,
+               "type": list(opts["contact_type"]) or None, "level": opts["level"], "undirected": opts["undirected"],
+               "since": dates["since"], "until": dates["until"]}
+    return inputs, options
+
+
+def _typed_span(text, option, opts):
+    """``START..END`` typed by a user, each side read as --at is (either may be empty)."""
+    if text is None:
+        return None
+    from .io.dates import parse_typed_date
+    if ".." not in text:
+        raise UserError(f"{option}: write the period as START..END (e.g. 2024-01-01..2024-12-31), not '{text}'")
+    start, end = (side.strip() or None for side in text.split("..", 1))
+    read = lambda v: parse_typed_date(v, day_first=opts["day_first"], month_first=opts["month_first"],  # noqa: E731
+                                      option=option)
+    return read(start), read(end)
+
+
+@cli.command()
+@input_options
+@table_options
+@click.option("--at", "at", required=True, callback=_date, help="The date of the change (e.g. the first facilitated session).")
+@click.option("--before", "before", help="The before period, START..END (default: all data before --at).")
+@click.option("--after", "after", help="The after period, START..END (default: all data from --at on).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the change briefing (HTML).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Also write the change map (HTML).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of each period's analysis and layout.")
+@user_errors
+def compare(fmt, output, raw_cells, at, before, after, report_path, map_path, seed, **opts):
+    """What difference did it make?  Compare the partnership before and after a date.
+
+    One row per measure, per tie with contact in either period and per barrier found in
+    either.  A change is named only beyond chance: ties formed, lost, strengthened or
+    weakened (a rate test that allows for bursty contact, false-discovery rate 5%);
+    measures up or down beyond what the periods' lengths give; barriers closed or new
+    only with a clear margin, else persisting (see docs/compare.md).
+
+    \b
+    Example:
+        stakeholder-graph compare log.csv --meetings boards.csv --actors actors.csv --at 2025-10-01
+        stakeholder-graph compare log.csv --actors actors.csv --at 2025-10-01 --report change.html --map change_map.html
+    """
+    from .compare import compare_periods
+    from .io.dates import parse_typed_date
+    inputs, options = _inputs_for_periods(opts, "compare")
+    at = parse_typed_date(at, day_first=opts["day_first"], month_first=opts["month_first"], option="--at")
+    C = compare_periods(inputs.interactions, inputs.meetings, inputs.actors, at=at,
+                        before=_typed_span(before, "--before", opts), after=_typed_span(after, "--after", opts),
+                        seed=seed, **options)
+    if map_path:
+        from .render import write_change_map
+        click.echo(f"wrote the change map to {write_change_map(C, map_path, seed=seed)}", err=True)
+    if report_path:
+        import os
+        from .render import write_change_report
+        href = os.path.relpath(Path(map_path).resolve(), Path(report_path).resolve().parent) if map_path else None
+        click.echo(f"wrote the change briefing to {write_change_report(C, report_path, map_href=href)}", err=True)
+    table = C.table()
+    if fmt == "table" and not output:
+        changes = {"formed", "lost", "strengthened", "weakened", "up", "down", "closed", "new"}
+        changed = table[table["change"].isin(changes)]
+        click.echo(f"Before: {C.before} ({C.before.days} days); after: {C.after} ({C.after.days} days). "
+                   f"{len(changed)} change(s) beyond chance.")
+        for section in ("measure", "barrier", "tie"):
+            for row in changed[changed["section"] == section].itertuples():
+                click.echo(f"- {section} {row.change}: {row.explanation}")
+        persisting = table[table["change"].eq("persisting")]
+        for row in persisting.itertuples():
+            click.echo(f"- barrier persisting: {row.kind.replace('_', ' ')} ({row.actors.replace(';', ' / ')})")
+        ties = table[table["section"].eq("tie")]
+        click.echo(f"({int(ties['change'].eq('unchanged').sum())} of {len(ties)} ties unchanged; "
+                   "--format csv for every row with its explanation)")
+        return
+    emit_table(table, fmt, output, raw_cells)
+
+
+@cli.command()
+@input_options
+@table_options
+@click.option("--every", type=click.Choice(["month", "quarter", "year"]), default="quarter", show_default=True)
+@user_errors
+def timeline(fmt, output, raw_cells, every, **opts):
+    """The key measures per month, quarter or year: the trend behind a before/after split.
+
+    \b
+    Example:
+        stakeholder-graph timeline log.csv --meetings boards.csv --actors actors.csv --every quarter
+    """
+    from .compare import timeline as measures_over_time
+    inputs, options = _inputs_for_periods(opts, "timeline")
+    frame = measures_over_time(inputs.interactions, inputs.meetings, inputs.actors, every=every, **options)
+    emit_table(frame.round(6), fmt, output, raw_cells)
+
+
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="outputs", show_default=True,
               help="Folder to write into.")

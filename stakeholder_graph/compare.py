@@ -609,6 +609,11 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     first, last = prepared.date_range()
     if first is None:
         raise InputError("no contacts to compare")
+    since, until = build_options.get("since"), build_options.get("until")
+    if since is not None or until is not None:
+        # A window: the before period starts no earlier than since, the after ends by until.
+        first = max(first, pd.Timestamp(since)) if since is not None else first
+        last = min(last, pd.Timestamp(until)) if until is not None else last
     at, before, after = periods(first, last, at, before, after)
     filters = {k: build_options.get(k) for k in ("programme", "type")}
     graphs = {}
