@@ -24,13 +24,23 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["spare_cores", "start"]
+__all__ = ["spare_cores", "worth_a_worker", "start", "MIN_TIES"]
+
+# Below this many ties a diagnosis takes less time than starting a worker (about a second:
+# an interpreter, this package and matplotlib), so work is done in turn.
+MIN_TIES = 2000
 
 
 def spare_cores() -> int:
     """Cores this process may use beyond its own (0 on a one-core machine)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(cores - 1, 0)
+
+
+def worth_a_worker(G) -> bool:
+    """Whether work beside a diagnosis of ``G`` pays for a worker: a second core, and
+    at least :data:`MIN_TIES` ties."""
+    return bool(spare_cores()) and G.number_of_edges() >= MIN_TIES
 
 
 def start(function, *args):

@@ -765,6 +765,31 @@ def _logistic(X, y, iterations=50):
     return beta
 
 
+def _hole_tests(ev: _Evidence, by_attribute: dict) -> list:
+    """Every pair of groups tested for a structural hole: ``(attribute, group, group,
+    size, size, observed ties, expected ties, p)`` (see :func:`structural_holes_between_groups`)."""
+    nodes, index, A, common, k, coef = _tie_model(ev)
+    rows = []
+    for attribute in _group_attributes(ev.G):
+        groups = {g: [index[x] for x in ms] for g, ms in by_attribute[attribute].items() if len(ms) >= 2}
+        if len(groups) < 2:
+            continue
+        names = sorted(groups, key=str)
+        expected, log_none, observed = _between_groups(ev, [groups[g] for g in names])
+        for a, g in enumerate(names):
+            for b in range(a + 1, len(names)):
+                h = names[b]
+                obs, exp_ = int(observed[a, b]), float(expected[a, b])
+                if obs >= exp_:
+                    p = 1.0
+                elif obs == 0:
+                    p = math.exp(log_none[a, b])        # P(no tie) = product of (1 - p_ij)
+                else:
+                    p = _gap_p_value(k, common, coef, groups[g], groups[h], obs, exp_)
+                rows.append((attribute, g, h, len(groups[g]), len(groups[h]), obs, exp_, p))
+    return rows
+
+
 def structural_holes_between_groups(ev: _Evidence) -> list:
     """Pairs of groups (sectors; organisations at actor level) with far fewer ties between
     them than their actors' connections predict.
@@ -783,25 +808,10 @@ def structural_holes_between_groups(ev: _Evidence) -> list:
         return []
     nodes, index, A, common, k, coef = _tie_model(ev)
     programmes_of = _actor_programmes(G)
-    rows = []
     by_attribute = {attribute: _groups(G, attribute) for attribute in _group_attributes(G)}
-    for attribute in _group_attributes(G):
-        groups = {g: [index[x] for x in ms] for g, ms in by_attribute[attribute].items() if len(ms) >= 2}
-        if len(groups) < 2:
-            continue
-        names = sorted(groups, key=str)
-        expected, log_none, observed = _between_groups(ev, [groups[g] for g in names])
-        for a, g in enumerate(names):
-            for b in range(a + 1, len(names)):
-                h = names[b]
-                obs, exp_ = int(observed[a, b]), float(expected[a, b])
-                if obs >= exp_:
-                    p = 1.0
-                elif obs == 0:
-                    p = math.exp(log_none[a, b])        # P(no tie) = product of (1 - p_ij)
-                else:
-                    p = _gap_p_value(k, common, coef, groups[g], groups[h], obs, exp_)
-                rows.append((attribute, g, h, len(groups[g]), len(groups[h]), obs, exp_, p))
+    # The tests do not depend on the false-discovery rate: kept in the Analysis, so a
+    # second diagnosis at another rate (compare's lenient one) does not redo them.
+    rows = ev.A._once("structural hole tests", lambda: _hole_tests(ev, by_attribute))
     if not rows:
         return []
     p = np.array([r[7] for r in rows])
@@ -908,6 +918,35 @@ def _actor_programmes(G) -> dict:
     return out
 
 
+def _introduction_tests(ev: _Evidence):
+    """Every unlinked pair sharing a partner, tested (see :func:`missing_links`): ``(rows,
+    cols, shared, p, effect, peer family, q, tested, common, programmes)``; None without any."""
+    G = ev.G
+    nodes, _, A, common, k = ev.A.shared_partners
+    n = len(nodes)
+    common = sp.triu(common, k=1).tocsr()
+    rows, cols = common.nonzero()
+    counts = _entries(common, rows, cols)
+    unlinked = _entries(A, rows, cols) == 0
+    rows, cols, counts = rows[unlinked], cols[unlinked], counts[unlinked]
+    if len(rows) == 0:
+        return None
+    p = hypergeometric_sf(counts, n - 2, k[rows], k[cols])
+    effect = counts / np.minimum(k[rows], k[cols])
+    programmes_of = _actor_programmes(G)
+    # Family sizes count every unlinked pair of the family, those sharing no partner too.
+    peer = _peer_family(G, nodes, programmes_of)
+    in_family = np.array([peer(nodes[r], nodes[c]) for r, c in zip(rows, cols)], dtype=bool)
+    peers_tested, others_tested = _family_sizes(G, nodes, peer)
+    q = np.ones(len(rows))
+    tested = np.zeros(len(rows), dtype=int)
+    for family, size in ((in_family, peers_tested), (~in_family, others_tested)):
+        if family.any():
+            q[family] = bh_qvalues(p[family], tested=size)
+            tested[family] = size
+    return rows, cols, counts, p, effect, in_family, q, tested, common, programmes_of
+
+
 def missing_links(ev: _Evidence) -> list:
     """Introductions to make: actors who share far more partners than chance gives, yet
     have no contact.
@@ -926,26 +965,12 @@ def missing_links(ev: _Evidence) -> list:
     n = len(nodes)
     if n < 4:
         return []
-    common = sp.triu(common, k=1).tocsr()
-    rows, cols = common.nonzero()
-    counts = _entries(common, rows, cols)
-    unlinked = _entries(A, rows, cols) == 0
-    rows, cols, counts = rows[unlinked], cols[unlinked], counts[unlinked]
-    if len(rows) == 0:
+    # The tests do not depend on the false-discovery rate: kept in the Analysis (see
+    # structural_holes_between_groups).
+    tests = ev.A._once("introduction tests", lambda: _introduction_tests(ev))
+    if tests is None:
         return []
-    p = hypergeometric_sf(counts, n - 2, k[rows], k[cols])
-    effect = counts / np.minimum(k[rows], k[cols])
-    programmes_of = _actor_programmes(G)
-    # Family sizes count every unlinked pair of the family, those sharing no partner too.
-    peer = _peer_family(G, nodes, programmes_of)
-    in_family = np.array([peer(nodes[r], nodes[c]) for r, c in zip(rows, cols)], dtype=bool)
-    peers_tested, others_tested = _family_sizes(G, nodes, peer)
-    q = np.ones(len(rows))
-    tested = np.zeros(len(rows), dtype=int)
-    for family, size in ((in_family, peers_tested), (~in_family, others_tested)):
-        if family.any():
-            q[family] = bh_qvalues(p[family], tested=size)
-            tested[family] = size
+    rows, cols, counts, p, effect, in_family, q, tested, common, programmes_of = tests
     keep = np.flatnonzero((q <= t.fdr) & (effect > 0))
     found = []
     for i in keep:

@@ -632,12 +632,7 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     rows = measure_rows(B, attributes, n_actors, half_life, fdr, organisation_level=level == "organisation")
     rows += untested_rows(analyses["before"].summary, analyses["after"].summary)
     rows += tie_rows(B, before, after, phi, fdr)
-    found = {name: find_barriers(A, fdr=fdr) for name, A in analyses.items()}
-    keys = {name: {_barrier_key(r) for r in f.to_dict("records")} for name, f in found.items()}
-    near = {}
-    for name, other in (("before", "after"), ("after", "before")):
-        if keys[other] - keys[name]:       # findings of the other period alone: ask this one leniently
-            near[name] = find_barriers(analyses[name], fdr=max(NEAR_FDR, fdr))
+    found, near = diagnose_periods(analyses, fdr, seed)
     contact_after = {frozenset((u, v)) for u, v in graphs["after"].edges()}
     rows += barrier_rows(found, near, contact_after, fdr)
     table = pd.DataFrame(rows)
@@ -647,6 +642,34 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     table = table[TABLE_COLUMNS]
     options = {k: v for k, v in build_options.items() if k in ("half_life", "programme", "type", "level")}
     return Comparison(at, before, after, analyses, table, fdr, phi, prepared, options)
+
+
+def diagnose(G, seed: int, fdr: float):
+    """One period's findings at ``fdr`` and at the lenient :data:`NEAR_FDR` (run in a worker
+    process for the after period when the partnership is large; see :func:`diagnose_periods`)."""
+    A = G if isinstance(G, Analysis) else Analysis(G, seed=seed)
+    return find_barriers(A, fdr=fdr), find_barriers(A, fdr=max(NEAR_FDR, fdr))
+
+
+def diagnose_periods(analyses: dict, fdr: float, seed: int):
+    """Both periods' findings, strict and lenient: ``(found, near)``, each ``{period: DataFrame}``.
+
+    The two diagnoses are independent, so on a machine with a second core and a large
+    partnership the after period's runs in a worker process (:mod:`~stakeholder_graph.background`)
+    while this one diagnoses the before period; the findings are the same either way.
+    """
+    from .background import start, worth_a_worker
+    after = analyses["after"]
+    if worth_a_worker(after.graph):
+        wait = start(diagnose, after.graph, after.seed, fdr)
+    else:
+        wait = lambda: diagnose(after, after.seed, fdr)  # noqa: E731
+    found, near = {}, {}
+    found["before"], near["before"] = diagnose(analyses["before"], seed, fdr)
+    found["after"], near["after"] = wait()
+    if fdr == DEFAULT_FDR:
+        after._keep("barriers", found["after"])      # what views of the after period read
+    return found, near
 
 
 def _node_attributes(graphs: dict) -> dict:

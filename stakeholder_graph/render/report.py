@@ -54,9 +54,6 @@ def _png(draw, size, name: str, figure_dir) -> str:
 # The briefing's figures that do not depend on the findings: (name, size).  They can be
 # drawn while the diagnosis runs (see _figures_beside_diagnosis).
 PLAIN_FIGURES = {"organisation_heatmap": (9, 8), "activity": (9, 3.6), "tie_strengths": (8, 3.4)}
-# Below this many ties the diagnosis takes less time than starting a worker (about a
-# second: an interpreter, matplotlib and this package), so the figures are drawn in turn.
-BACKGROUND_MIN_TIES = 2000
 
 
 def _draw_plain_figures(G, activity, figure_dir) -> dict:
@@ -95,9 +92,9 @@ def _start_beside_diagnosis(A, figure_dir, workers: int | None):
     time (not its processor time).  The worker gets the graph, the seed and this process's
     matplotlib settings, so the page is the same either way (tested).
     """
-    from ..background import spare_cores, start
+    from ..background import start, worth_a_worker
     if workers is None:
-        workers = 1 if spare_cores() and A.graph.number_of_edges() >= BACKGROUND_MIN_TIES else 0
+        workers = 1 if worth_a_worker(A.graph) else 0
     if not workers:
         return lambda: _draw_plain_figures(A.graph, A.activity, figure_dir)
     import matplotlib
