@@ -10,6 +10,12 @@ programmes, 33 months of pairwise contact logs and monthly programme board regis
 Known barriers are planted (see :data:`PLANTED` and ``data/README.md``) so that the
 diagnosis can be checked against them; :data:`HEALTHY` lists ties that are deliberately
 strong, balanced and recent and must not be flagged.
+
+The partnership had a facilitated session on :data:`FACILITATION` (1 October 2025), and
+some relationships changed from that month on: :data:`PLANTED_CHANGES` lists each change
+with the word a before/after comparison at that date should give it
+(``compare_periods(..., at=FACILITATION)``).  :data:`PLANTED` is what the whole log, both
+periods together, shows at its end.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["demo_tables", "write_demo_files", "PLANTED", "HEALTHY", "DEMO_FILES", "DEMO_SEED"]
+__all__ = ["demo_tables", "write_demo_files", "PLANTED", "HEALTHY", "FACILITATION", "PLANTED_CHANGES",
+           "DEMO_FILES", "DEMO_SEED"]
 
 DEMO_SEED = 20240101
 START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2026-09-30")
@@ -84,11 +91,15 @@ PLANTED = [
     ("one_sided", ("ICB Medicines Optimisation Team", "Northvale Local Pharmaceutical Committee"),
      "2 contacts a month, 95% initiated by the ICB team"),
     ("strained_tie", ("Eastfield Discharge Hub", "Eastfield Adult Social Care"),
-     "3 contacts a month about delayed discharges, 60% recorded negative"),
+     "3 contacts a month about delayed discharges, 70% recorded negative, until the facilitation; since "
+     "October 2025 one a month, 5% negative (eased, but the whole log still holds 21 strained months)"),
     ("isolate", ("Carers Together Northvale",), "in the registry, no contact at all"),
     ("isolate", ("Millbrook Housing Trust",), "a single email in March 2024"),
     ("silo", ("Northvale and Eastfield Mental Health NHS Trust",),
-     "its teams talk among themselves; one occasional external contact"),
+     "its teams talk among themselves: until the facilitation its one link out was an occasional referral; "
+     "the ties out formed since (October 2025) do not yet outweigh its internal traffic"),
+    ("decayed_tie", ("Northvale Public Health", "Diabetes Peer Support Northvale"),
+     "about 2 contacts a month until September 2025 (public health's grant to the group ended), none since"),
     ("bridge", ("Northvale Council for Voluntary Service", "St Aidan's Hospice"),
      "the only tie between the voluntary end-of-life group and the rest of the partnership: the group "
      "reaches everyone else through St Aidan's Hospice (one fact: the bridge names the broker at its end)"),
@@ -108,20 +119,83 @@ HEALTHY = [
     ("Eastfield Diabetes and Endocrinology", "Eastfield GP Alliance"),
 ]
 
+# The facilitated session: the first day of the after period of the demo's change story.
+FACILITATION = "2025-10-01"
+
+
+def _tie(a, b):
+    return frozenset((a, b))
+
+
+# What changed at the facilitation, with the word compare_periods(..., at=FACILITATION) should
+# give each change (data/README.md, "What changed at the facilitation").  Ties: pairs of actor
+# names.  Barriers: (kind, actors as the change table names them).  Every other tie with
+# contact in either period is unchanged: its rate is the same before and after.
+PLANTED_CHANGES = {
+    "ties": {
+        # the mental health trust opens up: new ties from October 2025
+        "formed": {
+            _tie("Older Adults Mental Health Team", "Northvale Adult Social Care"),
+            _tie("Crisis Resolution Team", "Northvale Ambulance Service NHS Trust"),
+            _tie("Northvale Integrated Care Board", "Northvale and Eastfield Mental Health NHS Trust"),
+        },
+        "lost": {
+            # public health's grant to the peer support group ended in September 2025
+            _tie("Northvale Public Health", "Diabetes Peer Support Northvale"),
+            # stopped in December 2024, before the facilitation, and not revived by it
+            _tie("Riverside Podiatry Team", "Eastfield Community Diabetes Nurses"),
+        },
+        # an occasional referral (0.15 a month) becomes a regular one (1.5 a month)
+        "strengthened": {_tie("Psychological Medicine Liaison", "Northvale Diabetes Centre")},
+        # the joint discharge protocol: escalations fall from 3 a month to 1
+        "weakened": {_tie("Eastfield Discharge Hub", "Eastfield Adult Social Care")},
+    },
+    "barriers": {
+        "closed": {
+            # 70% negative before, 5% after
+            ("strained_tie", _tie("Eastfield Discharge Hub", "Eastfield Adult Social Care")),
+            # the mental health trust's only link out before; one of four after
+            ("bridge", _tie("Psychological Medicine Liaison", "Northvale Diabetes Centre")),
+        },
+        "new": {
+            # the council's new charging rules for end-of-life care packages: 60% negative from October 2025
+            ("strained_tie", _tie("Northvale Adult Social Care", "Community Palliative Care Nurses")),
+        },
+        "persisting": {
+            ("one_sided", _tie("ICB Medicines Optimisation Team", "Northvale Local Pharmaceutical Committee")),
+            ("decayed_tie", _tie("Riverside Podiatry Team", "Eastfield Community Diabetes Nurses")),
+            ("isolate", frozenset({"Carers Together Northvale"})),
+            ("isolate", frozenset({"Millbrook Housing Trust"})),
+            # eased (four ties out after) but its teams still mostly talk among themselves
+            ("silo", frozenset({"Northvale and Eastfield Mental Health NHS Trust"})),
+            ("bridge", _tie("Northvale Council for Voluntary Service", "St Aidan's Hospice")),
+            ("weak_tie", _tie("University of Northvale", "Northvale Diabetes Centre")),
+            ("structural_hole", _tie("the local authority sector", "the primary care sector")),
+            ("missing_link", _tie("Riverside Practice Nurses", "Eastfield Practice Nurses")),
+        },
+    },
+}
+
 # (a, b, programme, contacts per month, first month, last month, share a initiates,
 #  share negative, types)
 _RELATIONSHIPS = [
     # planted
     ("Riverside Podiatry Team", "Eastfield Community Diabetes Nurses", DIAB, 3.5, "2024-01", "2024-12", .5, 0, "meeting;call"),
     ("ICB Medicines Optimisation Team", "Northvale Local Pharmaceutical Committee", MEDS, 2.0, "2024-01", "2026-09", .95, 0, "email;call"),
-    ("Eastfield Discharge Hub", "Eastfield Adult Social Care", EOL, 3.0, "2024-01", "2026-09", .5, .6, "call;email;meeting"),
+    # strained until the facilitation; the joint discharge protocol agreed there: fewer escalations, fewer disputes
+    ("Eastfield Discharge Hub", "Eastfield Adult Social Care", EOL, 3.0, "2024-01", "2025-09", .5, .7, "call;email;meeting"),
+    ("Eastfield Discharge Hub", "Eastfield Adult Social Care", EOL, 1.0, "2025-10", "2026-09", .5, .05, "call;email;meeting"),
     ("Northvale and Eastfield Mental Health NHS Trust", "Crisis Resolution Team", "", 3.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale and Eastfield Mental Health NHS Trust", "Older Adults Mental Health Team", "", 3.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale and Eastfield Mental Health NHS Trust", "Psychological Medicine Liaison", "", 2.5, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Crisis Resolution Team", "Older Adults Mental Health Team", "", 2.0, "2024-01", "2026-09", .5, 0, "call;referral"),
     ("Crisis Resolution Team", "Psychological Medicine Liaison", "", 2.0, "2024-01", "2026-09", .5, 0, "call;referral"),
     ("Older Adults Mental Health Team", "Psychological Medicine Liaison", "", 1.5, "2024-01", "2026-09", .5, 0, "call;referral"),
-    ("Psychological Medicine Liaison", "Northvale Diabetes Centre", DIAB, 0.15, "2024-01", "2026-09", .5, 0, "referral"),
+    # the mental health trust's one thin link out, until the facilitation opened it up
+    ("Psychological Medicine Liaison", "Northvale Diabetes Centre", DIAB, 0.15, "2024-01", "2025-09", .5, 0, "referral"),
+    ("Psychological Medicine Liaison", "Northvale Diabetes Centre", DIAB, 1.5, "2025-10", "2026-09", .5, 0, "referral;meeting"),
+    ("Older Adults Mental Health Team", "Northvale Adult Social Care", "", 1.5, "2025-10", "2026-09", .5, 0, "call;referral"),
+    ("Crisis Resolution Team", "Northvale Ambulance Service NHS Trust", "", 1.0, "2025-10", "2026-09", .5, 0, "call"),
     ("Northvale Council for Voluntary Service", "St Aidan's Hospice", EOL, 0.6, "2024-01", "2026-09", .5, 0, "email;meeting"),
     ("Northvale Council for Voluntary Service", "Compassionate Neighbours Northvale", EOL, 2.0, "2024-01", "2026-09", .5, 0, "meeting;call"),
     ("Northvale Council for Voluntary Service", "Northvale Bereavement Service", EOL, 1.5, "2024-01", "2026-09", .5, 0, "meeting;call"),
@@ -173,7 +247,9 @@ _RELATIONSHIPS = [
     ("Northvale Ambulance Service NHS Trust", "Northvale Palliative Care Team", EOL, 1.0, "2024-01", "2026-09", .5, 0, "call"),
     ("Northvale Ambulance Service NHS Trust", "Community Palliative Care Nurses", EOL, 0.8, "2024-01", "2026-09", .5, 0, "call"),
     ("Northvale Adult Social Care", "Northvale Public Health", "", 1.5, "2024-01", "2026-09", .5, 0, "meeting;email"),
-    ("Northvale Adult Social Care", "Community Palliative Care Nurses", EOL, 1.5, "2024-01", "2026-09", .5, 0, "call;referral"),
+    # strained from October 2025 (the council's new charging rules for end-of-life care packages)
+    ("Northvale Adult Social Care", "Community Palliative Care Nurses", EOL, 1.5, "2024-01", "2025-09", .5, 0, "call;referral"),
+    ("Northvale Adult Social Care", "Community Palliative Care Nurses", EOL, 1.5, "2025-10", "2026-09", .5, .6, "call;referral"),
     ("Eastfield Adult Social Care", "Westbrook District Nursing", EOL, 1.0, "2024-01", "2026-09", .5, 0, "call"),
     ("Eastfield Adult Social Care", "Eastfield Borough Council", "", 2.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale Borough Council", "Northvale Adult Social Care", "", 2.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
@@ -181,7 +257,8 @@ _RELATIONSHIPS = [
     ("Westbrook District Council", "Westbrook District Nursing", EOL, 0.8, "2024-01", "2026-09", .5, 0, "meeting"),
     ("Westbrook District Council", "Northvale Borough Council", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Eastfield Borough Council", "Northvale Borough Council", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
-    ("Northvale Public Health", "Diabetes Peer Support Northvale", DIAB, 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
+    # lost: public health's grant to the peer support group ended in September 2025
+    ("Northvale Public Health", "Diabetes Peer Support Northvale", DIAB, 2.0, "2024-01", "2025-09", .5, 0, "meeting;email"),
     ("Northvale Public Health", "ICB Diabetes Commissioning", DIAB, 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Healthwatch Northvale", "Northvale Integrated Care Board", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Healthwatch Northvale", "Diabetes Peer Support Northvale", DIAB, 0.8, "2024-01", "2026-09", .5, 0, "email"),
@@ -195,7 +272,7 @@ _RELATIONSHIPS = [
     ("Northvale Integrated Care Board", "Riverside GP Federation", "", 1.5, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale Integrated Care Board", "Eastfield GP Alliance", "", 1.5, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale Integrated Care Board", "Northvale Ambulance Service NHS Trust", "", 1.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
-    ("Northvale Integrated Care Board", "Northvale and Eastfield Mental Health NHS Trust", "", 0.1, "2024-01", "2026-09", .5, 0, "email"),
+    ("Northvale Integrated Care Board", "Northvale and Eastfield Mental Health NHS Trust", "", 1.5, "2025-10", "2026-09", .5, 0, "meeting;email"),
     ("Northvale Hospitals NHS Foundation Trust", "Northvale Diabetes Centre", "", 2.0, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale Hospitals NHS Foundation Trust", "Northvale Palliative Care Team", "", 1.5, "2024-01", "2026-09", .5, 0, "meeting;email"),
     ("Northvale Hospitals NHS Foundation Trust", "Northvale Hospital Pharmacy", "", 1.5, "2024-01", "2026-09", .5, 0, "meeting;email"),
