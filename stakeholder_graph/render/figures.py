@@ -18,7 +18,7 @@ from ..export import atomic_path
 from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, barrier_index, group_colours
 
 __all__ = ["plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution",
-           "save_figure"]
+           "plot_timeline", "save_figure"]
 
 
 # Same input, same file: SVG ids from a fixed salt instead of a random one, and no
@@ -231,6 +231,84 @@ def plot_strength_distribution(G: nx.Graph, ax=None):
     ax.legend(fontsize=8, frameon=False)
     ax.set_title("Distribution of tie strengths", fontsize=10)
     return ax
+
+
+# Timeline panels: measure -> (title, what the number means, fixed axis range or None).
+# Fixed ranges for bounded measures, and axes from 0 for the rest, so a wobble of a few
+# thousandths in density does not look like a collapse.
+TIMELINE_MEASURES = {
+    "density": ("Density", "share of pairs of actors with contact", None),
+    "reciprocity": ("Reciprocity", "of pairs where anyone initiated, share where both did", (0, 1.02)),
+    "ei_organisation": ("E-I index by organisation", "-1 all ties inside organisations, +1 all across", (-1.02, 1.02)),
+    "ei_sector": ("E-I index by sector", "-1 all ties inside sectors, +1 all across", (-1.02, 1.02)),
+    "cross_sector_ties": ("Ties between sectors", "pairs in different sectors with contact", None),
+    "mean_tie_strength": ("Mean tie strength", "decayed contacts per tie, as of the period's end", None),
+    "contacts": ("Contacts", "logged contacts in the period", None),
+    "ties": ("Ties", "pairs with any contact in the period", None),
+}
+
+
+def plot_timeline(frame: pd.DataFrame, ax=None, *, at=None,
+                  measures=("density", "reciprocity", "ei_sector", "mean_tie_strength")):
+    """The key measures per month, quarter or year as small multiples, one panel each, with
+    the change date ``at`` marked by a dashed vertical line and the time after it shaded.
+
+    ``frame`` is a :func:`~stakeholder_graph.compare.timeline` table (``start``, ``end``
+    and one column per measure); each point is one period's value, drawn at the period's
+    middle.  Measures bounded by definition (reciprocity 0 to 1, E-I -1 to +1) keep their
+    whole range; the others start from 0.  ``ax``: an axes whose space the panels share
+    (a new figure when ``None``).  Returns the panels' axes, one per measure drawn.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    measures = [m for m in measures if m in frame.columns]
+    if not measures:
+        ax = _axes(ax, size=(9, 3))
+        ax.text(0.5, 0.5, "no measures to draw", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return [ax]
+    columns = 2 if len(measures) > 1 else 1
+    rows = math.ceil(len(measures) / columns)
+    if ax is None:
+        _, grid = plt.subplots(rows, columns, figsize=(9, 2.6 * rows), layout="constrained", squeeze=False)
+        panels = list(grid.ravel())
+    else:
+        figure, spec = ax.figure, ax.get_subplotspec()
+        ax.remove()
+        cells = spec.subgridspec(rows, columns)
+        panels = [figure.add_subplot(cells[i // columns, i % columns]) for i in range(rows * columns)]
+    for extra in panels[len(measures):]:
+        extra.set_axis_off()
+    panels = panels[:len(measures)]
+    start = pd.to_datetime(frame["start"])
+    end = pd.to_datetime(frame["end"]) + pd.Timedelta(days=1)
+    middle = start + (end - start) / 2
+    change = pd.Timestamp(at) if at is not None else None
+    for panel, name in zip(panels, measures):
+        title, meaning, limits = TIMELINE_MEASURES.get(name, (name.replace("_", " ").capitalize(), "", None))
+        values = pd.to_numeric(frame[name], errors="coerce")
+        panel.plot(middle, values, marker="o", markersize=4, color="#0072B2", linewidth=1.6)
+        if limits is not None:
+            panel.set_ylim(*limits)
+        else:
+            top = float(np.nanmax(values)) if values.notna().any() else 1.0
+            panel.set_ylim(0, (top or 1.0) * 1.15)
+        if limits is not None and limits[0] < 0:
+            panel.axhline(0, color="#9AA5B1", linewidth=0.8)
+        if change is not None:
+            panel.axvspan(change, end.max(), color="#E69F00", alpha=0.08, linewidth=0)
+            panel.axvline(change, color="#D55E00", linestyle="--", linewidth=1.4)
+        panel.set_xlim(start.min(), end.max())
+        panel.set_title(f"{title}\n({meaning})" if meaning else title, fontsize=9)
+        panel.grid(alpha=0.3)
+        panel.tick_params(labelsize=7)
+        panel.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+        panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(panel.xaxis.get_major_locator()))
+    if change is not None:
+        # Said once, in the first panel, where it hides no point: at the top edge of the line.
+        panels[0].annotate(f"change: {change.day} {change.strftime('%b %Y')}", xy=(change, 1), xycoords=("data", "axes fraction"),
+                           xytext=(3, -3), textcoords="offset points", ha="left", va="top", fontsize=7, color="#D55E00")
+    return panels
 
 
 def save_figure(ax_or_figure, path, *, dpi: int = 150, close: bool = True) -> Path:
