@@ -293,7 +293,7 @@ def _barrier_edge(rows, i, j, a, b) -> dict:
 
 
 def _edge_font(status) -> dict:
-    return {"size": 14, "color": BARRIER_CHANGE_STYLE[status]["color"], "strokeWidth": 4, "strokeColor": "#ffffff",
+    return {"size": 18, "color": BARRIER_CHANGE_STYLE[status]["color"], "strokeWidth": 5, "strokeColor": "#ffffff",
             "align": "horizontal"}
 
 
