@@ -13,7 +13,7 @@ diagnosis of the barriers between them.
 __version__ = "0.1.0"
 
 from .analysis import Analysis, analyse
-from .datasets import HEALTHY, PLANTED, demo_tables, write_demo_files
+from .datasets import FACILITATION, HEALTHY, PLANTED, PLANTED_CHANGES, demo_tables, write_demo_files
 from .errors import (AmbiguousDateError, InputError, MissingColumnError, OutputError, RegistryError,
                      StakeholderGraphError, UnknownActorError)
 from .export import write_graph, write_table
@@ -42,7 +42,7 @@ __all__ = [
     "write_graph", "write_table", "write_map", "write_report", "write_change_report", "write_change_map",
     "plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution", "plot_timeline",
     "save_figure",
-    "demo_tables", "write_demo_files", "PLANTED", "HEALTHY",
+    "demo_tables", "write_demo_files", "PLANTED", "HEALTHY", "FACILITATION", "PLANTED_CHANGES",
     "StakeholderGraphError", "InputError", "MissingColumnError", "AmbiguousDateError",
     "RegistryError", "UnknownActorError", "OutputError",
 ]
