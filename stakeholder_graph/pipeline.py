@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from .analysis import analyse
-from .datasets import DEMO_SEED, write_demo_files
+from .datasets import DEMO_SEED, FACILITATION, write_demo_files
 from .export import write_graph, write_table, write_text
 from .graph import actor_frame, build_graph, tie_frame
 from .io.readers import read_inputs
@@ -58,4 +58,23 @@ def run_demo(out_dir="outputs", *, seed=None, echo=None) -> dict:
     inputs = read_inputs([paths["interactions"]], [paths["meetings"]], paths["actors"])
     written = {"demo input files": out / "data"}
     written.update(run_all(inputs, out, echo=echo))
+    written.update(write_change(inputs, out, at=FACILITATION, echo=echo))
+    return written
+
+
+def write_change(inputs, out_dir, *, at, echo=None, seed=None, **build_options) -> dict:
+    """Compare before and after ``at`` and write the change table, change map and change
+    briefing into ``out_dir`` ("What difference did it make?")."""
+    from .compare import compare_periods
+    from .render import write_change_map, write_change_report
+    echo = echo or (lambda message: None)
+    out = Path(out_dir)
+    C = compare_periods(inputs.interactions, inputs.meetings, inputs.actors, at=at, seed=seed or 0, **build_options)
+    table = C.table()
+    words = table[table["change"].isin(["formed", "lost", "strengthened", "weakened", "up", "down", "closed", "new"])]
+    echo(f"change at {at}: {len(words)} changes beyond chance "
+         f"({', '.join(f'{n} {w}' for w, n in words['change'].value_counts().items()) or 'none'})")
+    written = {"change table": write_table(table, out / "changes.csv")}
+    written["change map"] = write_change_map(C, out / "change_map.html")
+    written["change briefing"] = write_change_report(C, out / "change_briefing.html", map_href="change_map.html")
     return written
