@@ -37,7 +37,7 @@ MAP_LABELS = 20
 # How each word of a tie row is drawn (the legend says it in words; no meaning rests on
 # colour alone: lost and weakened ties also differ in line pattern).
 TIE_CHANGE_STYLE = {
-    "formed": {"color": "#009E73", "dashes": False, "label": "formed: contact after, none or next to none before (green)"},
+    "formed": {"color": "#009E73", "dashes": False, "label": "formed: no contact before, contact after (green)"},
     "strengthened": {"color": "#0072B2", "dashes": False, "label": "strengthened: more contact after (blue)"},
     "weakened": {"color": "#E69F00", "dashes": [2, 4], "label": "weakened: less contact after (orange dots)"},
     "lost": {"color": "#7B8794", "dashes": [8, 6], "label": "lost: no contact after (grey dashes)"},
