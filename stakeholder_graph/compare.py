@@ -10,14 +10,13 @@ The tests, their assumptions and references are in ``docs/compare.md``; in short
   the ratio of two Poisson rates (given both periods' total, the before count is binomial
   with the before period's share of the time), made to allow for bursty contact by the
   partnership's own over-dispersion (quasi-Poisson: counts scaled down by the Pearson
-  dispersion of contacts per 28-day block within the periods).  Benjamini-Hochberg across
+  dispersion of contacts per stretch of 1-6 months within the periods).  Benjamini-Hochberg across
   the ties; ``formed``, ``lost``, ``strengthened`` or ``weakened`` only at q <= fdr.
 - **Measures.**  Density, reciprocity, E-I index by organisation and by sector,
-  cross-sector ties and mean tie strength are recomputed with the 28-day blocks of both
-  periods shuffled between them (a permutation test: under no change the blocks are
-  exchangeable).  What the shuffles give is what the periods' lengths alone give; a
-  measure is ``up`` or ``down`` only when its change lies outside that (BH across the
-  measures), and the interval reported is the change beyond what the shuffles give.  Other
+  cross-sector ties and mean tie strength are recomputed for every rotation of the weekly
+  timeline (a rotation test, see :func:`rotations`).  What the rotations give is what the
+  periods' lengths alone give; a measure is ``up`` or ``down`` only when its change lies
+  outside that (BH across the measures), and the interval reported is the change beyond it.  Other
   summary measures are listed without a test, and say so.
 - **Barriers.**  Each period is diagnosed (:func:`~stakeholder_graph.barriers.find_barriers`,
   every finding tested against chance).  A barrier found in one period is ``closed`` or
@@ -242,8 +241,10 @@ def blocks(prepared: PreparedContacts, windows: list, *, half_life: float, level
     block = np.searchsorted(stops, dates, side="right")
     inside = (block < len(spans))
     inside[inside] &= dates[inside] >= starts[block[inside]]
+    # Contacts between the periods (a gap left by --before/--after) belong to no block.
     contacts = contacts[inside]
     block = block[inside]
+    dates = dates[inside]
     a = contacts["actor_a"].astype(str).to_numpy()
     b = contacts["actor_b"].astype(str).to_numpy()
     pair_codes, pair_index = pd.factorize(pd.MultiIndex.from_arrays([a, b]), sort=True)

@@ -167,6 +167,14 @@ def test_barrier_closed_only_with_a_clear_margin():
     assert rows[0]["change"] == "persisting" and "lost, not mended" in rows[0]["explanation"]
 
 
+def test_periods_with_a_gap_between_them(demo_tables):
+    log, meetings, actors = demo_tables["interactions"], demo_tables["meetings"], demo_tables["actors"]
+    C = sg.compare_periods(log, meetings, actors, at="2025-10-01", before=("2025-01-01", "2025-06-30"))
+    ties = C.ties.set_index("actors")
+    for u, v, d in C.graphs["before"].edges(data=True):
+        assert ties.loc[";".join(sorted((u, v))), "before"] == d["count"]     # July-September left out
+
+
 def test_timeline_rows_equal_each_quarters_graph(demo_tables):
     log, meetings, actors = demo_tables["interactions"], demo_tables["meetings"], demo_tables["actors"]
     frame = sg.timeline(log, meetings, actors, every="quarter")
