@@ -51,3 +51,16 @@ def real_contacts(path, *, sep=r"\s+", columns=("t", "i", "j"), origin="2015-06-
         "source": "p" + raw["i"].astype(str),
         "target": "p" + raw["j"].astype(str),
     })
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless chromium for the whole run (skips the test where it cannot start)."""
+    from browsing import CHROMIUM
+    if CHROMIUM is None:
+        pytest.skip("no chromium browser installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()

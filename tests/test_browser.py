@@ -1,36 +1,12 @@
 """The map and the briefing in a real browser (Debian's chromium, driven by Playwright):
 they draw, they make no network request, and no text from the data runs as script."""
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from test_render import EVIL, evil_graph  # noqa: F401  (the fixture)
 
 import stakeholder_graph as sg
+from browsing import needs_browser, open_page
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium browser installed (apt-get install chromium)")
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-def open_page(browser, path: Path):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    requests, errors, dialogs = [], [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(path.as_uri())
-    return page, requests, errors, dialogs
+pytestmark = needs_browser
 
 
 def test_map_draws_without_running_data_or_fetching(browser, evil_graph, tmp_path):  # noqa: F811

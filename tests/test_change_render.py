@@ -9,7 +9,6 @@ one-sided (a new barrier); the actors carry hostile names.
 
 import base64
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -264,27 +263,7 @@ def test_plot_timeline_marks_the_change(comparison):
 # In a browser
 # ---------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-browser_only = pytest.mark.skipif(CHROMIUM is None, reason="no chromium browser installed (apt-get install chromium)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-def open_page(browser, path: Path):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    requests, errors, dialogs = [], [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(path.as_uri())
-    return page, requests, errors, dialogs
+from browsing import needs_browser as browser_only, open_page  # noqa: E402
 
 
 # Share of the map's canvas pixels that are not white: a drawn map has lines and actors.
