@@ -595,28 +595,9 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     -------
     Comparison
     """
-    if "as_of" in build_options:
-        raise InputError("as_of has no meaning in a comparison: each period is measured as of its own end "
-                         "(set the periods with before= and after=)")
-    unknown = set(build_options) - BUILD_OPTIONS
-    if unknown:
-        raise TypeError(f"compare_periods() got an unexpected argument '{sorted(unknown)[0]}'")
-    level = build_options.get("level", "actor")
-    if level not in LEVELS:
-        raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
-    half_life = float(build_options.get("half_life", DEFAULT_HALF_LIFE_DAYS))
-    prepared = prepare_contacts(interactions, meetings, actors, day_first=build_options.get("day_first", False),
-                                undirected=build_options.get("undirected", False))
-    first, last = prepared.date_range()
-    if first is None:
-        raise InputError("no contacts to compare")
-    since, until = build_options.get("since"), build_options.get("until")
-    if since is not None or until is not None:
-        # A window: the before period starts no earlier than since, the after ends by until.
-        first = max(first, pd.Timestamp(since)) if since is not None else first
-        last = min(last, pd.Timestamp(until)) if until is not None else last
+    prepared, level, half_life, filters, first, last = _window(interactions, meetings, actors, build_options,
+                                                               "a comparison")
     at, before, after = periods(first, last, at, before, after)
-    filters = {k: build_options.get(k) for k in ("programme", "type")}
     graphs = {}
     for period in (before, after):
         try:
@@ -673,6 +654,37 @@ def diagnose_periods(analyses: dict, fdr: float, seed: int):
     return found, near
 
 
+def _window(interactions, meetings, actors, build_options: dict, what: str):
+    """What compare_periods and timeline both start from: the build options checked, the
+    inputs prepared once (or already prepared), and the dates they cover within
+    ``since``/``until``.  Returns ``(prepared, level, half_life, filters, first, last)``,
+    ``filters`` the programme and type to keep."""
+    if "as_of" in build_options:
+        raise InputError(f"as_of has no meaning in {what}: each period is measured as of its own end "
+                         "(set the periods with before= and after=)")
+    unknown = set(build_options) - BUILD_OPTIONS
+    if unknown:
+        raise TypeError(f"unexpected argument '{sorted(unknown)[0]}' (build options: {', '.join(sorted(BUILD_OPTIONS))})")
+    level = build_options.get("level", "actor")
+    if level not in LEVELS:
+        raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
+    half_life = float(build_options.get("half_life", DEFAULT_HALF_LIFE_DAYS))
+    if isinstance(interactions, PreparedContacts):
+        prepared = interactions
+    else:
+        prepared = prepare_contacts(interactions, meetings, actors, day_first=build_options.get("day_first", False),
+                                    undirected=build_options.get("undirected", False))
+    first, last = prepared.date_range()
+    if first is None:
+        raise InputError(f"no contacts for {what}")
+    since, until = build_options.get("since"), build_options.get("until")
+    # A window: the first period starts no earlier than since, the last ends by until.
+    first = max(first, pd.Timestamp(since)) if since is not None else first
+    last = min(last, pd.Timestamp(until)) if until is not None else last
+    filters = {k: build_options.get(k) for k in ("programme", "type")}
+    return prepared, level, half_life, filters, first, last
+
+
 def _node_attributes(graphs: dict) -> dict:
     out = {"organisation": {}, "sector": {}}
     for G in graphs.values():
@@ -700,33 +712,17 @@ def timeline(interactions=None, meetings=None, actors=None, *, every: str = "qua
     """
     if every not in EVERY:
         raise InputError(f"every must be one of {', '.join(EVERY)}, not '{every}'")
-    if "as_of" in build_options:
-        raise InputError("as_of has no meaning in a timeline: each period is measured as of its own end")
-    unknown = set(build_options) - BUILD_OPTIONS
-    if unknown:
-        raise TypeError(f"timeline() got an unexpected argument '{sorted(unknown)[0]}'")
-    level = build_options.get("level", "actor")
-    half_life = float(build_options.get("half_life", DEFAULT_HALF_LIFE_DAYS))
-    if isinstance(interactions, PreparedContacts):
-        prepared = interactions
-    else:
-        prepared = prepare_contacts(interactions, meetings, actors, day_first=build_options.get("day_first", False),
-                                    undirected=build_options.get("undirected", False))
-    first, last = prepared.date_range()
-    if first is None:
-        raise InputError("no contacts for a timeline")
+    prepared, level, half_life, filters, first, last = _window(interactions, meetings, actors, build_options,
+                                                               "a timeline")
     since, until = build_options.get("since"), build_options.get("until")
-    first = max(first, pd.Timestamp(since)) if since is not None else first
-    last = min(last, pd.Timestamp(until)) if until is not None else last
     spans, start = [], _period_start(first, every)
     while start <= last:
         stop = _next_start(start, every)
         spans.append((max(start, first.normalize()), min(stop, last.normalize() + pd.Timedelta(days=1))))
         start = stop
     B = blocks(prepared, [(i, [span]) for i, span in enumerate(spans)], half_life=half_life, level=level,
-               programme=build_options.get("programme"), type=build_options.get("type"))
-    G_all = graph_of_period(prepared, half_life=half_life, level=level, since=since, until=until,
-                            programme=build_options.get("programme"), type=build_options.get("type"))
+               **filters)
+    G_all = graph_of_period(prepared, half_life=half_life, level=level, since=since, until=until, **filters)
     attributes = _node_attributes({"all": G_all})
     same_org, same_sector, known = _tie_groups(B.pairs, attributes)
     values = key_measures(B.count, B.a_to_b, B.b_to_a, B.strength, same_org, same_sector, known, len(G_all))
