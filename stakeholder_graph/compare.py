@@ -48,7 +48,9 @@ TABLE_COLUMNS = ["section", "kind", "actors", "before", "after", "change", "p_va
 # A barrier found in one period and not the other is closed (or new) only when the other
 # period's evidence for it does not reach even this false-discovery rate.
 NEAR_FDR = 0.25
-BLOCK_DAYS = 7           # the unit of time of the tests: weeks, counted from the change date
+# The unit of time of the tests, counted from the change date: a day, or as many days as
+# keep the rotations of the measure test to at most this many (see block_days).
+MAX_ROTATIONS = 250
 
 # The measures tested, with their sentence names.
 KEY_MEASURES = {
@@ -275,6 +277,12 @@ def blocks(prepared: PreparedContacts, windows: list, *, half_life: float, level
         period=np.array(labels))
 
 
+def block_days(before: Period, after: Period) -> int:
+    """Days per block: 1, or more when the periods are longer than :data:`MAX_ROTATIONS`
+    days (a rotation per block; more add nothing but time)."""
+    return max(1, math.ceil((before.days + after.days) / MAX_ROTATIONS))
+
+
 def dispersion(B: Blocks) -> float:
     """Over-dispersion of contacts within periods, pooled over ties (quasi-Poisson: 1 =
     contact as regular as a Poisson process, more = burstier); at least 1.
@@ -286,8 +294,10 @@ def dispersion(B: Blocks) -> float:
     what a whole period's total varies by.
     """
     full = B.days == B.days.max()
+    unit = float(B.days.max())
     best = 1.0
-    for k in (4, 8, 13, 17, 26):       # weeks: about 1, 2, 3, 4 and 6 months
+    for days in (30, 61, 91, 122, 183):       # about 1, 2, 3, 4 and 6 months
+        k = max(1, round(days / unit))
         chi2 = df = 0.0
         for p in np.unique(B.period):
             cols = np.flatnonzero(full & (B.period == p))
@@ -410,25 +420,30 @@ def _tie_groups(pairs, attributes: dict):
 
 def rotations(B: Blocks, half_life: float):
     """Per-tie period totals for every rotation of the timeline (ties x rotations x 2):
-    ``(count, a_to_b, b_to_a, strength)``.  Rotation ``r`` moves every week ``r`` weeks
-    later, the last weeks wrapping round to the start, and keeps the two periods where they
-    were: rotation 0 is what happened; the others are what the same weeks give when the
+    ``(count, a_to_b, b_to_a, strength)``.  Rotation ``r`` moves every block ``r`` blocks
+    later, the last wrapping round to the start, and keeps the two periods where they
+    were: rotation 0 is what happened; the others are what the same contacts give when the
     change date falls elsewhere in them.  Strength is re-decayed to each period's end."""
-    weeks = len(B.period)
+    blocks_ = len(B.period)
     ends = {p: B.ends[B.period == p].max() for p in (0, 1)}
     age = np.array([(ends[p] - e) / np.timedelta64(1, "D") for p, e in zip(B.period, B.ends)])
     decay = 2.0 ** (-age / half_life)
-    # Rotation r puts week j at position (j + r) mod W; a period's total is then the product
-    # with a circulant matrix of that period's positions (weighted by their decay for
-    # strength): one matrix product per period instead of W rolls of the whole table.
-    shift = (np.arange(weeks)[:, None] + np.arange(weeks)[None, :]) % weeks
+    # Rotation r puts block j at position (j + r) mod W, so a period's total is the circular
+    # cross-correlation of the tie's blocks with that period's positions (weighted by their
+    # decay for strength): sum_j M[j] w[(j + r) mod W], computed for every r at once by FFT.
+    spectra = {}
     outputs = []
     for matrix, weighted in ((B.count, False), (B.a_to_b, False), (B.b_to_a, False), (B.strength, True)):
-        out = np.empty((matrix.shape[0], weeks, 2))
+        conj = np.conj(np.fft.rfft(matrix, axis=1))
+        out = np.empty((matrix.shape[0], blocks_, 2))
         for p in (0, 1):
-            at_position = (B.period == p) * (decay if weighted else 1.0)
-            out[:, :, p] = matrix @ at_position[shift]
-        outputs.append(out.reshape(matrix.shape[0], weeks * 2))
+            key = (p, weighted)
+            if key not in spectra:
+                spectra[key] = np.fft.rfft((B.period == p) * (decay if weighted else 1.0))
+            out[:, :, p] = np.fft.irfft(conj * spectra[key], n=blocks_, axis=1)
+        if not weighted:
+            np.rint(out, out=out)            # counts are whole numbers; the FFT leaves ~1e-12
+        outputs.append(out.reshape(matrix.shape[0], blocks_ * 2))
     return outputs
 
 
@@ -436,22 +451,28 @@ def measure_rows(B: Blocks, attributes: dict, n_actors: int, half_life: float, f
                  organisation_level: bool = False) -> list:
     """The tested measures before and after, each change tested against the timeline's
     rotations (see :func:`rotations`): a rotation test, which keeps each tie's bursts and
-    quiet spells whole where shuffling weeks would break them up."""
+    quiet spells whole where shuffling days or weeks would break them up."""
     same_org, same_sector, known = _tie_groups(B.pairs, attributes)
-    weeks = len(B.period)
+    units = len(B.period)
     values = key_measures(*rotations(B, half_life), same_org, same_sector, known, n_actors)
-    orders = range(weeks)
+    names = [n for n in KEY_MEASURES if not (organisation_level and n == "ei_organisation")]
+    # The smallest p a rotation test can give is 1 / rotations; with Benjamini-Hochberg
+    # across the measures even the strongest change needs p <= fdr / measures.  Fewer
+    # rotations (days) than that can never show a change: the measures are then untested.
+    needed = math.ceil(len(names) / fdr)
     rows = []
-    for name, label in KEY_MEASURES.items():
-        if organisation_level and name == "ei_organisation":
-            continue
-        v = values[name].reshape(len(orders), 2)
+    for name in names:
+        label = KEY_MEASURES[name]
+        v = values[name].reshape(units, 2)
         before, after = v[0]
         diffs = v[:, 1] - v[:, 0]
         observed, null = diffs[0], diffs[1:]
         null = null[~np.isnan(null)]
-        if np.isnan(observed) or len(null) < 10:
-            rows.append(_untested_measure(name, before, after, f"{label}: not tested (too little data to shuffle)."))
+        if np.isnan(observed) or len(null) + 1 < needed:
+            rows.append(_untested_measure(
+                name, before, after, f"{label[0].upper()}{label[1:]}: {_fmt(before)} before, {_fmt(after)} after; "
+                f"not tested: the two periods span {int(B.days.sum())} days, and a change could be told from "
+                f"chance only with {needed} or more."))
             continue
         centre = null.mean()
         p = (1 + np.sum(np.abs(null - centre) >= abs(observed - centre) - 1e-12)) / (1 + len(null))
@@ -606,7 +627,8 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
         except InputError as error:
             raise InputError(f"the {period.name} period ({period}) has no contact to compare: {error}") from None
     analyses = {name: Analysis(G, seed=seed) for name, G in graphs.items()}
-    windows = [(0, _block_edges(before, at, BLOCK_DAYS)), (1, _block_edges(after, at, BLOCK_DAYS))]
+    unit = block_days(before, after)
+    windows = [(0, _block_edges(before, at, unit)), (1, _block_edges(after, at, unit))]
     B = blocks(prepared, windows, half_life=half_life, level=level, **filters)
     phi = dispersion(B)
     attributes = _node_attributes(graphs)
