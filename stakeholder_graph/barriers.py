@@ -73,6 +73,8 @@ class Thresholds:
     weak_quantile : a tie weaker than this share of all ties is called weak (0.25) when it
         carries a link the partnership depends on (a bridge, or an actor's only tie).
     silo_min_size : actors a group needs before it can be a silo (3).
+    silo_share : a group is called a silo only when more than this share of its tie
+        strength stays inside (1/2: most of it).
     permutations : shuffles of group labels in the silo test (999; p-values from 0.001).
     max_per_kind : deprecated: 0 (all findings).  Views that show the top N say how many more.
     """
@@ -80,6 +82,7 @@ class Thresholds:
     fdr: float = DEFAULT_FDR
     weak_quantile: float = 0.25
     silo_min_size: int = 3
+    silo_share: float = 0.5
     permutations: int = 999
     max_per_kind: int = 0
 
@@ -114,6 +117,8 @@ class Thresholds:
             typed[k] = kind(float(v)) if kind is float else int(float(v))
         if "fdr" in typed and not 0 < typed["fdr"] < 1:
             raise InputError(f"fdr must be between 0 and 1, not {typed['fdr']}")
+        if "silo_share" in typed and not 0 <= typed["silo_share"] < 1:
+            raise InputError(f"silo_share must be at least 0 and below 1, not {typed['silo_share']}")
         return replace(self, **typed)
 
 
@@ -633,8 +638,8 @@ def silos(ev: _Evidence) -> list:
     among the actors (``permutations`` times, seeded; group sizes kept); p = (1 + shuffles
     at least as internal) / (1 + shuffles).  Tested: groups of at least ``silo_min_size``
     actors with ties.  Effect: ``(share - chance share) / (1 - chance share)``, 1 when
-    nothing goes out.  Only groups keeping most of their strength inside (share > 1/2)
-    are called silos.
+    nothing goes out.  Only groups keeping most of their strength inside (share >
+    ``silo_share``, 1/2) are called silos.
     """
     G, t = ev.G, ev.t
     nodes = [n for n in G if G.degree(n) > 0]
@@ -682,7 +687,7 @@ def silos(ev: _Evidence) -> list:
                 continue   # a sector of one organisation is that organisation: one fact
             rows.append((attribute, g, sized[g], observed[i], chance[i], (1 + at_least[i]) / (1 + t.permutations)))
     p = [r[5] for r in rows]
-    effect = [((r[3] - r[4]) / (1 - r[4]) if r[4] < 1 else 0.0) if r[3] > 0.5 else 0.0 for r in rows]
+    effect = [((r[3] - r[4]) / (1 - r[4]) if r[4] < 1 else 0.0) if r[3] > t.silo_share else 0.0 for r in rows]
     q, keep = _passing(p, effect, t.fdr)
     found = []
     for i in keep:

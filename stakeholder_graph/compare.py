@@ -46,8 +46,12 @@ TABLE_COLUMNS = ["section", "kind", "actors", "before", "after", "change", "p_va
                  "change_low", "change_high", "q_value"]
 
 # A barrier found in one period and not the other is closed (or new) only when the other
-# period's evidence for it does not reach even this false-discovery rate.
+# period's evidence for it does not reach even this false-discovery rate, nor (for a silo)
+# with this share of the group's strength inside instead of a half: a group that moves
+# from 45% to 55% inside is nearly a silo before, not a new one after.
 NEAR_FDR = 0.25
+NEAR_SILO_SHARE = 0.4
+_SILO_MARGIN = {"silo": f" and from {NEAR_SILO_SHARE:.0%} of its strength inside"}
 # The unit of time of the tests, counted from the change date: a day, or as many days as
 # keep the rotations of the measure test to at most this many (see block_days).
 MAX_ROTATIONS = 250
@@ -535,6 +539,14 @@ def _barrier_key(row) -> tuple:
     return row["kind"], frozenset(str(row["actors"]).split(";"))
 
 
+def _how_near(row, fdr: float) -> str:
+    """Why a barrier found only at the lenient margins was near: its q-value, or for a silo
+    found under the usual q but below the one-half share, its share inside."""
+    if row["kind"] == "silo" and row["q_value"] <= fdr and "ei_index" in row:
+        return f"{100 * (1 - row['ei_index']) / 2:.0f}% of its strength inside, under the one-half of a silo"
+    return f"q = {row['q_value']:.2g}"
+
+
 def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> list:
     """Barrier statuses from each period's findings (``found``: at ``fdr``; ``near``: the
     lenient diagnosis at :data:`NEAR_FDR`, asked only for findings in one period alone)."""
@@ -561,20 +573,22 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> lis
             elif a_near:
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found before (q = {b['q_value']:.2g}) and still near the "
-                        f"threshold after (q = {a_near['q_value']:.2g}): weaker, not gone. Before: {b['explanation']}")
+                        f"threshold after ({_how_near(a_near, fdr)}): weaker, not gone. Before: {b['explanation']}")
             else:
                 change = "closed"
                 said = (f"{title.capitalize()} ({who}): found before (q = {b['q_value']:.2g}); after, no sign of it "
-                        f"even at a false-discovery rate of {NEAR_FDR:.0%}. Before: {b['explanation']}")
+                        f"even at a false-discovery rate of {NEAR_FDR:.0%}{_SILO_MARGIN.get(kind, '')}. "
+                        f"Before: {b['explanation']}")
         else:
             if b_near:
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found after (q = {a['q_value']:.2g}) and already near the "
-                        f"threshold before (q = {b_near['q_value']:.2g}). After: {a['explanation']}")
+                        f"threshold before ({_how_near(b_near, fdr)}). After: {a['explanation']}")
             else:
                 change = "new"
                 said = (f"{title.capitalize()} ({who}): found after (q = {a['q_value']:.2g}), no sign of it before "
-                        f"even at a false-discovery rate of {NEAR_FDR:.0%}. After: {a['explanation']}")
+                        f"even at a false-discovery rate of {NEAR_FDR:.0%}{_SILO_MARGIN.get(kind, '')}. "
+                        f"After: {a['explanation']}")
         severity = lambda r: float(r["severity"]) if r is not None else np.nan  # noqa: E731
         rows.append({"section": "barrier", "kind": kind, "actors": ";".join(sorted(actors)),
                      "before": severity(b), "after": severity(a), "change": change,
@@ -652,7 +666,7 @@ def diagnose(G, seed: int, fdr: float):
     """One period's findings at ``fdr`` and at the lenient :data:`NEAR_FDR` (run in a worker
     process for the after period when the partnership is large; see :func:`diagnose_periods`)."""
     A = G if isinstance(G, Analysis) else Analysis(G, seed=seed)
-    return find_barriers(A, fdr=fdr), find_barriers(A, fdr=max(NEAR_FDR, fdr))
+    return find_barriers(A, fdr=fdr), find_barriers(A, fdr=max(NEAR_FDR, fdr), silo_share=NEAR_SILO_SHARE)
 
 
 def diagnose_periods(analyses: dict, fdr: float, seed: int):

@@ -167,6 +167,34 @@ def test_barrier_closed_only_with_a_clear_margin():
     assert rows[0]["change"] == "persisting" and "lost, not mended" in rows[0]["explanation"]
 
 
+def test_silo_share_threshold_and_the_compare_margin():
+    import networkx as nx
+    from stakeholder_graph.compare import barrier_rows
+    # Hand-worked: group A is a 4-clique (6 ties of strength 1) with 4 ties of strength 1
+    # out to an 8-clique B: A's strength is 2 x 6 + 4 = 16, of which 12 inside: 75%.
+    G = nx.Graph()
+    a, b = [f"A{i}" for i in range(4)], [f"B{i}" for i in range(8)]
+    for group, name in ((a, "A"), (b, "B")):
+        G.add_nodes_from(group, organisation=name, sector="", kind="team")
+        G.add_edges_from((x, y) for i, x in enumerate(group) for y in group[i + 1:])
+    G.add_edges_from((a[i], b[i]) for i in range(4))
+    nx.set_edge_attributes(G, 1.0, "weight")
+    nx.set_edge_attributes(G, 1.0, "distance")
+    found = sg.find_barriers(G, kinds="silo")
+    row = found[found["actors"] == "A"]
+    assert len(row) == 1 and (1 - row["ei_index"].iloc[0]) / 2 == pytest.approx(0.75)
+    assert not (sg.find_barriers(G, kinds="silo", silo_share=0.8)["actors"] == "A").any()
+    # A silo found after only, whose group was at 45% inside before (found only at the
+    # compare's lenient margin): persisting, and the sentence says why.
+    def frame(rows):
+        return pd.DataFrame(rows, columns=["kind", "actors", "severity", "q_value", "explanation", "ei_index"])
+    after = {"kind": "silo", "actors": "G", "severity": 0.5, "q_value": 0.002, "explanation": "x", "ei_index": -0.1}
+    before_near = dict(after, severity=0.4, ei_index=0.1)                  # 45% inside
+    rows = barrier_rows({"before": frame([]), "after": frame([after])}, {"before": frame([before_near])},
+                        contact_after=set(), fdr=0.05)
+    assert rows[0]["change"] == "persisting" and "45% of its strength inside" in rows[0]["explanation"]
+
+
 def test_periods_with_a_gap_between_them(demo_tables):
     log, meetings, actors = demo_tables["interactions"], demo_tables["meetings"], demo_tables["actors"]
     C = sg.compare_periods(log, meetings, actors, at="2025-10-01", before=("2025-01-01", "2025-06-30"))
