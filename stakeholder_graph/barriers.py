@@ -344,9 +344,11 @@ def decayed_ties(ev: _Evidence) -> list:
     uniformly over that span ``D``, and the chance that none falls in the final silence
     ``s`` (from the last contact to ``as_of``) is ``(1 - s / D) ** (n - 1)``.  Contact comes
     in bursts more than a steady rate gives, so the exponent is divided by the tie's
-    variance inflation ``1 + alpha m`` (``m`` its days with contact per period, ``alpha``
-    the partnership's overdispersion, see :func:`_dispersion`): a bursty partnership needs
-    a longer silence.  Tested: ties with contact on two or more days and a silence.
+    variance inflation ``1 + alpha m`` (``alpha`` the partnership's overdispersion, see
+    :func:`_dispersion`; ``m`` the larger of the tie's days with contact per period and
+    the days with contact the silence would hold at its rate, because bursts are measured
+    at the scale of the silence tested, and a long quiet spell of a bursty tie is what
+    its bursts predict): a bursty partnership needs a longer silence.  Tested: ties with contact on two or more days and a silence.
     Effect: ``1 - usual gap / silence`` (usual gap = (last - first)/(n - 1)): 0.8 when the
     silence is five usual gaps, 1 when contact stopped long ago.
     """
@@ -366,7 +368,8 @@ def decayed_ties(ev: _Evidence) -> list:
         if span <= 0 or silence <= 0 or active <= 0:
             continue
         per_period = n / max(span / ev.period, 1.0)
-        inflation = 1 + alpha * per_period
+        in_silence = n * silence / span          # days with contact the silence would hold
+        inflation = 1 + alpha * max(per_period, in_silence)
         rows.append((u, v, d, n, span, silence, active))
         p.append((1 - silence / span) ** ((n - 1) / inflation))
         effect.append(1 - (active / (n - 1)) / silence)
