@@ -110,14 +110,19 @@ _TIME_UNITS = {"s": "s", "ms": "ms", "days": "D"}
 
 
 def _numbers(values: pd.Series, parsed: pd.Series, reasons: pd.Series, time_unit, epoch):
-    """Cells that are plain numbers (not the 8 digits of an ISO basic date): read as
-    ``epoch + number x time_unit`` when both are given, else rejected as numbers.  Judged
+    """Cells that are plain numbers: read as ``epoch + number x time_unit`` when both are
+    given (eight digits too), else rejected as numbers (but for the eight digits of an ISO
+    basic date).  Judged
     once per distinct value."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return parsed, reasons
     text = values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) else values
     categories = pd.Series(text.cat.categories.astype(str))
-    plain = categories.str.strip().str.fullmatch(r"[+-]?\d+(?:\.\d+)?") & ~categories.str.strip().str.fullmatch(r"\d{8}")
+    plain = categories.str.strip().str.fullmatch(r"[+-]?\d+(?:\.\d+)?")
+    if time_unit is None:
+        # Eight digits are an ISO basic date (20240315) unless the user said the column
+        # holds time counts: then 16810719 seconds is 16810719 seconds, not 19 July 1681.
+        plain &= ~categories.str.strip().str.fullmatch(r"\d{8}")
     if not plain.any():
         return parsed, reasons
     codes = text.cat.codes.to_numpy()
