@@ -306,14 +306,14 @@ def test_numbers_in_a_date_column_are_numbers_unless_told_how_to_read_them(run, 
     half = run("summary", log, *cols, "--time-unit", "s")
     assert half.exit_code == 2 and "give both --time-unit" in half.output
     # Told they are seconds, eight digits are seconds too (not an ISO basic date such as
-    # 16810719, 19 July 1681): 20,586,707 s after 2020-01-01 is 2020-08-28 6:31:47.
+    # 16810719, 19 July 1681): 20,586,707 s = 238 days 6:31:47 after 2020-01-01 (a leap year): 2020-08-26.
     eight = write("eight.csv", "t,i,j\n16810719,p1,p2\n20586707,p2,p3\n")
     read = run("validate", eight, *cols, "--time-unit", "s", "--epoch", "2020-01-01")
     assert read.exit_code == 0 and "2 rows read, 2 used, 0 rejected" in read.output, read.output
     from stakeholder_graph.io.dates import parse_dates
     import pandas as pd
     dates, reasons = parse_dates(pd.Series(["16810719", "20586707"]), time_unit="s", epoch="2020-01-01")
-    assert reasons.empty and str(dates[1]) == "2020-08-28 06:31:47"
+    assert reasons.empty and str(dates[1]) == "2020-08-26 06:31:47"
     years = write("years.csv", "date,source,target\n1800,A,B\n2024-01-01,A,C\n20240315,B,C\n")
     result = run("validate", years)
     assert "'1800' is a number, not a date" in result.output and "2 used" in result.output
