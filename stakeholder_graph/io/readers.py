@@ -13,7 +13,8 @@ from .._codes import distinct, is_categorical, relabel, share_categories
 from ..errors import InputError
 from ..names import actor_name_index, actor_spellings, case_variants, name_columns, unknown_actors
 from .cells import _optional_columns, _several_names, _text, _texts, parse_sentiment
-from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, header_test, map_columns
+from .columns import (ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, SURVEY_ALIASES, _column_kinds, header_test,
+                      map_columns)
 from .dates import _note_future_dates, parse_dates
 from .files import load_table
 from .registry import _check_registry, _organisations
@@ -299,7 +300,8 @@ def _has_sheet(path, sheet: str) -> bool:
         return True
 
 
-FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES}
+FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES,
+          "survey": SURVEY_ALIASES}
 
 
 def column_mapping(items) -> dict:
@@ -347,6 +349,7 @@ class Inputs:
     meetings: pd.DataFrame | None
     actors: pd.DataFrame | None
     reports: list
+    survey: pd.DataFrame | None = None
 
     @functools.cached_property
     def _registry_index(self) -> dict:
@@ -355,7 +358,9 @@ class Inputs:
     @functools.cached_property
     def _spellings(self) -> dict:
         """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once."""
-        return actor_spellings(name_columns(self.interactions, self.meetings), self._registry_index)
+        from ..survey import survey_name_columns
+        return actor_spellings(name_columns(self.interactions, self.meetings) + survey_name_columns(self.survey),
+                               self._registry_index)
 
     def unknown_actors(self) -> list:
         """Actors in the logs that the registry does not know (after aliases), sorted."""
@@ -405,8 +410,9 @@ def _stack(frames: list) -> pd.DataFrame:
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None, columns: dict | None = None,
                 sheet: str | None = None, time_unit: str | None = None, epoch=None,
-                no_header: bool = False) -> Inputs:
-    """Read several logs and registers (concatenated) and the registry, keeping every report.
+                no_header: bool = False, survey=None) -> Inputs:
+    """Read several logs and registers (concatenated), the registry and the survey
+    (:func:`~stakeholder_graph.io.survey.read_survey`), keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
     ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
@@ -440,6 +446,10 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     registry = read_actors(actors, columns=columns.get("actors")) if actors is not None else None
     registers = [read(read_meetings, source, columns=columns.get("meetings"), actors=registry, **dates)
                  for source in meetings or ()]
+    survey_table = None
+    if survey is not None:
+        from .survey import read_survey
+        survey_table = read(read_survey, survey, columns=columns.get("survey"), no_header=no_header)
     if registry is not None:
         reports.append(registry.attrs["report"])
         if on_read:
@@ -453,4 +463,4 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
         out.attrs["report"] = frames[0].attrs["report"]
         return out
 
-    return Inputs(combine(logs), combine(registers), registry, reports)
+    return Inputs(combine(logs), combine(registers), registry, reports, survey_table)
