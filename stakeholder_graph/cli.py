@@ -116,6 +116,13 @@ def input_options(func):
                      help="Meeting register (one row per participant per meeting); repeatable."),
         click.option("--actors", "actors_file", type=click.Path(dir_okay=False),
                      help="Actor registry: name, kind, sector, parent, aliases."),
+        click.option("--survey", "survey_file", type=click.Path(dir_okay=False),
+                     help="Relationship survey (PARTNER style): respondent, partner, works_with, trust items "
+                          "reliability, mission, openness and value items influence, involvement, resources (1-4); "
+                          "see docs/survey.md."),
+        click.option("--include-survey-ties", is_flag=True,
+                     help="Add pairs named in the survey but never logged as ties (by default they are only "
+                          "listed, and kept out of the structural measures)."),
         click.option("--as-of", callback=_date, help="Measure tie strength at this date (default: last contact)."),
         click.option("--since", callback=_date, help="Only contacts on or after this date."),
         click.option("--until", callback=_date, help="Only contacts on or before this date."),
@@ -164,7 +171,8 @@ def load(opts: dict):
                        month_first=opts["month_first"], on_read=_progress,
                        columns=column_mapping(opts["column_items"]), sheet=opts["sheet"],
                        time_unit=opts["time_unit"], no_header=opts["no_header"],
-                       epoch=_typed_epoch(opts["epoch"], opts["time_unit"], opts["day_first"], opts["month_first"]))
+                       epoch=_typed_epoch(opts["epoch"], opts["time_unit"], opts["day_first"], opts["month_first"]),
+                       survey=opts.get("survey_file"))
 
 
 def say_what_was_not_used(inputs) -> None:
@@ -196,8 +204,19 @@ def graph_from_options(opts: dict):
     G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
                     half_life=opts["half_life"], since=dates["since"], until=dates["until"],
                     programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
-                    level=opts["level"], undirected=opts["undirected"])
+                    level=opts["level"], undirected=opts["undirected"], survey=inputs.survey,
+                    include_survey_ties=opts["include_survey_ties"])
+    _say_survey_only(G)
     return G, inputs
+
+
+def _say_survey_only(G) -> None:
+    """One line on stderr when the survey names pairs the logs never saw."""
+    pairs = (G.graph.get("survey") or {}).get("survey_only") or []
+    if pairs:
+        shown = "; ".join(f"{a} / {b}" for a, b in pairs[:3]) + (" ..." if len(pairs) > 3 else "")
+        click.echo(f"{len(pairs)} pair(s) named in the survey have no logged contact and are not ties ({shown}); "
+                   "--include-survey-ties adds them", err=True)
 
 
 def emit_table(df: pd.DataFrame, fmt: str, output, raw_cells: bool = False):
@@ -289,8 +308,16 @@ def validate(ctx, fmt, show_all, **opts):
         hints = inputs.did_you_mean()
         listed = [name + (f" (did you mean {' or '.join(repr(h) for h in hints[name])}?)" if name in hints else "")
                   for name in unknown[:30]]
-        click.echo(f"{len(unknown)} name(s) in the logs are not in the actor registry"
+        click.echo(f"{len(unknown)} name(s) in the logs{' and survey' if inputs.survey is not None else ''} "
+                   "are not in the actor registry"
                    + (": " + "; ".join(listed) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
+    if inputs.survey is not None:
+        from .survey import survey_only_pairs
+        pairs = survey_only_pairs(inputs)
+        click.echo(f"{len(pairs)} pair(s) named in the survey have no logged contact (a note about the data, not "
+                   "a barrier; --include-survey-ties makes them ties)"
+                   + (": " + "; ".join(f"{a} / {b}" for a, b in pairs[:20]) + (" ..." if len(pairs) > 20 else "")
+                      if pairs else ""))
     variants = inputs.case_variants()
     if variants:
         shown = "; ".join(f"'{name}' as '{actor}'" for name, actor in list(variants.items())[:20])
@@ -585,6 +612,28 @@ def timeline(fmt, output, raw_cells, every, **opts):
     inputs, options = _inputs_for_periods(opts, "timeline")
     frame = measures_over_time(inputs.interactions, inputs.meetings, inputs.actors, every=every, **options)
     emit_table(frame.round(6), fmt, output, raw_cells)
+
+
+@cli.command("survey-template")
+@click.option("--actors", "actors_file", required=True, type=click.Path(dir_okay=False),
+              help="Actor registry whose organisations (or actors, with --level actor) the form lists.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="survey.xlsx", show_default=True,
+              help="Excel workbook to write.")
+@click.option("--level", type=click.Choice(["organisation", "actor"]), default="organisation", show_default=True,
+              help="Respondents and partners: the registry's organisations, or every actor (teams too).")
+@click.option("--wave", default="", help="Survey round to fill in on every row (e.g. 2026-03).")
+@user_errors
+def survey_template(actors_file, output, level, wave):
+    """Write the relationship survey form to send out: one row per respondent and partner,
+    the 1-4 cells restricted by Excel data validation (read it back with --survey).
+
+    \b
+    Example:
+        stakeholder-graph survey-template --actors actors.csv -o survey.xlsx --wave 2026-03
+    """
+    from .io.survey import write_survey_template
+    path = write_survey_template(actors_file, output, level=level, wave=wave)
+    click.echo(f"wrote the survey form to {path}", err=True)
 
 
 @cli.command()

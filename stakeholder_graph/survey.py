@@ -205,3 +205,26 @@ def organisation_scores(G) -> pd.DataFrame:
     out = received.join(given, how="outer")
     out.index.name = "actor"
     return out.sort_index()
+
+
+def survey_only_pairs(inputs) -> list:
+    """Pairs of actors (at actor level, any wave) that the survey names and the logs never
+    saw in contact, neither directly nor at a shared meeting: ``[(a, b), ...]``, sorted.
+    ``inputs`` is :func:`~stakeholder_graph.io.readers.read_inputs`' result (names resolved
+    as the logs' are)."""
+    if inputs.survey is None or not len(inputs.survey):
+        return []
+    spell = inputs._spellings
+    name = lambda n: spell.get(n, n)  # noqa: E731
+    logged = set()
+    if inputs.interactions is not None and len(inputs.interactions):
+        pairs = inputs.interactions[["source", "target"]].astype(str).drop_duplicates()
+        logged |= {frozenset((name(a), name(b))) for a, b in pairs.itertuples(index=False)}
+    if inputs.meetings is not None and len(inputs.meetings):
+        register = inputs.meetings.assign(participant=inputs.meetings["participant"].astype(str).map(name))
+        for _, people in register.groupby(["event", "date"], observed=True)["participant"]:
+            people = sorted(set(people))
+            logged |= {frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1:]}
+    rows, _ = resolve_survey(inputs.survey, spell)
+    named = {frozenset((a, b)) for a, b in zip(rows["rater"], rows["ratee"])}
+    return sorted((tuple(sorted(p, key=str)) for p in named - logged), key=str)

@@ -118,13 +118,14 @@ def low_trust_ties(ev) -> list:
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         expected = tests[(u, v)][1]
         sides = sum(_known(d.get(k)) for k in ("trust_by_a", "trust_by_b"))
-        who = "both rate" if sides == 2 else "one of them rates"
+        who = "both sides rated" if sides == 2 else "one side rated"
         found.append(_finding(
             "low_trust", [a, b],
             f"{a} and {b} have regular contact, {_contacts_phrase(int(d['count']), int(d.get('meetings', 0)))} on "
             f"{_n(_days(d), 'day')} from {_day(d.get('first'))} to {_day(d.get('last'))} (about "
-            f"{expected:.0f} days would be expected by chance from how active both are), yet in the survey {who} "
-            f"the other's trust {d['trust']:.1f} of 4 (the partnership's ratings average {mean_trust:.1f}).",
+            f"{expected:.0f} days would be expected by chance from how active both are), yet their survey "
+            f"ratings of each other's trust average {d['trust']:.1f} of 4 ({who}; the partnership's ratings "
+            f"average {mean_trust:.1f}).",
             f"Talk to {a} and {b} separately and in confidence about what would let them rely on each other; "
             "agree one commitment each and review it at the next session.",
             d["trust"], "trust (1-4)", tie=d, p=p[i], q=q[i], tested=len(rows), effect=effect[i],

@@ -389,8 +389,12 @@ class Inputs:
     def validation(self) -> dict:
         """The JSON-ready validation report: every file's report, the actors the registry
         does not know, and the names read as one actor because they differ only in case."""
-        return {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
-                "case_variants": self.case_variants()}
+        out = {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
+               "case_variants": self.case_variants()}
+        if self.survey is not None:
+            from ..survey import survey_only_pairs
+            out["survey_only_pairs"] = [list(p) for p in survey_only_pairs(self)]
+        return out
 
 
 def _stack(frames: list) -> pd.DataFrame:
