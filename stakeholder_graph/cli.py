@@ -450,8 +450,10 @@ def barriers(fmt, output, raw_cells, kinds, organisation, thresholds, top, seed,
 @click.option("--size-by", type=click.Choice(["betweenness", "degree", "strength", "eigenvector"]),
               default="betweenness", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same seed, same picture.")
+@click.option("--show-ratings", is_flag=True, help="With --survey: also show what each side said of the other "
+              "(confidential; by default a tie shows its own trust and value only).")
 @user_errors
-def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
+def map_command(output, focus, radius, colour_by, size_by, seed, show_ratings, **opts):
     """Write the interactive map: one HTML file that works offline.
 
     \b
@@ -461,7 +463,8 @@ def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
     """
     from .render import write_map
     G, _ = graph_from_options(opts)
-    path = write_map(G, output, focus=focus, radius=radius, colour_by=colour_by, size_by=size_by, seed=seed)
+    path = write_map(G, output, focus=focus, radius=radius, colour_by=colour_by, size_by=size_by, seed=seed,
+                     show_ratings=show_ratings)
     around = f" around {focus} (radius {radius})" if focus else f" of {G.number_of_nodes()} actors"
     click.echo(f"wrote the map{around} to {path}", err=True)
 
@@ -475,8 +478,10 @@ def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
 @click.option("--figures", "figure_dir", type=click.Path(file_okay=False),
               help="Also save the briefing's figures in this folder, as SVG and PNG (for slides).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--show-ratings", is_flag=True, help="With --survey: also list what each side said of the other on "
+              "the ties of the survey findings (confidential; by default only ties' scores and aggregates).")
 @user_errors
-def report(output, map_href, top, figure_dir, seed, **opts):
+def report(output, map_href, top, figure_dir, seed, show_ratings, **opts):
     """Write the facilitator briefing: numbers, top barriers, introductions, figures.
 
     \b
@@ -487,7 +492,7 @@ def report(output, map_href, top, figure_dir, seed, **opts):
     from .render import write_report
     G, inputs = graph_from_options(opts)
     path = write_report(G, output, map_href=map_href, top=top, seed=seed, figure_dir=figure_dir,
-                        rows=inputs.rows())
+                        rows=inputs.rows(), show_ratings=show_ratings)
     click.echo(f"wrote the briefing to {path}" + (f" and its figures to {figure_dir}" if figure_dir else ""), err=True)
 
 
