@@ -527,6 +527,8 @@ def _inputs_for_periods(opts: dict, command: str):
     options = {"half_life": opts["half_life"], "programme": list(opts["programme"]) or None,
                "type": list(opts["contact_type"]) or None, "level": opts["level"], "undirected": opts["undirected"],
                "since": dates["since"], "until": dates["until"]}
+    if inputs.survey is not None:
+        options.update(survey=inputs.survey, include_survey_ties=opts["include_survey_ties"])
     return inputs, options
 
 

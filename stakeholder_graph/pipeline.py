@@ -69,6 +69,8 @@ def write_change(inputs, out_dir, *, at, echo=None, seed=None, **build_options) 
     from .render import write_change_map, write_change_report
     echo = echo or (lambda message: None)
     out = Path(out_dir)
+    if inputs.survey is not None:
+        build_options = {"survey": inputs.survey, **build_options}
     C = compare_periods(inputs.interactions, inputs.meetings, inputs.actors, at=at, seed=seed or 0, **build_options)
     table = C.table()
     words = table[table["change"].isin(["formed", "lost", "strengthened", "weakened", "up", "down", "closed", "new"])]

@@ -28,6 +28,10 @@ from .io.survey import ITEMS, wave_order
 __all__ = ["resolve_survey", "attach_survey", "survey_summary", "survey_ratings", "percent_of_scale",
            "organisation_scores"]
 
+# The change table's survey measures, as the change briefing names them.
+SURVEY_MEASURES = {"trust": "trust (survey: mean rating 1-4, the earlier wave before, the later after)",
+                   "value": "value (survey: mean rating 1-4, the earlier wave before, the later after)"}
+
 SURVEY_EDGE_ATTRIBUTES = ("trust", "value", "trust_by_a", "trust_by_b", "value_by_a", "value_by_b",
                           "named_by_a", "named_by_b", "survey_reciprocated")
 
@@ -228,3 +232,65 @@ def survey_only_pairs(inputs) -> list:
     rows, _ = resolve_survey(inputs.survey, spell)
     named = {frozenset((a, b)) for a, b in zip(rows["rater"], rows["ratee"])}
     return sorted((tuple(sorted(p, key=str)) for p in named - logged), key=str)
+
+
+def wave_change_rows(before, after, fdr: float = 0.05) -> list:
+    """The change table's ``measure`` rows for the survey (``trust`` and ``value``): the
+    partnership's score in the earlier wave (``before``, the before period's graph) and in
+    the later one (``after``).
+
+    Test: the ratings given in both waves (the same respondent of the same partner) are
+    paired, and a Wilcoxon signed-rank test (two-sided; zero differences dropped) asks
+    whether they moved beyond chance; the two measures' p-values are adjusted together
+    (Benjamini-Hochberg).  ``change`` is ``up`` or ``down`` when ``q <= fdr``, else
+    ``unchanged``; with one wave (or no pair rated in both) the rows say so and name no
+    change.  The scores shown are each wave's mean over all its ratings (as
+    :func:`survey_summary`), which may include partners rated in one wave only.
+    """
+    from .chance import bh_qvalues
+    b_info, a_info = before.graph.get("survey"), after.graph.get("survey")
+    if not b_info or not a_info:
+        return []
+    rows = []
+    same = b_info["wave"] == a_info["wave"]
+    b_rows, a_rows = b_info["rows"], a_info["rows"]
+    paired = (survey_ratings(b_rows).merge(survey_ratings(a_rows), on=["rater", "ratee"], suffixes=("_b", "_a"))
+              if not same else None)
+    p_values = []
+    for score in ("trust", "value"):
+        b_mean, a_mean = b_rows[score].dropna().mean(), a_rows[score].dropna().mean()
+        label = f"{score.capitalize()} (survey, 1-4)"
+        row = {"section": "measure", "kind": score, "actors": "", "before": float(b_mean), "after": float(a_mean),
+               "change": "", "p_value": float("nan"), "q_value": float("nan")}
+        if same:
+            row["explanation"] = (f"{label}: {b_mean:.2f} in the one survey wave ({b_info['wave'] or 'no wave column'}); "
+                                  "a second wave is needed to compare before and after.")
+            rows.append(row)
+            p_values.append(float("nan"))
+            continue
+        pairs = paired[[f"{score}_b", f"{score}_a"]].dropna() if paired is not None else pd.DataFrame()
+        diff = (pairs[f"{score}_a"] - pairs[f"{score}_b"]).to_numpy() if len(pairs) else np.zeros(0)
+        moved = diff[diff != 0]
+        if len(moved):
+            from scipy.stats import wilcoxon
+            p = float(wilcoxon(moved, zero_method="wilcox", alternative="two-sided").pvalue)
+        else:
+            p = 1.0
+        row.update(p_value=p, _pairs=len(diff), _up=int((diff > 0).sum()), _down=int((diff < 0).sum()),
+                   _label=label, _waves=(b_info["wave"], a_info["wave"]))
+        rows.append(row)
+        p_values.append(p)
+    tested = [i for i, p in enumerate(p_values) if p == p]
+    if tested:
+        q = bh_qvalues([p_values[i] for i in tested])
+        for i, qi in zip(tested, q):
+            r = rows[i]
+            r["q_value"] = float(qi)
+            r["change"] = ("up" if r["after"] > r["before"] else "down") if qi <= fdr else "unchanged"
+            verdict = (f"{r['change']} beyond chance" if r["change"] != "unchanged" else "no change beyond chance")
+            r["explanation"] = (
+                f"{r['_label']}: {r['before']:.2f} in wave {r['_waves'][0]}, {r['after']:.2f} in wave "
+                f"{r['_waves'][1]}; of the {r['_pairs']} ratings given in both waves (the same respondent of the "
+                f"same partner) {r['_up']} rose and {r['_down']} fell: {verdict} (Wilcoxon signed-rank "
+                f"p = {r['p_value']:.2g}).")
+    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]

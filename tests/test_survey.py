@@ -263,3 +263,49 @@ def test_low_trust_needs_regular_contact_tested_against_chance():
                            "reliability": [1, 1], "mission": [1, 1], "openness": [1, 1]})
     found = sg.find_barriers(sg.build_graph(log2, actors=registry, survey=survey), kinds=["low_trust"])
     assert found.empty
+
+
+# ---------------------------------------------------------------------------
+# Before and after: waves
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_change():
+    t = sg.demo_tables()
+    return sg.compare_periods(t["interactions"], t["meetings"], t["actors"], at=sg.FACILITATION, survey=t["survey"]), t
+
+
+def test_compare_takes_the_earlier_wave_before_and_the_later_after(demo_change):
+    C, t = demo_change
+    measures = C.measures.set_index("kind")
+    survey = t["survey"].replace("", np.nan)
+    for wave, column in (("2025-09", "before"), ("2026-09", "after")):
+        rows = survey[survey["wave"] == wave]
+        # Peer computation with plain pandas: each rating's trust-item mean, averaged.
+        expected = rows[["reliability", "mission", "openness"]].astype(float).mean(axis=1).mean()
+        assert measures.loc["trust", column] == pytest.approx(expected)
+    # Healthy pairs were drawn afresh each wave: no change beyond chance in the partnership's trust.
+    assert measures.loc["trust", "change"] == "unchanged" and 0 < measures.loc["trust", "p_value"] <= 1
+    barriers = C.barriers.set_index(["kind", "actors"])["change"]
+    assert barriers[("low_trust", "Eastfield Adult Social Care;Eastfield Discharge Hub")] == "closed"
+    assert barriers[("low_trust", "Community Palliative Care Nurses;Northvale Adult Social Care")] == "new"
+    assert barriers[("low_trust", "ICB Medicines Optimisation Team;Northvale Local Pharmaceutical Committee")] == \
+        "persisting"
+    assert "q = nan" not in " ".join(C.barriers["explanation"])
+
+
+def test_a_fall_in_trust_between_waves_is_called_down():
+    """Every rating one point lower in the second wave (hand-made): the signed-rank test of
+    the paired ratings gives a p-value far below 0.05 for 60 ratings all falling."""
+    log, registry, _ = make_world(seed=29)
+    first = _survey_for(log, np.random.default_rng(1))
+    first = first[first["works_with"] == "yes"].head(60)
+    second = first.assign(reliability=first["reliability"] - 1, mission=first["mission"] - 1,
+                          openness=first["openness"] - 1)
+    survey = pd.concat([first.assign(wave="1"), second.assign(wave="2")], ignore_index=True)
+    middle = pd.Timestamp(log["date"].min()) + (pd.Timestamp(log["date"].max()) - pd.Timestamp(log["date"].min())) / 2
+    C = sg.compare_periods(log, actors=registry, at=middle.date().isoformat(), survey=survey)
+    trust = C.measures.set_index("kind").loc["trust"]
+    assert trust["change"] == "down" and trust["after"] == pytest.approx(trust["before"] - 1)
+    from scipy.stats import wilcoxon
+    assert trust["p_value"] == pytest.approx(wilcoxon(-np.ones(60)).pvalue)
