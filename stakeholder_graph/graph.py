@@ -253,9 +253,11 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
         meeting_contacts(register, categories) if register is not None else None,
     ])
     unknown = unknown_actors(spellings, index) if actors is not None else []
-    ratings, _ = resolve_survey(survey, spellings)
-    return PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected),
-                            survey=ratings)
+    ratings, merged_ratings = resolve_survey(survey, spellings)
+    prepared = PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected),
+                                survey=ratings)
+    prepared.survey_merged_self = merged_ratings
+    return prepared
 
 
 # A tie's rhythm is measured over periods of one half-life, or shorter in a short window:
@@ -342,6 +344,7 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
         attach_survey(G, prepared.survey, level=level, organisation_of=organisation_of, wave=wave,
                       population=survey_population(G, actors, prepared.survey, level),
                       include_survey_ties=include_survey_ties)
+        G.graph["survey"]["merged_self"] = getattr(prepared, "survey_merged_self", 0)
     return G
 
 

@@ -93,7 +93,8 @@ def attach_survey(G, survey_rows: pd.DataFrame, *, level: str = "actor", organis
     """Put the survey on ``G`` (in place): tie attributes (see the module docstring) and
     ``G.graph["survey"]``, a dict with ``wave`` (the round used), ``waves`` (all, earliest
     first), ``rows`` (the rating rows used), ``ratings`` (:func:`survey_ratings`),
-    ``respondents``, ``population`` (actors the survey went to), ``survey_only`` (pairs
+    ``respondents``, ``population`` (actors the survey went to), ``merged_self`` (ratings
+    dropped because both names denote one actor, set by the graph builder), ``survey_only`` (pairs
     named in the survey with no logged contact), ``internal`` (ratings inside one
     organisation at organisation level, not used) and ``level``.
 

@@ -309,3 +309,11 @@ def test_a_fall_in_trust_between_waves_is_called_down():
     assert trust["change"] == "down" and trust["after"] == pytest.approx(trust["before"] - 1)
     from scipy.stats import wilcoxon
     assert trust["p_value"] == pytest.approx(wilcoxon(-np.ones(60)).pvalue)
+
+
+def test_data_readme_tells_the_survey_story():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text()
+    story = text[text.index("## The survey"):text.index("## What changed at the facilitation")]
+    for kind, (a, b), _ in sg.datasets.PLANTED_SURVEY:
+        assert any(kind in line and a in line and b in line for line in story.splitlines()), (kind, a, b)
