@@ -18,7 +18,7 @@ from .columns import (ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, SURVE
 from .dates import _note_future_dates, parse_dates
 from .files import load_table
 from .registry import _check_registry, _organisations
-from .report import ReadReport, _first_reason, _reject_rows, _sparse
+from .report import ReadReport, _first_reason, _reject_rows, _sparse, _usable_rows
 
 __all__ = ["read_interactions", "read_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
            "column_mapping"]
@@ -160,10 +160,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     for extra in df.columns:
         if extra not in out and extra not in INTERACTION_ALIASES:
             out[extra] = df[extra]
-    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
-    if not keep.any() and len(df):
-        top = rejected["reason"].value_counts().index[0]
-        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
+    keep, rejected = _usable_rows(reasons, df, raw, name, first_row)
     return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -10,7 +12,7 @@ from ..errors import InputError
 from .cells import _several_names, _text, _texts
 from .columns import SURVEY_ALIASES, _column_kinds, header_test, map_columns
 from .files import load_table
-from .report import _first_reason, _reject_rows, _sparse
+from .report import _first_reason, _sparse, _usable_rows
 
 __all__ = ["read_survey", "write_survey_template", "TRUST_ITEMS", "VALUE_ITEMS", "ITEMS", "SCALE_WORDS",
            "wave_order"]
@@ -170,10 +172,7 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
     for extra in df.columns:
         if extra not in out and extra not in SURVEY_ALIASES:
             out[extra] = df[extra]
-    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
-    if not keep.any() and len(df):
-        top = rejected["reason"].value_counts().index[0]
-        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
+    keep, rejected = _usable_rows(reasons, df, raw, name, first_row)
     no_but_rated = keep.to_numpy() & ~out["works_with"] & np.column_stack(
         [out[i].notna().to_numpy() for i in ITEMS]).any(axis=1)
     if no_but_rated.any():
@@ -215,7 +214,7 @@ def template_population(actors: pd.DataFrame, level: str = "organisation") -> li
     return list(dict.fromkeys(actors["name"]))
 
 
-def write_survey_template(actors, path, *, level: str = "organisation", wave: str = "") -> "Path":
+def write_survey_template(actors, path, *, level: str = "organisation", wave: str = "") -> Path:
     """Write the survey form to send out: an Excel workbook, one row per respondent and
     partner, the 1-4 cells restricted by Excel data validation.
 
@@ -227,8 +226,6 @@ def write_survey_template(actors, path, *, level: str = "organisation", wave: st
     second sheet, ``questions``, says what each column asks.  Names are written as text,
     never as formulas.  The file is written whole or not at all.
     """
-    from pathlib import Path
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
