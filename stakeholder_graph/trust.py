@@ -139,8 +139,8 @@ def perception_gaps(ev) -> list:
 
     Candidates: ties with logged contact both of whose actors answered the survey.  A gap
     is either: one names the other as a partner it works with and rates its trust at
-    least :data:`RATES_WELL` (3), while the other says it does not work with them (or does
-    not name them); or both rate the other's trust and the ratings differ by :data:`GAP`
+    least :data:`RATES_WELL` (3), while the other says it does not work with them (a "no"
+    in ``works_with``: a partner simply not listed may not have been asked about); or both rate the other's trust and the ratings differ by :data:`GAP`
     (1.5) or more.  What respondents said, not an estimate: no p-value; ``severity`` is
     the effect: ``(trust - 1) / 3`` of the side that names the other for the first, the
     difference / 2 (capped at 1) for the second.
@@ -163,12 +163,13 @@ def perception_gaps(ev) -> list:
         gap = None
         for x, y in ((a, b), (b, a)):
             xy, yx = said.get((x, y)), said.get((y, x))
+            # Only a "no" said: a partner not named at all may simply not have been asked about
+            # (a team that did not answer, at organisation level a unit of it).
             if xy is not None and xy.named and _known(xy.trust) and xy.trust >= RATES_WELL and \
-                    (yx is None or not yx.named):
-                other = "says it does not work with them" if yx is not None else "does not name them as a partner"
+                    yx is not None and not yx.named:
                 gap = ((xy.trust - 1) / 3, f"One of {a} and {b} names the other as a partner and rates its trust "
-                                           f"{xy.trust:.1f} of 4; the other {other}. " + log,
-                       "works with", 0.0 if yx is not None else math.nan)
+                                           f"{xy.trust:.1f} of 4; the other says it does not work with them. " + log,
+                       "works with", 0.0)
                 break
         if gap is None:
             ab, ba = said.get((a, b)), said.get((b, a))

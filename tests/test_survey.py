@@ -317,3 +317,22 @@ def test_data_readme_tells_the_survey_story():
     story = text[text.index("## The survey"):text.index("## What changed at the facilitation")]
     for kind, (a, b), _ in sg.datasets.PLANTED_SURVEY:
         assert any(kind in line and a in line and b in line for line in story.splitlines()), (kind, a, b)
+
+
+def test_organisation_level_diagnosis_of_the_demo_survey():
+    """Rolled up to organisations (hand-reasoned from the story): the ICB's only rater of the
+    LPC is its medicines team and the LPC rates no other ICB team, so the organisations'
+    tie keeps trust (1.33 + 2.33) / 2 = 1.8 with its regular contact: low trust.  The
+    university's only hospital partner is the diabetes centre, whose "no" is its trust's
+    only answer about the university: a gap.  The other planted pairs are averaged with
+    their organisations' healthy pairs (3-4) and are not flagged, and a partner simply not
+    named (a team that did not answer) is never read as a "no"."""
+    t = sg.demo_tables()
+    G = sg.build_graph(t["interactions"], t["meetings"], t["actors"], survey=t["survey"], level="organisation")
+    found = sg.find_barriers(G, kinds=SURVEY_KINDS)
+    assert pairs_of(found, "low_trust") == [frozenset({"Northvale Integrated Care Board",
+                                                       "Northvale Local Pharmaceutical Committee"})]
+    assert pairs_of(found, "perception_gap") == [frozenset({"Northvale Hospitals NHS Foundation Trust",
+                                                            "University of Northvale"})]
+    d = G["Northvale Integrated Care Board"]["Northvale Local Pharmaceutical Committee"]
+    assert d["trust"] == pytest.approx((4 / 3 + 7 / 3) / 2)
