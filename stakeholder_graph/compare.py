@@ -22,7 +22,9 @@ The tests, their assumptions and references are in ``docs/compare.md``; in short
   every finding tested against chance).  A barrier found in one period is ``closed`` or
   ``new`` only when the other period gives no sign of it even at a lenient
   false-discovery rate (:data:`NEAR_FDR`); otherwise, or when found in both, it is
-  ``persisting``: a barrier a little weaker after cannot flip to closed.
+  ``persisting``: a barrier a little weaker after cannot flip to closed.  Nor can one that
+  could not have been mended: a barrier naming an actor with no contact at all after, or a
+  missing link whose two actors still had no contact with each other.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Analysis
-from .barriers import DEFAULT_FDR, find_barriers
+from .barriers import DEFAULT_FDR, _listing, find_barriers
 from .chance import bh_qvalues
 from .errors import InputError
 from .graph import LEVELS, PreparedContacts, graph_of_period, period_contacts, prepare_contacts
@@ -70,7 +72,9 @@ KEY_MEASURES = {
 # Summary keys shown without a test (no interval can be had cheaply from per-tie counts).
 UNTESTED_MEASURES = ["actors", "ties", "isolates", "components", "largest_component", "degree_centralization",
                      "betweenness_centralization", "average_clustering", "transitivity"]
-TIE_BARRIERS = {"weak_tie", "decayed_tie", "one_sided", "strained_tie", "bridge"}
+TIE_BARRIERS = {"weak_tie", "decayed_tie", "one_sided", "strained_tie", "bridge", "low_trust", "perception_gap"}
+# Barriers whose ``actors`` are actors (not groups such as sectors).
+ACTOR_BARRIERS = TIE_BARRIERS | {"broker", "isolate", "missing_link"}
 
 
 @dataclass(frozen=True)
@@ -555,9 +559,14 @@ def _how_near(row, fdr: float) -> str:
     return _q(row)
 
 
-def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> list:
+def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active: dict | None = None) -> list:
     """Barrier statuses from each period's findings (``found``: at ``fdr``; ``near``: the
-    lenient diagnosis at :data:`NEAR_FDR`, asked only for findings in one period alone)."""
+    lenient diagnosis at :data:`NEAR_FDR`, asked only for findings in one period alone).
+
+    ``contact_after``: the pairs (frozensets) with contact after; ``active``: for each
+    period, the actors with any contact in it.  A barrier is closed only when it could have been
+    mended: not when an actor it names had no contact at all after (they left, or the log
+    lost them), and, for a missing link, only when the two made contact."""
     index = {p: {_barrier_key(r): r for r in found[p].to_dict("records")} for p in found}
     lenient = {p: {_barrier_key(r): r for r in near[p].to_dict("records")} for p in near}
     rows = []
@@ -574,10 +583,21 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> lis
                     f"({_q(a)}). After: {a['explanation']}")
         elif b:
             lost_tie = kind in TIE_BARRIERS and len(actors) == 2 and frozenset(actors) not in contact_after
+            gone = sorted(actors - active["after"]) if active and kind in ACTOR_BARRIERS else []
             if lost_tie:
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); no contact at all "
                         f"after, so the relationship was lost, not mended. Before: {b['explanation']}")
+            elif gone:
+                change = "persisting"
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); "
+                        f"{_listing(gone)} had no contact at all after, so it cannot have been mended. "
+                        f"Before: {b['explanation']}")
+            elif kind == "missing_link" and frozenset(actors) not in contact_after:
+                change = "persisting"
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); after, no longer "
+                        f"flagged, but still no contact between them, so the introduction was not made. "
+                        f"Before: {b['explanation']}")
             elif a_near:
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found before ({_q(b)}) and still near the "
@@ -594,9 +614,12 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> lis
                         f"threshold before ({_how_near(b_near, fdr)}). After: {a['explanation']}")
             else:
                 change = "new"
-                said = (f"{title.capitalize()} ({who}): found after ({_q(a)}), no sign of it before "
-                        f"even at a false-discovery rate of {NEAR_FDR:.0%}{_SILO_MARGIN.get(kind, '')}. "
-                        f"After: {a['explanation']}")
+                arrived = sorted(actors - active["before"]) if active and kind in ACTOR_BARRIERS else []
+                said = (f"{title.capitalize()} ({who}): found after ({_q(a)}), "
+                        + (f"{_listing(arrived)} had no contact at all before. " if arrived else
+                           f"no sign of it before even at a false-discovery rate of {NEAR_FDR:.0%}"
+                           f"{_SILO_MARGIN.get(kind, '')}. ")
+                        + f"After: {a['explanation']}")
         severity = lambda r: float(r["severity"]) if r is not None else np.nan  # noqa: E731
         rows.append({"section": "barrier", "kind": kind, "actors": ";".join(sorted(actors)),
                      "before": severity(b), "after": severity(a), "change": change,
@@ -671,7 +694,8 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     rows += tie_rows(B, before, after, phi, fdr)
     found, near = diagnose_periods(analyses, fdr, seed)
     contact_after = {frozenset((u, v)) for u, v in graphs["after"].edges()}
-    rows += barrier_rows(found, near, contact_after, fdr)
+    active = {name: {str(x) for x in G if G.degree(x) > 0} for name, G in graphs.items()}
+    rows += barrier_rows(found, near, contact_after, fdr, active)
     table = pd.DataFrame(rows)
     for column in TABLE_COLUMNS:
         if column not in table:

@@ -98,6 +98,9 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
                                                                                for x in (a, b)}
 
     received = organisation_scores(G) if G.graph.get("survey") else None
+    # Whose name wins where two would print over each other: actors a finding is about, then the larger.
+    rank = {n: r for r, n in enumerate(sorted(nodes_list, key=lambda n: (
+        not (actor_findings.get(n) or n in named_in_ties), -(size_values.get(n, 0) or 0), str(n))))}
     nodes = []
     for n in nodes_list:
         d = G.nodes[n]
@@ -114,7 +117,7 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
         x, y = positions[n]
         nodes.append({
             "id": index[n], "name": str(n), "label": str(n) if n in named else "", "named": n in named,
-            "x": round(x, 1), "y": round(y, 1),
+            "rank": rank[n], "x": round(x, 1), "y": round(y, 1),
             "size": round(10 + 30 * math.sqrt(max(size_values.get(n, 0) or 0, 0) / top), 2),
             "shape": style["shape"] if style else "dot",
             "color": {"background": fill, "border": style["border"] if style else "#333333",
