@@ -312,7 +312,11 @@ def validate(ctx, fmt, show_all, **opts):
                    "are not in the actor registry"
                    + (": " + "; ".join(listed) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
     if inputs.survey is not None:
-        from .survey import survey_only_pairs
+        from .survey import resolve_survey, survey_only_pairs
+        merged = resolve_survey(inputs.survey, inputs._spellings)[1]
+        if merged:
+            click.echo(f"{merged} survey row(s) name one actor as both respondent and partner through the registry's "
+                       "aliases: self-ratings, not used")
         pairs = survey_only_pairs(inputs)
         click.echo(f"{len(pairs)} pair(s) named in the survey have no logged contact (a note about the data, not "
                    "a barrier; --include-survey-ties makes them ties)"

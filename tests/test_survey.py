@@ -336,3 +336,20 @@ def test_organisation_level_diagnosis_of_the_demo_survey():
                                                             "University of Northvale"})]
     d = G["Northvale Integrated Care Board"]["Northvale Local Pharmaceutical Committee"]
     assert d["trust"] == pytest.approx((4 / 3 + 7 / 3) / 2)
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23, 24, 25])
+def test_planted_survey_barriers_in_generated_partnerships(seed):
+    """Five generated partnerships (tests/null_worlds.py, 30-60 actors, random ties), each with
+    a survey built here: one strong tie planted low-trust, one seen differently ("no"), one
+    with trust ratings 2 apart; every other pair rates 3-4 both ways.  Exactly the planted
+    ones are found (recall 5/5, no false finding)."""
+    log, registry, _ = stationary_world(seed)
+    G0 = sg.build_graph(log, actors=registry)
+    strong = _strong_ties(G0, 9)
+    rng = np.random.default_rng(seed)
+    low, gap_no, gap_diff = strong[int(rng.integers(0, 3))], strong[3 + int(rng.integers(0, 3))], strong[6]
+    survey = _survey_for(log, rng, low=[low], gap_no=[gap_no], gap_diff=[gap_diff])
+    found = sg.find_barriers(sg.build_graph(log, actors=registry, survey=survey), kinds=SURVEY_KINDS)
+    assert pairs_of(found, "low_trust") == [frozenset(low)]
+    assert set(pairs_of(found, "perception_gap")) == {frozenset(gap_no), frozenset(gap_diff)}

@@ -164,3 +164,21 @@ def test_template_needs_two_organisations(tmp_path):
     result = CliRunner().invoke(cli, ["survey-template", "--actors", str(actors), "-o", str(tmp_path / "s.xlsx")])
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: the registry has 1 organisation(s): a survey needs two or more"
+
+
+def test_validate_reports_self_ratings_through_aliases_and_maps_columns(demo, tmp_path):
+    """"Northvale ICB" and "ICB" are both aliases of Northvale Integrated Care Board: that row
+    is a self-rating only once names are resolved, and validate says so.  --column maps a
+    header the aliases do not know."""
+    path = tmp_path / "survey.csv"
+    path.write_text("Who,Whom,Q1\nNorthvale ICB,ICB,3\nNorthvale ICB,Northvale LPC,2\n")
+    args = ["validate", str(demo["interactions"]), "--actors", str(demo["actors"]), "--survey", str(path),
+            "--column", "survey.respondent=Who", "--column", "survey.partner=Whom", "--column", "survey.reliability=Q1"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "1 survey row(s) name one actor as both respondent and partner through the registry's aliases: " \
+           "self-ratings, not used" in result.output
+    data = json.loads(CliRunner().invoke(cli, args + ["--format", "json"]).stdout)
+    assert data["survey_self_ratings_by_alias"] == 1
+    summary = json.loads(CliRunner().invoke(cli, ["summary", *args[1:], "--format", "json"]).stdout)
+    assert summary["trust"] == pytest.approx(2.0) and summary["survey_ratings"] == 1

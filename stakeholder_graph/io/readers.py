@@ -389,8 +389,9 @@ class Inputs:
         out = {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
                "case_variants": self.case_variants()}
         if self.survey is not None:
-            from ..survey import survey_only_pairs
+            from ..survey import resolve_survey, survey_only_pairs
             out["survey_only_pairs"] = [list(p) for p in survey_only_pairs(self)]
+            out["survey_self_ratings_by_alias"] = resolve_survey(self.survey, self._spellings)[1]
         return out
 
 
