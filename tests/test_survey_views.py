@@ -108,3 +108,9 @@ def test_map_and_briefing_with_a_survey_render_offline_in_chromium(browser, demo
             assert page.locator("h2", has_text="Trust and value").count() == 1
             assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
         page.close()
+
+
+def test_a_one_sided_tie_with_low_trust_is_drawn_as_low_trust_with_its_arrow(demo_with_survey):
+    edge, _ = tie_tooltip(map_data(demo_with_survey), "ICB Medicines Optimisation Team",
+                          "Northvale Local Pharmaceutical Committee")
+    assert edge["color"]["color"] == "#5E3C99" and edge["dashes"] == [10, 4, 2, 4] and "arrows" in edge

@@ -138,14 +138,19 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
         edge = {"from": index[u], "to": index[v], "width": round(width, 2), "color": _edge_colour("#9AA5B1", 0.55, selected="#52606D"),
                 "dashes": False, "barrier": bool(findings)}
         if findings:
-            style = BARRIER_STYLE[max(findings, key=lambda f: f.severity).kind]
+            # Low trust, the survey's word on a tie, is drawn in its own style over the log's
+            # kinds (a one-sided tie keeps its arrow): otherwise the demo's one-sided tie
+            # with low trust showed no sign of it.
+            low = [f for f in findings if f.kind == "low_trust"]
+            style = BARRIER_STYLE[(low or [max(findings, key=lambda f: f.severity)])[0].kind]
             edge.update(color=_edge_colour(style["color"]), dashes=style["dashes"],
                         width=round(max(width, style["width_min"]), 2))
             for f in findings:
                 if f.kind == "one_sided":
                     leader = f.actors.split(";")[0]
                     edge["arrows"] = {"to": {"enabled": True}} if leader == u else {"from": {"enabled": True}}
-                    edge["color"] = _edge_colour(BARRIER_STYLE["one_sided"]["color"])
+                    if not low:
+                        edge["color"] = _edge_colour(BARRIER_STYLE["one_sided"]["color"])
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         lines = [f"strength {strength:.2f} ({_plural(d.get('count', 0), 'contact')}"
                  + (f", {d.get('meetings', 0)} at meetings" if d.get("meetings") else "") + ")",
