@@ -353,3 +353,23 @@ def test_planted_survey_barriers_in_generated_partnerships(seed):
     found = sg.find_barriers(sg.build_graph(log, actors=registry, survey=survey), kinds=SURVEY_KINDS)
     assert pairs_of(found, "low_trust") == [frozenset(low)]
     assert set(pairs_of(found, "perception_gap")) == {frozenset(gap_no), frozenset(gap_diff)}
+
+
+def test_one_wave_names_no_change_in_trust():
+    t = sg.demo_tables()
+    one = t["survey"][t["survey"]["wave"] == "2026-09"].drop(columns="wave")
+    C = sg.compare_periods(t["interactions"], t["meetings"], t["actors"], at=sg.FACILITATION, survey=one)
+    trust = C.measures.set_index("kind").loc["trust"]
+    assert trust["change"] == "" and trust["before"] == trust["after"]
+    assert "a second wave is needed to compare before and after" in trust["explanation"]
+
+
+def test_template_at_actor_level_lists_every_actor(tmp_path):
+    from openpyxl import load_workbook
+    actors = pd.DataFrame({"name": ["Org A", "Team A1", "Org B"], "parent": ["", "Org A", ""]})
+    path = sg.write_survey_template(actors, tmp_path / "s.xlsx", level="actor")
+    rows = list(load_workbook(path)["survey"].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert sorted(rows) == sorted((a, b) for a in ["Org A", "Team A1", "Org B"]
+                                  for b in ["Org A", "Team A1", "Org B"] if a != b)
+    assert len(list(load_workbook(sg.write_survey_template(actors, tmp_path / "o.xlsx"))["survey"].iter_rows(
+        min_row=2))) == 2                                       # organisations only: Org A and Org B
