@@ -120,6 +120,7 @@ def input_options(func):
                      help="Relationship survey (PARTNER style): respondent, partner, works_with, trust items "
                           "reliability, mission, openness and value items influence, involvement, resources (1-4); "
                           "see docs/survey.md."),
+        click.option("--survey-wave", help="The survey round to use (default: the latest in the survey's wave column)."),
         click.option("--include-survey-ties", is_flag=True,
                      help="Add pairs named in the survey but never logged as ties (by default they are only "
                           "listed, and kept out of the structural measures)."),
@@ -205,7 +206,7 @@ def graph_from_options(opts: dict):
                     half_life=opts["half_life"], since=dates["since"], until=dates["until"],
                     programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
                     level=opts["level"], undirected=opts["undirected"], survey=inputs.survey,
-                    include_survey_ties=opts["include_survey_ties"])
+                    include_survey_ties=opts["include_survey_ties"], survey_wave=opts.get("survey_wave"))
     _say_survey_only(G)
     return G, inputs
 
@@ -531,6 +532,8 @@ def _inputs_for_periods(opts: dict, command: str):
     options = {"half_life": opts["half_life"], "programme": list(opts["programme"]) or None,
                "type": list(opts["contact_type"]) or None, "level": opts["level"], "undirected": opts["undirected"],
                "since": dates["since"], "until": dates["until"]}
+    if opts.get("survey_wave"):
+        raise UserError(f"--survey-wave has no meaning in {command}: the earliest wave is before, the latest after")
     if inputs.survey is not None:
         options.update(survey=inputs.survey, include_survey_ties=opts["include_survey_ties"])
     return inputs, options

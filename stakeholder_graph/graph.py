@@ -104,7 +104,7 @@ def _one_spelling_per_label(logs, register, column: str):
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
                 type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
-                survey=None, include_survey_ties: bool = False) -> nx.Graph:
+                survey=None, include_survey_ties: bool = False, survey_wave=None) -> nx.Graph:
     """Build the weighted stakeholder graph.
 
     Parameters
@@ -139,8 +139,9 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         as the logs' do; ties gain ``trust``, ``value``, the per-direction ``trust_by_a``,
         ``trust_by_b``, ``value_by_a``, ``value_by_b``, ``named_by_a``, ``named_by_b`` and
         ``survey_reciprocated`` (see :mod:`stakeholder_graph.survey`); at organisation level
-        ratings roll up as means.  The latest wave is used.  ``G.graph["survey"]`` holds
-        the ratings, respondents and the pairs named only in the survey.
+        ratings roll up as means.  The latest wave is used unless ``survey_wave`` names
+        another.  ``G.graph["survey"]`` holds the ratings, respondents and the pairs named
+        only in the survey.
     include_survey_ties : bool
         Add the pairs named in the survey but never logged as ties (``count`` 0,
         ``survey_only``); by default they are only listed, and kept out of the structural
@@ -180,7 +181,8 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected,
                                 survey=survey)
     return graph_of_period(prepared, as_of=as_of, half_life=half_life, since=since, until=until,
-                           programme=programme, type=type, level=level, include_survey_ties=include_survey_ties)
+                           programme=programme, type=type, level=level, include_survey_ties=include_survey_ties,
+                           wave=survey_wave)
 
 
 class PreparedContacts:

@@ -182,3 +182,18 @@ def test_validate_reports_self_ratings_through_aliases_and_maps_columns(demo, tm
     assert data["survey_self_ratings_by_alias"] == 1
     summary = json.loads(CliRunner().invoke(cli, ["summary", *args[1:], "--format", "json"]).stdout)
     assert summary["trust"] == pytest.approx(2.0) and summary["survey_ratings"] == 1
+
+
+def test_survey_wave_picks_a_round_and_an_unknown_one_is_an_error(demo):
+    result = CliRunner().invoke(cli, ["summary", *inputs(demo, "--survey-wave", "2025-09"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(demo["survey"])
+    first = rows[rows["wave"] == "2025-09"]
+    # Peer computation with plain pandas: the first wave's ratings' trust-item means, averaged.
+    assert json.loads(result.stdout)["trust"] == pytest.approx(
+        first[["reliability", "mission", "openness"]].mean(axis=1).mean())
+    bad = CliRunner().invoke(cli, ["summary", *inputs(demo, "--survey-wave", "2030")])
+    assert bad.exit_code == 2 and bad.stderr.strip().splitlines()[-1] == \
+        "Error: no survey wave '2030'; waves are: 2025-09, 2026-09"
+    compare = CliRunner().invoke(cli, ["compare", *inputs(demo, "--survey-wave", "2025-09"), "--at", "2025-10-01"])
+    assert compare.exit_code == 2 and "--survey-wave has no meaning in compare" in compare.stderr
