@@ -46,7 +46,7 @@ from .holes import adjacency
 __all__ = ["find_barriers", "Thresholds", "BARRIER_KINDS", "tie_overlap", "shared_partners", "DEFAULT_FDR"]
 
 BARRIER_KINDS = ("weak_tie", "bridge", "broker", "structural_hole", "silo", "decayed_tie", "one_sided",
-                 "isolate", "strained_tie", "missing_link")
+                 "isolate", "strained_tie", "missing_link", "low_trust", "perception_gap")
 
 COLUMNS = ["kind", "severity", "actors", "explanation", "suggestion", "p_value", "q_value", "tested", "effect",
            "evidence", "evidence_name", "strength", "contacts", "last_contact", "programmes"]
@@ -1194,13 +1194,15 @@ def _family_sizes(G, nodes, peer) -> tuple:
 # ---------------------------------------------------------------------------
 
 # The order findings are listed in within one severity; detectors are independent of it.
+from .trust import low_trust_ties, perception_gaps  # noqa: E402  (with a survey; they use the helpers above)
+
 _DETECTORS = [isolates, decayed_ties, cut_off_groups, one_sided_ties, strained_ties, silos,
-              structural_holes_between_groups, missing_links]
+              structural_holes_between_groups, missing_links, low_trust_ties, perception_gaps]
 
 # Findings enter the table in this order before the sort by severity (it settles the order
 # of the kind-specific columns and of exact ties in severity, kind and actors).
 _LISTING_ORDER = ("isolate", "decayed_tie", "bridge", "broker", "one_sided", "strained_tie", "silo",
-                  "structural_hole", "weak_tie", "missing_link")
+                  "structural_hole", "weak_tie", "missing_link", "low_trust", "perception_gap")
 
 
 def detect(analysis, thresholds: Thresholds | None = None) -> dict:

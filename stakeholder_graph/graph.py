@@ -18,7 +18,9 @@ import pandas as pd
 from ._codes import date_ticks, distinct, relabel_columns
 from .errors import InputError
 from .io.readers import read_actors, read_interactions, read_meetings
+from .io.survey import read_survey
 from .names import actor_name_index, actor_spellings, case_variants, find_actor, name_columns, unknown_actors
+from .survey import attach_survey, resolve_survey, survey_name_columns, survey_population
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -47,7 +49,12 @@ def _still_valid(table: pd.DataFrame) -> bool:
     for column in ("date",):
         if column in table and (table[column].dtype.kind != "M" or table[column].isna().any()):
             return False
-    for column in ("source", "target", "participant", "event", "name"):
+    for column in ("reliability", "mission", "openness", "influence", "involvement", "resources"):
+        if column in table:
+            rating = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+            if ((rating < 1) | (rating > 4)).any():
+                return False
+    for column in ("source", "target", "participant", "event", "name", "respondent", "partner"):
         if column in table and table[column].isna().any():
             return False
     if "weight" in table:
@@ -96,7 +103,8 @@ def _one_spelling_per_label(logs, register, column: str):
 
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
-                type=None, level: str = "actor", day_first: bool = False, undirected: bool = False) -> nx.Graph:
+                type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
+                survey=None, include_survey_ties: bool = False, survey_wave=None) -> nx.Graph:
     """Build the weighted stakeholder graph.
 
     Parameters
@@ -126,6 +134,18 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         ``"organisation"`` rolls teams up through ``parent`` to their organisation; contacts
         inside an organisation become the node attributes ``internal_count`` and
         ``internal_volume``.
+    survey : DataFrame or path, optional
+        A relationship survey (:func:`~stakeholder_graph.read_survey`).  Its names resolve
+        as the logs' do; ties gain ``trust``, ``value``, the per-direction ``trust_by_a``,
+        ``trust_by_b``, ``value_by_a``, ``value_by_b``, ``named_by_a``, ``named_by_b`` and
+        ``survey_reciprocated`` (see :mod:`stakeholder_graph.survey`); at organisation level
+        ratings roll up as means.  The latest wave is used unless ``survey_wave`` names
+        another.  ``G.graph["survey"]`` holds the ratings, respondents and the pairs named
+        only in the survey.
+    include_survey_ties : bool
+        Add the pairs named in the survey but never logged as ties (``count`` 0,
+        ``survey_only``); by default they are only listed, and kept out of the structural
+        measures.
 
     Returns
     -------
@@ -158,9 +178,11 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     """
     if level not in LEVELS:
         raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
-    prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected)
+    prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected,
+                                survey=survey)
     return graph_of_period(prepared, as_of=as_of, half_life=half_life, since=since, until=until,
-                           programme=programme, type=type, level=level)
+                           programme=programme, type=type, level=level, include_survey_ties=include_survey_ties,
+                           wave=survey_wave)
 
 
 class PreparedContacts:
@@ -171,10 +193,12 @@ class PreparedContacts:
     Attributes: ``contacts`` (the contact table of :mod:`stakeholder_graph.ties`),
     ``actors`` (the registry or None), ``unknown`` (names not in the registry),
     ``merged_self`` (contacts between two spellings of one actor), ``case_variants``,
-    ``undirected``.
+    ``undirected``, ``survey`` (the survey's rating rows, names resolved to ``rater`` and
+    ``ratee``, or None).
     """
 
-    def __init__(self, contacts, actors, unknown, merged_self, case_variants, undirected):
+    def __init__(self, contacts, actors, unknown, merged_self, case_variants, undirected, survey=None):
+        self.survey = survey
         self.contacts = contacts
         self.actors = actors
         self.unknown = unknown
@@ -191,7 +215,7 @@ class PreparedContacts:
 
 
 def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first: bool = False,
-                     undirected: bool = False) -> PreparedContacts:
+                     undirected: bool = False, survey=None) -> PreparedContacts:
     """Read (when given paths or raw frames) and resolve the inputs into one contact table;
     see :func:`build_graph` for the arguments."""
     reader_i = (lambda v: read_interactions(v, day_first=day_first))
@@ -199,10 +223,11 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
     interactions = _as_table(interactions, reader_i)
     meetings = _as_table(meetings, reader_m)
     actors = _as_table(actors, read_actors)
+    survey = _as_table(survey, read_survey)
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
     index = actor_name_index(actors)
-    spellings = actor_spellings(name_columns(interactions, meetings), index)
+    spellings = actor_spellings(name_columns(interactions, meetings) + survey_name_columns(survey), index)
     merged_self = 0
     logs = register = None
     if interactions is not None and len(interactions):
@@ -230,7 +255,11 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
         meeting_contacts(register, categories) if register is not None else None,
     ])
     unknown = unknown_actors(spellings, index) if actors is not None else []
-    return PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected))
+    ratings, merged_ratings = resolve_survey(survey, spellings)
+    prepared = PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected),
+                                survey=ratings)
+    prepared.survey_merged_self = merged_ratings
+    return prepared
 
 
 # A tie's rhythm is measured over periods of one half-life, or shorter in a short window:
@@ -265,9 +294,11 @@ def period_contacts(prepared: PreparedContacts, *, since=None, until=None, progr
 
 
 def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
-                    since=None, until=None, programme=None, type=None, level: str = "actor") -> nx.Graph:
+                    since=None, until=None, programme=None, type=None, level: str = "actor",
+                    include_survey_ties: bool = False, wave=None) -> nx.Graph:
     """The graph of the prepared contacts in ``[since, until]``, measured as of ``as_of``
-    (see :func:`build_graph`, which is this on all the inputs' contacts)."""
+    (see :func:`build_graph`, which is this on all the inputs' contacts).  With a survey,
+    ``wave`` is the survey round joined (default the latest)."""
     contacts, actors = prepared.contacts, prepared.actors
     if as_of is None:
         # A window's end is its measurement date: a window that stops before the log does
@@ -310,6 +341,12 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
             G.nodes[org]["internal_count"] = int(row["internal_count"])
             G.nodes[org]["internal_volume"] = float(row["internal_volume"])
     _add_ties(G, ties)
+    if prepared.survey is not None:
+        organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
+        attach_survey(G, prepared.survey, level=level, organisation_of=organisation_of, wave=wave,
+                      population=survey_population(G, actors, prepared.survey, level),
+                      include_survey_ties=include_survey_ties)
+        G.graph["survey"]["merged_self"] = getattr(prepared, "survey_merged_self", 0)
     return G
 
 

@@ -13,11 +13,12 @@ from .._codes import distinct, is_categorical, relabel, share_categories
 from ..errors import InputError
 from ..names import actor_name_index, actor_spellings, case_variants, name_columns, unknown_actors
 from .cells import _optional_columns, _several_names, _text, _texts, parse_sentiment
-from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, header_test, map_columns
+from .columns import (ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, SURVEY_ALIASES, _column_kinds, header_test,
+                      map_columns)
 from .dates import _note_future_dates, parse_dates
 from .files import load_table
 from .registry import _check_registry, _organisations
-from .report import ReadReport, _first_reason, _reject_rows, _sparse
+from .report import ReadReport, _first_reason, _reject_rows, _sparse, _usable_rows
 
 __all__ = ["read_interactions", "read_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
            "column_mapping"]
@@ -159,10 +160,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     for extra in df.columns:
         if extra not in out and extra not in INTERACTION_ALIASES:
             out[extra] = df[extra]
-    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
-    if not keep.any() and len(df):
-        top = rejected["reason"].value_counts().index[0]
-        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
+    keep, rejected = _usable_rows(reasons, df, raw, name, first_row)
     return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
 
 
@@ -299,7 +297,8 @@ def _has_sheet(path, sheet: str) -> bool:
         return True
 
 
-FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES}
+FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES,
+          "survey": SURVEY_ALIASES}
 
 
 def column_mapping(items) -> dict:
@@ -347,6 +346,7 @@ class Inputs:
     meetings: pd.DataFrame | None
     actors: pd.DataFrame | None
     reports: list
+    survey: pd.DataFrame | None = None
 
     @functools.cached_property
     def _registry_index(self) -> dict:
@@ -355,7 +355,9 @@ class Inputs:
     @functools.cached_property
     def _spellings(self) -> dict:
         """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once."""
-        return actor_spellings(name_columns(self.interactions, self.meetings), self._registry_index)
+        from ..survey import survey_name_columns
+        return actor_spellings(name_columns(self.interactions, self.meetings) + survey_name_columns(self.survey),
+                               self._registry_index)
 
     def unknown_actors(self) -> list:
         """Actors in the logs that the registry does not know (after aliases), sorted."""
@@ -384,8 +386,13 @@ class Inputs:
     def validation(self) -> dict:
         """The JSON-ready validation report: every file's report, the actors the registry
         does not know, and the names read as one actor because they differ only in case."""
-        return {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
-                "case_variants": self.case_variants()}
+        out = {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
+               "case_variants": self.case_variants()}
+        if self.survey is not None:
+            from ..survey import resolve_survey, survey_only_pairs
+            out["survey_only_pairs"] = [list(p) for p in survey_only_pairs(self)]
+            out["survey_self_ratings_by_alias"] = resolve_survey(self.survey, self._spellings)[1]
+        return out
 
 
 def _stack(frames: list) -> pd.DataFrame:
@@ -405,8 +412,9 @@ def _stack(frames: list) -> pd.DataFrame:
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None, columns: dict | None = None,
                 sheet: str | None = None, time_unit: str | None = None, epoch=None,
-                no_header: bool = False) -> Inputs:
-    """Read several logs and registers (concatenated) and the registry, keeping every report.
+                no_header: bool = False, survey=None) -> Inputs:
+    """Read several logs and registers (concatenated), the registry and the survey
+    (:func:`~stakeholder_graph.io.survey.read_survey`), keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
     ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
@@ -440,6 +448,10 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     registry = read_actors(actors, columns=columns.get("actors")) if actors is not None else None
     registers = [read(read_meetings, source, columns=columns.get("meetings"), actors=registry, **dates)
                  for source in meetings or ()]
+    survey_table = None
+    if survey is not None:
+        from .survey import read_survey
+        survey_table = read(read_survey, survey, columns=columns.get("survey"), no_header=no_header)
     if registry is not None:
         reports.append(registry.attrs["report"])
         if on_read:
@@ -453,4 +465,4 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
         out.attrs["report"] = frames[0].attrs["report"]
         return out
 
-    return Inputs(combine(logs), combine(registers), registry, reports)
+    return Inputs(combine(logs), combine(registers), registry, reports, survey_table)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..errors import InputError
+
 __all__ = ["ReadReport"]
 
 
@@ -114,4 +116,13 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
         keep[list(rejected_rows)] = False
     rejected = (pd.concat(pieces, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
                 if pieces else ReadReport(name, "").rejected)
+    return keep, rejected
+
+
+def _usable_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, first_row: int) -> tuple:
+    """:func:`_reject_rows`, and an InputError naming the file when no row is left to use."""
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    if not keep.any() and len(df):
+        top = rejected["reason"].value_counts().index[0]
+        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
     return keep, rejected

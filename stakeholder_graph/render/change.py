@@ -478,10 +478,11 @@ def measure_rows(C) -> tuple[list, list]:
     what it means, before and after as text, the word, the 95% interval of the change
     beyond what the periods' lengths give, p and the sentence."""
     from ..compare import KEY_MEASURES
+    from ..survey import SURVEY_MEASURES
     tested, untested = [], []
     for row in C.measures.to_dict("records"):
         kind = row["kind"]
-        label = KEY_MEASURES.get(kind, kind.replace("_", " "))
+        label = KEY_MEASURES.get(kind) or SURVEY_MEASURES.get(kind) or kind.replace("_", " ")
         name, _, meaning = label.partition(" (")
         out = {"name": name[:1].upper() + name[1:], "meaning": meaning.rstrip(")"), "kind": kind,
                "before": _measure_value(kind, row["before"]), "after": _measure_value(kind, row["after"]),
@@ -489,7 +490,8 @@ def measure_rows(C) -> tuple[list, list]:
                "interval": ("" if is_missing(row.get("change_low")) else
                             f"{_signed(row['change_low'])} to {_signed(row['change_high'])}"),
                "explanation": row["explanation"]}
-        (tested if kind in KEY_MEASURES else untested).append(out)
+        # The survey's scores are tested too (paired ratings: see survey.wave_change_rows).
+        (tested if kind in KEY_MEASURES or (kind in SURVEY_MEASURES and row["change"]) else untested).append(out)
     return tested, untested
 
 
