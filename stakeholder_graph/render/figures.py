@@ -124,6 +124,14 @@ def _names_to_show(G, barriers, strength, limit: int) -> set:
     return set(chosen)
 
 
+def _plain_log_axis(ax):
+    """A log x axis labelled in plain numbers (2, 5, 10, 20), not 2 x 10^0: facilitators read it."""
+    from matplotlib.ticker import FuncFormatter
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda x, _: f"{x:g}" if f"{x:g}"[0] in "25" else ""))
+
+
 def _draw_labels(ax, pos, actors):
     """Name ``actors`` inside the frame: a name on the left of the drawing starts at its
     actor, one on the right ends there, one in the middle is centred on it, so no name
@@ -223,7 +231,7 @@ def plot_strength_distribution(G: nx.Graph, ax=None):
         return ax
     bins = np.logspace(np.log10(strengths.min()), np.log10(strengths.max() * 1.0001), 30)
     ax.hist(strengths, bins=bins, color="#0072B2", edgecolor="white")
-    ax.set_xscale("log")
+    _plain_log_axis(ax)
     weak = np.quantile(strengths, 0.25)
     ax.axvline(weak, color="#D55E00", linestyle="--", label=f"weakest quarter below {weak:.2g}")
     ax.set_xlabel("tie strength (decayed contacts, log scale)")
@@ -272,7 +280,7 @@ def plot_trust_and_contact(G, ax=None, *, barriers: pd.DataFrame | None = None, 
     mean = survey_summary(G)["trust"]
     ax.axhline(mean, color="#0072B2", linestyle="--", linewidth=1, label=f"partnership mean {mean:.1f}")
     ax.axhline(2.0, color="#5E3C99", linestyle=":", linewidth=1, label="low trust at 2 or below")
-    ax.set_xscale("log")
+    _plain_log_axis(ax)
     ax.set_ylim(0.8, 4.2)
     ax.set_yticks([1, 2, 3, 4], ["1 not at all", "2 a small amount", "3 a fair amount", "4 a great deal"])
     ax.set_xlabel("contact strength (decayed contacts, log scale)")
