@@ -505,8 +505,10 @@ def report(output, map_href, top, figure_dir, seed, show_ratings, **opts):
 @input_options
 @click.option("--to", "fmt", type=click.Choice(GRAPH_FORMATS), required=True, help="graphml or gexf (Gephi), json (node-link).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default outputs/graph.FORMAT).")
+@click.option("--show-ratings", is_flag=True, help="With --survey: keep what each side said of the other "
+              "(who rated whom, confidential); by default only each tie's mean scores are written.")
 @user_errors
-def export(fmt, output, **opts):
+def export(fmt, output, show_ratings, **opts):
     """Write the graph for Gephi (GraphML, GEXF) or as node-link JSON.
 
     \b
@@ -514,7 +516,7 @@ def export(fmt, output, **opts):
         stakeholder-graph export log.csv --actors actors.csv --to gexf -o partnership.gexf
     """
     G, _ = graph_from_options(opts)
-    path = write_graph(G, output or Path("outputs") / f"graph.{fmt}", fmt)
+    path = write_graph(G, output or Path("outputs") / f"graph.{fmt}", fmt, show_ratings=show_ratings)
     click.echo(f"wrote {G.number_of_nodes()} actors and {G.number_of_edges()} ties to {path}", err=True)
 
 

@@ -197,3 +197,17 @@ def test_survey_wave_picks_a_round_and_an_unknown_one_is_an_error(demo):
         "Error: no survey wave '2030'; waves are: 2025-09, 2026-09"
     compare = CliRunner().invoke(cli, ["compare", *inputs(demo, "--survey-wave", "2025-09"), "--at", "2025-10-01"])
     assert compare.exit_code == 2 and "--survey-wave has no meaning in compare" in compare.stderr
+
+
+def test_exports_leave_out_who_rated_whom_unless_asked(demo, tmp_path):
+    """A tie's mean trust and value are written; what each named side said of the other
+    only with --show-ratings (who rated whom is confidential). The demo's ties.csv: test_cli."""
+    plain, full = tmp_path / "plain.graphml", tmp_path / "full.graphml"
+    for path, extra in ((plain, []), (full, ["--show-ratings"])):
+        result = CliRunner().invoke(cli, ["export", *inputs(demo), "--to", "graphml", "-o", str(path), *extra])
+        assert result.exit_code == 0, result.output
+    import networkx as nx
+    plain_keys = {k for _, _, d in nx.read_graphml(plain).edges(data=True) for k in d}
+    full_keys = {k for _, _, d in nx.read_graphml(full).edges(data=True) for k in d}
+    assert {"trust", "value"} <= plain_keys and not plain_keys & {"trust_by_a", "trust_by_b", "named_by_a"}
+    assert {"trust_by_a", "trust_by_b", "value_by_a", "named_by_b"} <= full_keys
