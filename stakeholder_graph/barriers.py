@@ -317,12 +317,20 @@ def isolates(ev: _Evidence) -> list:
 
 
 def _dispersion(ev: _Evidence) -> float:
-    """Partnership-wide overdispersion of days with contact per period (one half-life)
-    while ties are active: ``alpha`` in variance = mean + alpha mean^2, by moments over the
-    full periods between each tie's first and last contact (0: as regular as a Poisson
-    clock)."""
+    """Partnership-wide overdispersion of days with contact per period: that of its ties
+    (:func:`tie_dispersion`), or ``G.graph["dispersion_floor"]`` where that is larger (a
+    comparison sets it from both periods, since a short period cannot show rhythms
+    longer than itself)."""
+    return max(tie_dispersion(ev.edges), float(ev.G.graph.get("dispersion_floor", 0.0) or 0.0))
+
+
+def tie_dispersion(edges) -> float:
+    """Overdispersion of days with contact per period (one half-life) while ties are
+    active: ``alpha`` in variance = mean + alpha mean^2, by moments over the full periods
+    between each tie's first and last contact (0: as regular as a Poisson clock).
+    ``edges``: ``(u, v, data)`` triples, as ``G.edges(data=True)`` gives."""
     num = den = 0.0
-    for _, _, d in ev.edges:
+    for _, _, d in edges:
         periods = int(d.get("history_periods", 0) or 0)
         if periods < 2:
             continue

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Analysis
-from .barriers import DEFAULT_FDR, _listing, find_barriers
+from .barriers import DEFAULT_FDR, _listing, find_barriers, tie_dispersion
 from .chance import bh_qvalues
 from .errors import InputError
 from .graph import LEVELS, PreparedContacts, graph_of_period, period_contacts, prepare_contacts
@@ -692,6 +692,12 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     rows += untested_rows(analyses["before"].summary, analyses["after"].summary)
     rows += wave_change_rows(graphs["before"], graphs["after"], fdr)
     rows += tie_rows(B, before, after, phi, fdr)
+    # Burstiness is the partnership's, not a period's: a six-month period cannot show a
+    # rhythm of quiet spells months long, which then reads as decay. Both periods' tests
+    # allow for the larger of the two periods' overdispersion.
+    floor = max(tie_dispersion(G.edges(data=True)) for G in graphs.values())
+    for G in graphs.values():
+        G.graph["dispersion_floor"] = floor
     found, near = diagnose_periods(analyses, fdr, seed)
     contact_after = {frozenset((u, v)) for u, v in graphs["after"].edges()}
     active = {name: {str(x) for x in G if G.degree(x) > 0} for name, G in graphs.items()}

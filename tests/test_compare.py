@@ -272,3 +272,18 @@ def test_compare_and_timeline_commands(demo_files, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("start,end,contacts,ties,density")
     assert len(result.stdout.strip().splitlines()) == 1 + 3          # 2024, 2025, 2026
+
+
+def test_a_short_after_period_of_a_bursty_partnership_shows_no_new_decay():
+    """Ties that come and go in phases of 3-6 months (tests/null_worlds.py bursty_world),
+    nothing changing: six months after the split, a tie in a quiet phase is no faded tie.
+    Each period's own overdispersion read 9 and 3 ties of these two worlds as newly
+    decayed; the partnership's, from both periods, none."""
+    from null_worlds import END, bursty_world
+    at = (pd.Timestamp(END) - pd.DateOffset(months=6)).strftime("%Y-%m-%d")
+    for seed in (0, 2):
+        log, registry, _ = bursty_world(seed)
+        table = sg.compare_periods(log, actors=registry, at=at, seed=0).table()
+        flipped = table[(table["section"] == "barrier") & (table["kind"] == "decayed_tie")
+                        & table["change"].isin(["new", "closed"])]
+        assert flipped.empty, (seed, list(flipped["actors"]))
