@@ -79,8 +79,10 @@ def clean_for_export(G: nx.Graph, *, show_ratings: bool = False) -> nx.Graph:
     """A copy of ``G`` whose attributes are plain values (missing values left out).
     Without ``show_ratings``, what each side of a tie said of the other in a survey
     (:data:`~stakeholder_graph.survey.WHO_RATED_WHOM`) is left out: who rated whom is
-    confidential; the tie's mean scores stay."""
-    from .survey import WHO_RATED_WHOM
+    confidential; the tie's ``trust`` and ``value`` stay where both sides rated it and are
+    left out where one side did (that score would be the one rater's rating; see
+    :func:`~stakeholder_graph.survey.shown_scores`)."""
+    from .survey import WHO_RATED_WHOM, shown_scores
     hidden = () if show_ratings else WHO_RATED_WHOM
     H = G.__class__()
     # Nested graph attributes (monthly activity) have no GraphML/GEXF form: left out.
@@ -89,6 +91,8 @@ def clean_for_export(G: nx.Graph, *, show_ratings: bool = False) -> nx.Graph:
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: v for k, v in ((k, _plain(v)) for k, v in d.items()) if v is not None})
     for u, v, d in G.edges(data=True):
+        if not show_ratings and "trust" in d:
+            d = {**d, **shown_scores(d)}
         H.add_edge(u, v, **{k: x for k, x in ((k, _plain(x)) for k, x in d.items() if k not in hidden)
                             if x is not None})
     return H

@@ -9,7 +9,7 @@ from .analysis import analyse
 from .datasets import DEMO_SEED, FACILITATION, write_demo_files
 from .export import write_graph, write_table, write_text
 from .graph import actor_frame, build_graph, tie_frame
-from .survey import WHO_RATED_WHOM
+from .survey import confidential_ties
 from .io.readers import read_inputs
 
 __all__ = ["run_demo", "run_all"]
@@ -35,9 +35,9 @@ def run_all(inputs, out_dir, *, echo=None, seed=None, **build_options) -> dict:
     echo(f"barriers: {len(found)} findings, {int((found['severity'] >= 0.8).sum())} of severity 0.8 or more")
     written["barriers"] = write_table(found, out / "barriers.csv")
     written["actor metrics"] = write_table(A.metrics, out / "metrics.csv")
-    # Who rated whom stays out of the files a demo writes (confidential; see survey.WHO_RATED_WHOM).
-    ties = tie_frame(G)
-    written["ties table"] = write_table(ties.drop(columns=[c for c in WHO_RATED_WHOM if c in ties]), out / "ties.csv")
+    # Who rated whom stays out of the files a demo writes, and so does a tie's score rated by
+    # one side only (confidential; see survey.confidential_ties).
+    written["ties table"] = write_table(confidential_ties(tie_frame(G)), out / "ties.csv")
     written["actors table"] = write_table(actor_frame(G), out / "actors.csv")
     from .render import write_map, write_report
     written["map"] = write_map(A, out / "map.html")

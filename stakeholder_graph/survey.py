@@ -11,9 +11,10 @@ graph, what each side said of the other and the tie's scores:
 - the tie's ``trust`` is the mean of the directions rated (one or two);
 - ``survey_reciprocated``: each side names the other as a partner it works with.
 
-Who rated whom is confidential: views show a tie's ``trust`` and ``value`` and an
-organisation's aggregates, and the per-direction scores only when asked to
-(``show_ratings``).  A pair named in the survey with no logged contact is kept out of the
+Who rated whom is confidential: views and exports show a tie's ``trust`` and ``value``
+only where both sides rated it (with one rater the score is that rater's rating), an
+organisation's aggregates only from several raters, and the per-direction scores only
+when asked to (``show_ratings``; see :func:`shown_scores`).  A pair named in the survey with no logged contact is kept out of the
 structural measures (it is listed in ``G.graph["survey"]["survey_only"]``) unless
 ``include_survey_ties``.
 """
@@ -26,7 +27,7 @@ import pandas as pd
 from .io.survey import ITEMS, wave_order
 
 __all__ = ["resolve_survey", "attach_survey", "survey_summary", "survey_ratings", "percent_of_scale",
-           "organisation_scores"]
+           "organisation_scores", "shown_scores", "confidential_ties"]
 
 # The change table's survey measures, as the change briefing names them.
 SURVEY_MEASURES = {"trust": "trust (survey: mean rating 1-4, the earlier wave before, the later after)",
@@ -37,6 +38,37 @@ SURVEY_MEASURES = {"trust": "trust (survey: mean rating 1-4, the earlier wave be
 WHO_RATED_WHOM = ("trust_by_a", "trust_by_b", "value_by_a", "value_by_b", "named_by_a", "named_by_b")
 SURVEY_EDGE_ATTRIBUTES = ("trust", "value", "trust_by_a", "trust_by_b", "value_by_a", "value_by_b",
                           "named_by_a", "named_by_b", "survey_reciprocated")
+
+
+def _known(x) -> bool:
+    return x is not None and x == x
+
+
+def shown_scores(d: dict, show_ratings: bool = False) -> dict:
+    """A tie's ``trust`` and ``value`` as views and exports may show them: each only where
+    both sides rated it (the mean of two raters), or always with ``show_ratings``.  With
+    one rater the tie's score IS that rater's rating, which is confidential (docs/survey.md);
+    it is then ``nan``.  ``{"trust": ..., "value": ...}``."""
+    out = {}
+    for score in ("trust", "value"):
+        x = d.get(score, float("nan"))
+        both = _known(d.get(f"{score}_by_a")) and _known(d.get(f"{score}_by_b"))
+        out[score] = x if (show_ratings or both) and _known(x) else float("nan")
+    return out
+
+
+def confidential_ties(ties: pd.DataFrame, show_ratings: bool = False) -> pd.DataFrame:
+    """A tie table (:func:`~stakeholder_graph.graph.tie_frame`) as files may show it:
+    without ``show_ratings``, who rated whom (:data:`WHO_RATED_WHOM`) left out and a tie's
+    ``trust`` / ``value`` blank where only one side rated it (see :func:`shown_scores`)."""
+    if show_ratings or "trust" not in ties:
+        return ties
+    ties = ties.copy()
+    for score in ("trust", "value"):
+        by = [f"{score}_by_a", f"{score}_by_b"]
+        if score in ties and all(c in ties for c in by):
+            ties[score] = ties[score].where(ties[by[0]].notna() & ties[by[1]].notna())
+    return ties.drop(columns=[c for c in WHO_RATED_WHOM if c in ties])
 
 
 def percent_of_scale(score: float) -> float:

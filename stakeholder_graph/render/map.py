@@ -66,8 +66,9 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
     given).  ``whole``: the graph ``G`` is a view of (an ego view); colours are taken from
     it so a group keeps its colour from one view to the next.  With a survey, tie
     tooltips give the tie's trust and value and actor tooltips the mean their partners gave
-    them (from two raters or more); what each side said of the other only with
-    ``show_ratings`` (who rated whom is confidential: see docs/survey.md).
+    them (from two raters or more, the count not shown); a tie rated by one side only
+    shows no score; what each side said of the other only with ``show_ratings`` (who
+    rated whom is confidential: see docs/survey.md).
     """
     if colour_by not in ("sector", "organisation", "kind", "community"):
         raise StakeholderGraphError(f"colour_by must be sector, organisation, kind or community, not '{colour_by}'")
@@ -189,7 +190,10 @@ def _score(x) -> str:
 
 
 def _tie_survey_lines(d: dict, a, b, show_ratings: bool) -> list:
-    """A tie's survey scores for its tooltip: the tie's own, and each side's only when asked."""
+    """A tie's survey scores for its tooltip.  Without ``show_ratings`` a score is shown only
+    where both sides rated it (rated by one side, the tie's score is that side's rating:
+    confidential), and never which side rated; with it, each side's ratings too."""
+    from ..survey import shown_scores
     if "trust" not in d:
         return []
     if d.get("survey_only"):
@@ -197,9 +201,14 @@ def _tie_survey_lines(d: dict, a, b, show_ratings: bool) -> list:
     else:
         lines = []
     sides = sum(x == x for x in (d.get("trust_by_a"), d.get("trust_by_b")) if x is not None)
-    if d["trust"] == d["trust"] or d.get("value") == d.get("value"):
-        lines.append(f"survey: trust {_score(d['trust'])}, value {_score(d.get('value'))} "
+    rated = d["trust"] == d["trust"] or d.get("value") == d.get("value")
+    shown = shown_scores(d, show_ratings)
+    if rated and (show_ratings or sides == 2):
+        parts = [f"{score} {_score(shown[score])}" for score in ("trust", "value") if shown[score] == shown[score]]
+        lines.append(f"survey: {', '.join(parts) or 'rated'} "
                      f"({'both sides rated' if sides == 2 else 'one side rated' if sides else 'named, not rated'})")
+    elif rated:
+        lines.append("survey: rated by one side only; scores are shown where both sides rated")
     if show_ratings:
         for x, y, side in ((a, b, "a"), (b, a, "b")):
             named = d.get(f"named_by_{side}")
@@ -211,14 +220,16 @@ def _tie_survey_lines(d: dict, a, b, show_ratings: bool) -> list:
 
 
 def _actor_survey_lines(received, n) -> list:
-    """What an actor's partners gave it on average: an aggregate, shown from two raters on."""
+    """What an actor's partners gave it on average: an aggregate, shown from two raters on,
+    without the number of raters (with it, a viewer could subtract one tie's rater from
+    another view and learn who rated whom)."""
     if received is None or n not in received.index:
         return []
     r = received.loc[n]
     if not (r["raters"] >= 2):
-        return ["survey: rated by one partner (not shown: ratings are confidential)"] if r["raters"] == 1 else []
+        return []
     return [f"survey: partners rate its trust {_score(r['trust_received'])}, value {_score(r['value_received'])} "
-            f"({int(r['raters'])} partners)"]
+            "(the mean of 2 or more partners' ratings)"]
 
 
 def _edge_colour(colour: str, opacity: float = 1.0, *, selected: str | None = None) -> dict:

@@ -205,9 +205,14 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
     return write_text(path, html)
 
 
+# The briefing's "rated lowest" table lists an actor only from this many raters: with two,
+# each rater could work out the other's rating from the mean.
+LOWEST_MIN_RATERS = 3
+
+
 def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
     """The briefing's "Trust and value" section: numbers, the figure, the actors rated
-    lowest (aggregates from two raters or more), the survey-only pairs, and with
+    lowest (aggregates from three raters or more, the count not shown), the survey-only pairs, and with
     ``show_ratings`` each side's ratings on the ties of the survey findings."""
     from ..survey import organisation_scores, percent_of_scale
     from .figures import plot_trust_and_contact
@@ -223,10 +228,13 @@ def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
         ("Ratings", number(s.get("survey_ratings")), f"respondent-partner rows, wave {info['wave'] or '(one)'}"),
     ]
     received = organisation_scores(G)
-    received = received[received["raters"] >= 2].sort_values(["trust_received", "raters"]).head(8)
+    # From three raters on, and without the count: with two, either rater could work out
+    # the other's rating from the mean (docs/survey.md, confidentiality).
+    received = received[received["raters"] >= LOWEST_MIN_RATERS]
+    received = received.assign(_name=received.index.astype(str)).sort_values(["trust_received", "_name"]).head(8)
     lowest = [{"actor": str(actor), "trust": number(r["trust_received"], 2), "percent":
-               number(percent_of_scale(r["trust_received"]), 0), "value": number(r["value_received"], 2),
-               "raters": int(r["raters"])} for actor, r in received.iterrows()]
+               number(percent_of_scale(r["trust_received"]), 0), "value": number(r["value_received"], 2)}
+              for actor, r in received.iterrows()]
     ratings = []
     if show_ratings:
         said = {(r.rater, r.ratee): r for r in info["ratings"].itertuples(index=False)}
