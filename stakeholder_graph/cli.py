@@ -318,6 +318,12 @@ def validate(ctx, fmt, show_all, **opts):
         if merged:
             click.echo(f"{merged} survey row(s) name one actor as both respondent and partner through the registry's "
                        "aliases: self-ratings, not used")
+        from .survey import answered_by_organisations, level_error, logged_pairs
+        rows = resolve_survey(inputs.survey, inputs._spellings)[0]
+        if opts.get("level", "actor") != "organisation" and answered_by_organisations(rows, inputs.actors,
+                                                                                        logged_pairs(inputs)):
+            click.echo("note: " + level_error(opts.get("level", "actor")) + "; survey-only pairs below are counted "
+                       "between organisations")
         pairs = survey_only_pairs(inputs)
         click.echo(f"{len(pairs)} pair(s) named in the survey have no logged contact (a note about the data, not "
                    "a barrier; --include-survey-ties makes them ties)"
@@ -649,7 +655,8 @@ def survey_template(actors_file, output, level, wave):
     """
     from .io.survey import write_survey_template
     path = write_survey_template(actors_file, output, level=level, wave=wave)
-    click.echo(f"wrote the survey form to {path}", err=True)
+    click.echo(f"wrote the survey form to {path} ({level} level"
+               + (": analyse it with --level organisation)" if level == "organisation" else ")"), err=True)
 
 
 @cli.command()

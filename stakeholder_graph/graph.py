@@ -20,7 +20,8 @@ from .errors import InputError
 from .io.readers import read_actors, read_interactions, read_meetings
 from .io.survey import read_survey
 from .names import actor_name_index, actor_spellings, case_variants, find_actor, name_columns, unknown_actors
-from .survey import attach_survey, resolve_survey, survey_name_columns, survey_population
+from .survey import (answered_by_organisations, attach_survey, level_error, resolve_survey, survey_name_columns,
+                     survey_population)
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -185,6 +186,19 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                            wave=survey_wave)
 
 
+def _survey_names_known(survey: pd.DataFrame, actors: pd.DataFrame) -> None:
+    """A survey read without the registry (``read_survey(path)``) may name actors the
+    registry does not know (a typo would become a new actor and a survey-only pair): an
+    InputError saying to read it with the registry, which reports those rows."""
+    index = actor_name_index(actors)
+    names = pd.concat([survey["respondent"], survey["partner"]]).astype(str)
+    unknown = sorted({n for n in names if n.casefold() not in index})
+    if unknown:
+        raise InputError(f"the survey names {len(unknown)} actor(s) not in the actor registry "
+                         f"({', '.join(repr(n) for n in unknown[:5])}{' ...' if len(unknown) > 5 else ''}): read it "
+                         "with read_survey(path, actors=registry), which reports those rows, or add them to the registry")
+
+
 class PreparedContacts:
     """Every contact of the inputs, names resolved to actors, before any filter: what
     :func:`build_graph` builds one graph from, and :func:`~stakeholder_graph.compare.compare_periods`
@@ -223,7 +237,9 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
     interactions = _as_table(interactions, reader_i)
     meetings = _as_table(meetings, reader_m)
     actors = _as_table(actors, read_actors)
-    survey = _as_table(survey, read_survey)
+    survey = _as_table(survey, lambda v: read_survey(v, actors=actors))
+    if survey is not None and actors is not None:
+        _survey_names_known(survey, actors)
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
     index = actor_name_index(actors)
@@ -342,6 +358,10 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
             G.nodes[org]["internal_volume"] = float(row["internal_volume"])
     _add_ties(G, ties)
     if prepared.survey is not None:
+        # An organisation-level survey on team-level logs: refused, not joined to nothing.
+        if level != "organisation" and answered_by_organisations(prepared.survey, actors,
+                                                                 {frozenset(e) for e in G.edges()}):
+            raise InputError(level_error(level))
         organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
         attach_survey(G, prepared.survey, level=level, organisation_of=organisation_of, wave=wave,
                       population=survey_population(G, actors, prepared.survey, level),

@@ -130,7 +130,8 @@ def attach_survey(G, survey_rows: pd.DataFrame, *, level: str = "actor", organis
     first), ``rows`` (the rating rows used), ``ratings`` (:func:`survey_ratings`),
     ``respondents``, ``population`` (actors the survey went to), ``merged_self`` (ratings
     dropped because both names denote one actor, set by the graph builder), ``survey_only`` (pairs
-    named in the survey with no logged contact), ``internal`` (ratings inside one
+    one side of which names the other as a partner it works with, with no logged contact;
+    a "no" is not a relationship), ``internal`` (ratings inside one
     organisation at organisation level, not used) and ``level``.
 
     ``wave``: the survey round to use (default the latest; see
@@ -159,7 +160,10 @@ def attach_survey(G, survey_rows: pd.DataFrame, *, level: str = "actor", organis
         r = by_pair.get((x, y))
         return nan if r is None else float(bool(r.named))
 
-    survey_only = sorted({tuple(sorted((x, y), key=str)) for x, y in by_pair if not G.has_edge(x, y)}, key=str)
+    # A pair the survey names as working together (a "no" from one side and nothing from the
+    # other is not a relationship) that the log never saw.
+    survey_only = sorted({tuple(sorted((x, y), key=str)) for (x, y), r in by_pair.items()
+                          if r.named and not G.has_edge(x, y)}, key=str)
     if include_survey_ties and survey_only:
         logged = [d.get("weight", 1.0) for _, _, d in G.edges(data=True) if d.get("count", 0) > 0]
         floor = float(min(logged)) if logged else 1.0
@@ -189,10 +193,44 @@ def attach_survey(G, survey_rows: pd.DataFrame, *, level: str = "actor", organis
     }
 
 
+def answered_by_organisations(rows: pd.DataFrame | None, actors: pd.DataFrame | None, logged: set) -> bool:
+    """Whether a survey (rows with names resolved: ``rater``, ``ratee``) was answered at
+    organisation level while the logs are at team level: every respondent and partner is an
+    organisation (a registry actor at the top of its parent chain), and some pair it names
+    has logged contact only between their teams (``logged``: the pairs of actors, as
+    frozensets, with logged contact at actor level).  At actor level such a pair would look
+    survey-only and its ratings would join no tie."""
+    if rows is None or not len(rows) or actors is None:
+        return False
+    organisations = set(actors.loc[actors["name"] == actors["organisation"], "name"])
+    if not (set(rows["rater"]) | set(rows["ratee"])) <= organisations:
+        return False
+    organisation_of = dict(zip(actors["name"], actors["organisation"]))
+    between_organisations = {frozenset(organisation_of.get(x, x) for x in pair) for pair in logged}
+    named = {frozenset((x, y)) for x, y in zip(rows["rater"], rows["ratee"])}
+    return any(pair not in logged and pair in between_organisations for pair in named)
+
+
+def level_error(level: str) -> str:
+    """The message for an organisation-level survey on a graph at actor level."""
+    return ("the survey was answered by organisations (every respondent and partner is an organisation in the "
+            f"actor registry) but the graph is at {level} level, where pairs it rates are in contact only through "
+            "their teams: analyse at organisation level (--level organisation; build_graph(..., "
+            "level='organisation'))")
+
+
 def survey_population(G, actors: pd.DataFrame | None, rows: pd.DataFrame, level: str) -> list:
-    """Who the survey went to: the registry's organisations when every respondent is one
-    (or at organisation level), else every registry actor; without a registry, every name
-    in the survey."""
+    """Who the survey went to, the response rate's denominator: the registry's actors at the
+    level the survey was answered at.
+
+    - every respondent an organisation (the top of a parent chain), or the graph at
+      organisation level: the registry's organisations (and any respondent's organisation);
+    - else (teams answered): the registry's actors that are no one's parent (the teams, and
+      the organisations that have no teams), and any respondent not among them (an
+      organisation with teams that answered itself).  An organisation whose teams answered
+      for it was not asked, so it is not counted;
+    - without a registry: every name in the survey.
+    """
     if actors is None:
         return sorted(set(rows["rater"]) | set(rows["ratee"]), key=str)
     organisations = set(actors.loc[actors["name"] == actors["organisation"], "name"])
@@ -200,7 +238,10 @@ def survey_population(G, actors: pd.DataFrame | None, rows: pd.DataFrame, level:
     raters = set(rows["rater"])
     if level == "organisation" or raters <= organisations:
         return sorted(organisations | {organisation_of.get(r, r) for r in raters}, key=str)
-    return sorted(set(actors["name"]) | raters, key=str)
+    parents = {str(p) for p in actors["parent"] if p is not None and p == p and str(p) != ""} \
+        if "parent" in actors else set()
+    leaves = {n for n in actors["name"] if str(n) not in parents}
+    return sorted(leaves | raters, key=str)
 
 
 def survey_summary(G) -> dict:
@@ -209,8 +250,10 @@ def survey_summary(G) -> dict:
     - ``trust``, ``value``: the mean over all ratings (respondent-partner rows of the wave
       used, at the graph's level) of each rating's item mean, 1-4;
     - ``trust_percent``, ``value_percent``: the same as ``(mean - 1) / 3 x 100``;
-    - ``survey_response_rate``: respondents / actors the survey went to (the registry's
-      organisations, or every registry actor when teams answered; without a registry,
+    - ``survey_response_rate``: respondents / actors the survey went to, at the level it was
+      answered at (:func:`survey_population`: the registry's organisations when
+      organisations answered; when teams answered, the registry's actors that are no one's
+      parent, i.e. the teams and the organisations without teams; without a registry,
       every name in the survey);
     - ``survey_respondents``, ``survey_ratings``, ``survey_wave``, ``survey_only_pairs``.
     """
@@ -247,13 +290,9 @@ def organisation_scores(G) -> pd.DataFrame:
     return out.sort_index()
 
 
-def survey_only_pairs(inputs) -> list:
-    """Pairs of actors (at actor level, any wave) that the survey names and the logs never
-    saw in contact, neither directly nor at a shared meeting: ``[(a, b), ...]``, sorted.
-    ``inputs`` is :func:`~stakeholder_graph.io.readers.read_inputs`' result (names resolved
-    as the logs' are)."""
-    if inputs.survey is None or not len(inputs.survey):
-        return []
+def logged_pairs(inputs) -> set:
+    """Pairs of actors (frozensets, names resolved) the inputs' logs saw in contact,
+    directly or at a shared meeting."""
     spell = inputs._spellings
     name = lambda n: spell.get(n, n)  # noqa: E731
     logged = set()
@@ -265,7 +304,25 @@ def survey_only_pairs(inputs) -> list:
         for _, people in register.groupby(["event", "date"], observed=True)["participant"]:
             people = sorted(set(people))
             logged |= {frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1:]}
-    rows, _ = resolve_survey(inputs.survey, spell)
+    return logged
+
+
+def survey_only_pairs(inputs) -> list:
+    """Pairs of actors (at actor level, or at organisation level for a survey
+    :func:`answered_by_organisations`; any wave) that the survey names as working together
+    (a row with ``works_with`` yes) and the logs never saw in contact, neither directly nor
+    at a shared meeting: ``[(a, b), ...]``, sorted.
+    ``inputs`` is :func:`~stakeholder_graph.io.readers.read_inputs`' result (names resolved
+    as the logs' are)."""
+    if inputs.survey is None or not len(inputs.survey):
+        return []
+    logged = logged_pairs(inputs)
+    rows, _ = resolve_survey(inputs.survey, inputs._spellings)
+    rows = rows[rows["works_with"].astype(bool)]      # "does not work with them" names no relationship
+    if answered_by_organisations(rows, inputs.actors, logged):
+        # An organisation-level survey: the logs' teams count as their organisations.
+        organisation_of = dict(zip(inputs.actors["name"], inputs.actors["organisation"]))
+        logged = {frozenset(organisation_of.get(x, x) for x in pair) for pair in logged}
     named = {frozenset((a, b)) for a, b in zip(rows["rater"], rows["ratee"])}
     return sorted((tuple(sorted(p, key=str)) for p in named - logged), key=str)
 

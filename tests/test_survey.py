@@ -65,7 +65,8 @@ def test_reasons_exactly():
         3: "works_with 'maybe' is not yes or no",
         4: "missing respondent",
         5: "unanswered: works_with and every rating blank (a row of the form left empty)",
-        8: "the respondent rates this partner twice in this wave",
+        8: "a repeat of row 7: the respondent rates this partner again in this wave with the same answers "
+           "(that row is used)",
         9: "names several actors (one actor per cell)",
         10: "reliability 'high' is not a rating from 1 to 4 "
             "(or not at all / a small amount / a fair amount / a great deal)",
@@ -92,9 +93,9 @@ LOG = pd.DataFrame({
     "source": ["Team A1", "Team A2", "Org B", "Team A1", "Org C"],
     "target": ["Org B", "Org B", "Org C", "Org C", "Team A2"],
 })
-REGISTRY = pd.DataFrame({"name": ["Org A", "Team A1", "Team A2", "Org B", "Org C"],
-                         "kind": ["organisation", "team", "team", "organisation", "organisation"],
-                         "parent": ["", "Org A", "Org A", "", ""], "aliases": ["", "", "", "B", ""]})
+REGISTRY = pd.DataFrame({"name": ["Org A", "Team A1", "Team A2", "Org B", "Org C", "Org D"],
+                         "kind": ["organisation", "team", "team", "organisation", "organisation", "organisation"],
+                         "parent": ["", "Org A", "Org A", "", "", ""], "aliases": ["", "", "", "B", "", ""]})
 SURVEY = pd.DataFrame({
     "respondent": ["Team A1", "team a2", "B", "Org B", "Org C"],
     "partner":    ["Org B", "Org B", "Team A1", "Org D", "Team A1"],
@@ -151,7 +152,9 @@ def test_summary_trust_and_value_equal_the_mean_of_the_ratings():
     value = raw[["influence", "involvement", "resources"]].astype(float).mean(axis=1).mean()
     assert s["trust"] == pytest.approx(trust) and s["value"] == pytest.approx(value)
     assert s["trust_percent"] == pytest.approx((trust - 1) / 3 * 100)
-    # Respondents Team A1, Team A2, Org B, Org C (teams answered): of the registry's 5 actors.
+    # Respondents Team A1, Team A2, Org B, Org C (teams answered), hand count: of the 5 actors
+    # that are no one's parent (Team A1, Team A2, Org B, Org C, Org D); Org A, whose teams
+    # answered for it, was not asked.  (Before the trial's fix: of all 6 registry actors.)
     assert s["survey_response_rate"] == pytest.approx(4 / 5)
     # The demo, both waves apart: each wave's summary is that wave's rows' mean.
     t = sg.demo_tables()

@@ -30,8 +30,12 @@ def test_summary_json_has_trust_value_and_response_rate(demo):
     # Peer computation with plain pandas: each row's trust-item mean, averaged over the rows.
     assert s["trust"] == pytest.approx(latest[["reliability", "mission", "openness"]].mean(axis=1).mean())
     assert s["value"] == pytest.approx(latest[["influence", "involvement", "resources"]].mean(axis=1).mean())
-    # Respondents (teams and organisations answered) of the registry's 45 actors.
-    assert s["survey_response_rate"] == pytest.approx(latest["respondent"].nunique() / 45)
+    # Respondents (teams and organisations answered) of the registry's actors that are no one's
+    # parent, and the respondents that are (peer computation from the registry with pandas).
+    registry = pd.read_csv(demo["actors"], dtype=str).fillna("")
+    alias = {a: n for n, aliases in zip(registry["name"], registry["aliases"]) for a in aliases.split(";") if a}
+    asked = set(registry["name"]) - set(registry["parent"]) | {alias.get(r, r) for r in latest["respondent"]}
+    assert len(asked) < 45 and s["survey_response_rate"] == pytest.approx(latest["respondent"].nunique() / len(asked))
 
 
 def test_validate_lists_the_survey_and_its_survey_only_pair(demo):
@@ -46,13 +50,16 @@ def test_validate_lists_the_survey_and_its_survey_only_pair(demo):
 def test_bad_survey_rows_make_validate_exit_1_and_name_row_and_reason(demo, tmp_path):
     bad = tmp_path / "survey.csv"
     bad.write_text("respondent,partner,reliability\nNorthvale ICB,Nortvale LPC,3\nNorthvale ICB,Northvale ICB,2\n"
-                   "Northvale ICB,Northvale LPC,7\n")
+                   "Northvale ICB,Northvale LPC,7\nNorthvale ICB,Northvale LPC,3\n")
     result = CliRunner().invoke(cli, ["validate", str(demo["interactions"]), "--actors", str(demo["actors"]),
                                       "--survey", str(bad)])
     assert result.exit_code == 1
     assert "row 3, column 'partner'" in result.output and "self-rating" in result.output
     assert "reliability 7 is outside the 1-4 scale" in result.output and "row 4, column 'reliability'" in result.output
-    assert "Nortvale LPC (did you mean 'Northvale LPC' or" in result.output
+    # A misspelt name is a rejected row with its reason (issue #12 trial), not a new actor.
+    assert "unknown actor 'Nortvale LPC' (did you mean 'Northvale LPC' or" in result.output
+    assert "row 2, column 'partner'" in result.output
+    assert "(survey): 4 rows read, 1 used, 3 rejected" in result.output
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02garbage\xff" * 50, b"who,whom\nA,B\n"])
@@ -180,7 +187,10 @@ def test_validate_reports_self_ratings_through_aliases_and_maps_columns(demo, tm
            "self-ratings, not used" in result.output
     data = json.loads(CliRunner().invoke(cli, args + ["--format", "json"]).stdout)
     assert data["survey_self_ratings_by_alias"] == 1
-    summary = json.loads(CliRunner().invoke(cli, ["summary", *args[1:], "--format", "json"]).stdout)
+    # The row left is between two organisations whose logged contact is the ICB's teams' with
+    # the LPC: an organisation-level survey, analysed at organisation level.
+    summary = json.loads(CliRunner().invoke(cli, ["summary", *args[1:], "--level", "organisation",
+                                                  "--format", "json"]).stdout)
     assert summary["trust"] == pytest.approx(2.0) and summary["survey_ratings"] == 1
 
 

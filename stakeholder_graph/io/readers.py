@@ -419,12 +419,13 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
     ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
     organisation"}, "meetings": {...}, "actors": {...}}`` (see :func:`column_mapping`).
-    ``sheet`` is read from each workbook that has it (the others: their first sheet whose
-    header holds the required columns).
+    ``sheet`` is read from each workbook that has it, the survey's included (the others:
+    their first sheet whose header holds the required columns).
     """
     columns = columns or {}
     reports = []
-    workbooks = [p for p in [*(interaction_files or ()), *(meetings or ()), *([actors] if actors is not None else [])]
+    workbooks = [p for p in [*(interaction_files or ()), *(meetings or ()), *([actors] if actors is not None else []),
+                             *([survey] if survey is not None else [])]
                  if isinstance(p, (str, Path)) and str(p).lower().endswith((".xlsx", ".xlsm", ".xls"))]
     if sheet is not None and not any(_has_sheet(p, sheet) for p in workbooks):
         raise InputError(f"no workbook has a sheet '{sheet}'" + (f" (read: {', '.join(map(str, workbooks))})"
@@ -451,7 +452,7 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     survey_table = None
     if survey is not None:
         from .survey import read_survey
-        survey_table = read(read_survey, survey, columns=columns.get("survey"), no_header=no_header)
+        survey_table = read(read_survey, survey, columns=columns.get("survey"), no_header=no_header, actors=registry)
     if registry is not None:
         reports.append(registry.attrs["report"])
         if on_read:

@@ -78,8 +78,25 @@ def wave_order(waves) -> list:
     return labels
 
 
+def _unknown_names(names: pd.Series, actors) -> pd.Series:
+    """Reasons for the names the registry (``actors``) does not know, as a name or an alias
+    (ignoring case): ``unknown actor 'X' (did you mean 'Y'?)``."""
+    from ..names import aliases_of, actor_name_index, suggestions
+    index = actor_name_index(actors)
+    text = names.astype(str)
+    unknown = (text != "") & ~text.str.casefold().isin(set(index))
+    if not unknown.any():
+        return _sparse(unknown, "")
+    known = list(actors["name"]) + [a for value in actors["aliases"] for a in aliases_of(value)]
+    hints = suggestions(sorted(set(text[unknown])), known)
+    reason = {n: f"unknown actor '{n}'" + (f" (did you mean {' or '.join(repr(h) for h in hints[n])}?)"
+                                           if n in hints else " (not in the actor registry)")
+              for n in set(text[unknown])}
+    return _sparse(unknown, text.map(reason))
+
+
 def read_survey(source, *, columns: dict | None = None, sheet: str | None = None,
-                no_header: bool = False) -> pd.DataFrame:
+                no_header: bool = False, actors=None) -> pd.DataFrame:
     """Read a relationship survey: one row per respondent and partner it rates.
 
     In the style of PARTNER (Varda et al. 2012): each organisation names the partners it
@@ -97,6 +114,11 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
         wordings, such as "Power/Influence" or "Level of involvement", are known).
     sheet, no_header
         As for :func:`~stakeholder_graph.read_interactions`.
+    actors : DataFrame or path, optional
+        The actor registry (:func:`~stakeholder_graph.read_actors`).  With it, a row whose
+        respondent or partner the registry does not know (as a name or an alias, ignoring
+        case) is rejected: "unknown actor 'X' (did you mean 'Y'?)".  Without it, names are
+        kept as given.
 
     Returns
     -------
@@ -111,7 +133,10 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
     ``no`` row's ratings are not scored (said in the report's notes).  Rows are rejected
     for: a missing respondent or partner, a self-rating, a cell naming several actors,
     a rating that is not 1-4, a works_with that is not yes/no, an unanswered form row,
-    and the same respondent rating the same partner twice in one wave.
+    a name the registry does not know (with ``actors``), and repeats: when one respondent
+    rates one partner more than once in one wave, rows with the same answers as the first
+    are rejected as repeats of it (the first is used), and if the rows' answers differ all of
+    them are rejected as conflicting (none is used: which one is right cannot be told).
 
     Examples
     --------
@@ -123,7 +148,9 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
     >>> s.attrs["report"].rejected["reason"].tolist()
     ['self-rating: the respondent rates itself', 'reliability 9 is outside the 1-4 scale']
     """
-    from .readers import _finish, _same_actor
+    from .readers import _finish, _same_actor, read_actors
+    if actors is not None and not (isinstance(actors, pd.DataFrame) and "aliases" in actors):
+        actors = read_actors(actors)
     df, name, first_row, notes = load_table(source, "survey", _column_kinds(SURVEY_ALIASES, columns, {}),
                                             is_header=header_test(SURVEY_ALIASES, ["respondent", "partner"], columns),
                                             sheet=sheet, no_header=no_header)
@@ -132,14 +159,17 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
     out = {}
     out["respondent"], out["partner"] = _texts(df["respondent"], df["partner"])
     several = "names several actors (one actor per cell)"
+    nobody = pd.Series(False, index=df.index)
+    unknown = {c: _unknown_names(out[c], actors) if actors is not None else _sparse(nobody, "")
+               for c in ("respondent", "partner")}
     reasons = {
         "respondent": _first_reason(_sparse(out["respondent"] == "", "missing respondent"),
-                                    _sparse(_several_names(out["respondent"]), several)),
+                                    _sparse(_several_names(out["respondent"]), several), unknown["respondent"]),
     }
     same = (out["respondent"] != "") & _same_actor(out["respondent"], out["partner"])
     reasons["partner"] = _first_reason(_sparse(same, "self-rating: the respondent rates itself"),
                                        _sparse(out["partner"] == "", "missing partner"),
-                                       _sparse(_several_names(out["partner"]), several))
+                                       _sparse(_several_names(out["partner"]), several), unknown["partner"])
     if "works_with" in df.columns:
         works, reasons["works_with"] = _works_with(df["works_with"])
     else:
@@ -159,16 +189,34 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
     for optional in ("frequency", "wave"):
         out[optional] = _text(df[optional]) if optional in df.columns else blank(len(df))
     # One rating per respondent, partner and wave: a second is a mistake, not a second vote.
+    # Rows with the first's answers are repeats (the first used); rows that disagree are
+    # conflicting, and none of them is used.
     flagged = pd.concat([r for r in reasons.values() if len(r)]).index if any(len(r) for r in reasons.values()) \
         else pd.Index([])
     ok = ~df.index.isin(flagged)
     key = pd.DataFrame({"r": out["respondent"].astype(str).str.casefold(),
                         "p": out["partner"].astype(str).str.casefold(),
                         "w": out["wave"].astype(str)})
-    twice = pd.Series(False, index=df.index)
-    twice[ok] = key[ok].duplicated().to_numpy()
-    reasons["partner"] = _first_reason(_sparse(twice, "the respondent rates this partner twice in this wave"),
-                                       reasons["partner"])
+    answers = pd.DataFrame({"works_with": works.fillna(1.0).to_numpy(),
+                            **{i: out[i].to_numpy(dtype=float) for i in ITEMS}}, index=df.index).fillna(-1.0)
+    repeated = key[ok].duplicated(keep=False)
+    repeat_reason = pd.Series(dtype=object)
+    if repeated.any():
+        lines = {i: i + first_row for i in df.index}     # the row numbers the report gives
+        reasons_twice = {}
+        for _, group in key[ok][repeated].groupby(["r", "p", "w"], sort=False):
+            rows = list(group.index)
+            numbers = ", ".join(str(lines[i]) for i in rows)
+            if (answers.loc[rows] == answers.loc[rows[0]]).all(axis=None):
+                for i in rows[1:]:
+                    reasons_twice[i] = (f"a repeat of row {lines[rows[0]]}: the respondent rates this partner again "
+                                        "in this wave with the same answers (that row is used)")
+            else:
+                for i in rows:
+                    reasons_twice[i] = (f"conflicting ratings: the respondent rates this partner in rows {numbers} "
+                                        "of this wave with different answers (none is used)")
+        repeat_reason = pd.Series(reasons_twice, dtype=object)
+    reasons["partner"] = _first_reason(repeat_reason, reasons["partner"])
     for extra in df.columns:
         if extra not in out and extra not in SURVEY_ALIASES:
             out[extra] = df[extra]
