@@ -8,6 +8,7 @@ import pytest
 
 import stakeholder_graph as sg
 from stakeholder_graph.render import map_data
+from stakeholder_graph.render.map import scaled_dashes
 from browsing import needs_browser, open_page
 from test_render import EVIL, external_references
 
@@ -32,7 +33,7 @@ def test_map_shows_a_ties_scores_and_low_trust_style_but_not_who_said_what(demo_
     d = demo_with_survey.graph[a][b]
     assert f"survey: trust {d['trust']:.1f} of 4, value {d['value']:.1f} of 4 (both sides rated)" in lines
     assert not any(line.startswith((f"{a} on {b}:", f"{b} on {a}:")) for line in lines)   # no per-direction line
-    assert edge["dashes"] == [10, 4, 2, 4] and edge["color"]["color"] == "#5E3C99"  # low trust, dash-dot purple
+    assert edge["dashes"] == scaled_dashes([10, 4, 2, 4], edge["width"]) and edge["color"]["color"] == "#5E3C99"
     assert any(item["label"].startswith("low trust") for item in data["legend"]["barriers"])
     shown = map_data(demo_with_survey, show_ratings=True)
     _, lines = tie_tooltip(shown, a, b)
@@ -113,4 +114,16 @@ def test_map_and_briefing_with_a_survey_render_offline_in_chromium(browser, demo
 def test_a_one_sided_tie_with_low_trust_is_drawn_as_low_trust_with_its_arrow(demo_with_survey):
     edge, _ = tie_tooltip(map_data(demo_with_survey), "ICB Medicines Optimisation Team",
                           "Northvale Local Pharmaceutical Committee")
-    assert edge["color"]["color"] == "#5E3C99" and edge["dashes"] == [10, 4, 2, 4] and "arrows" in edge
+    assert edge["color"]["color"] == "#5E3C99" and edge["dashes"] == scaled_dashes([10, 4, 2, 4], edge["width"])
+    assert "arrows" in edge
+
+
+def test_dash_patterns_scale_with_the_line_so_wide_ties_do_not_look_solid(demo_with_survey):
+    """The trial: low trust's [10, 4, 2, 4] px on an 8 px line drawn with round ends looked
+    solid.  Every barrier tie's gaps are now wider than the line by the pattern's own gap
+    (hand-worked: 8 px line -> [40, 24, 8, 24]; 2 px -> unchanged dashes, gaps + 2)."""
+    assert scaled_dashes([10, 4, 2, 4], 8) == [40.0, 24.0, 8.0, 24.0]
+    assert scaled_dashes([3, 3], 2) == [3.0, 5.0] and scaled_dashes(False, 8) is False
+    for edge in map_data(demo_with_survey)["edges"]:
+        if edge["dashes"]:
+            assert min(edge["dashes"][1::2]) >= 2 * edge["width"], edge

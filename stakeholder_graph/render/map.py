@@ -144,8 +144,8 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
             # with low trust showed no sign of it.
             low = [f for f in findings if f.kind == "low_trust"]
             style = BARRIER_STYLE[(low or [max(findings, key=lambda f: f.severity)])[0].kind]
-            edge.update(color=_edge_colour(style["color"]), dashes=style["dashes"],
-                        width=round(max(width, style["width_min"]), 2))
+            drawn = round(max(width, style["width_min"]), 2)
+            edge.update(color=_edge_colour(style["color"]), dashes=scaled_dashes(style["dashes"], drawn), width=drawn)
             for f in findings:
                 if f.kind == "one_sided":
                     leader = f.actors.split(";")[0]
@@ -168,7 +168,8 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
         edges.append(edge)
     for a, b, row in introductions:
         style = BARRIER_STYLE["missing_link"]
-        edges.append({"from": index[a], "to": index[b], "width": style["width_min"], "dashes": style["dashes"],
+        edges.append({"from": index[a], "to": index[b], "width": style["width_min"],
+                      "dashes": scaled_dashes(style["dashes"], style["width_min"]),
                       "color": _edge_colour(style["color"]), "barrier": True, "suggested": True,
                       "tooltip": {"heading": f"Introduce {a} and {b}", "lines": [row.explanation, row.suggestion]}})
 
@@ -183,6 +184,22 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
             "programme": G.graph.get("programme", ""), "findings": int(len(barriers))}
     return {"nodes": nodes, "edges": edges, "legend": {"groups": legend_groups, "barriers": legend_barriers},
             "meta": meta}
+
+
+# The width (px) the styles' dash patterns are drawn for; wider lines scale them.
+DASH_WIDTH = 2.0
+
+
+def scaled_dashes(pattern, width: float):
+    """A style's dash pattern (vis-network ``dashes``: dash, gap, dash, gap... in px) for a
+    line ``width`` px wide: every length scaled by ``width / DASH_WIDTH`` (never shrunk), and
+    each gap widened by ``width`` more for the line's round ends, since a 4 px gap on an
+    8 px line closes up and the line looks solid at the default zoom (the trial's low-trust
+    and perception-gap ties).  ``False`` (solid) stays solid."""
+    if not pattern:
+        return False
+    scale = max(1.0, float(width) / DASH_WIDTH)
+    return [round(x * scale + (width if i % 2 else 0), 1) for i, x in enumerate(pattern)]
 
 
 def _score(x) -> str:
