@@ -548,7 +548,43 @@ def _barrier_key(row) -> tuple:
 def _q(row) -> str:
     """A finding's evidence as the sentence gives it: its q-value, or for a finding that rests
     on survey ratings alone (a perception gap: no test) that it is as rated."""
-    return "as rated in the survey" if row["q_value"] != row["q_value"] else f"q = {row['q_value']:.2g}"
+    q = row["q_value"]
+    if q != q:
+        return "as rated in the survey"
+    return "q < 0.001" if q < 0.001 else f"q = {q:.2g}"
+
+
+SURVEY_KINDS = ("low_trust", "perception_gap")
+
+
+def _survey_side(G, actors, kind: str) -> str:
+    """For a survey finding found in one period only: what the other period's survey wave
+    says of the tie (its graph ``G``), as a clause: not rated, rated but not low (or no gap),
+    or still rated low with contact that is not regular beyond chance.  Never which side said
+    what."""
+    from .trust import BELOW_MEAN, LOW_TRUST
+    info = G.graph.get("survey") or {}
+    wave = f"wave {info['wave']}" if info.get("wave") else "the survey"
+    a, b = sorted(actors)
+    d = G.get_edge_data(a, b) if G.has_edge(a, b) else None
+    known = lambda x: x is not None and x == x  # noqa: E731
+    if d is None or not any(known(d.get(k)) for k in ("named_by_a", "named_by_b")):
+        return f"the tie was not rated in {wave}"
+    if kind == "low_trust":
+        trust = d.get("trust")
+        if not known(trust):
+            return f"the tie has no trust rating in {wave}"
+        from .survey import survey_summary
+        mean = survey_summary(G).get("trust", float("nan"))
+        # The score only where both sides rated it: one rater's score is that rater's rating.
+        score = f" {trust:.1f} of 4" if all(known(d.get(k)) for k in ("trust_by_a", "trust_by_b")) else ""
+        if trust <= LOW_TRUST or (known(mean) and trust <= mean - BELOW_MEAN):
+            return (f"in {wave}, its trust is still rated low{score}, but its contact is not regular beyond "
+                    f"chance, even at a false-discovery rate of {NEAR_FDR:.0%}")
+        return f"in {wave}, its trust is rated{score}, not low: the ratings changed"
+    if not all(known(d.get(k)) for k in ("named_by_a", "named_by_b")):
+        return f"in {wave}, only one side rated the tie, so no gap could be seen"
+    return f"in {wave}, both sides rated the tie and their ratings show no gap: the ratings changed"
 
 
 def _how_near(row, fdr: float) -> str:
@@ -559,14 +595,19 @@ def _how_near(row, fdr: float) -> str:
     return _q(row)
 
 
-def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active: dict | None = None) -> list:
+def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active: dict | None = None,
+                 graphs: dict | None = None) -> list:
     """Barrier statuses from each period's findings (``found``: at ``fdr``; ``near``: the
     lenient diagnosis at :data:`NEAR_FDR`, asked only for findings in one period alone).
 
     ``contact_after``: the pairs (frozensets) with contact after; ``active``: for each
     period, the actors with any contact in it.  A barrier is closed only when it could have been
     mended: not when an actor it names had no contact at all after (they left, or the log
-    lost them), and, for a missing link, only when the two made contact."""
+    lost them), and, for a missing link, only when the two made contact.  ``graphs``: each
+    period's graph; with it, a survey finding (low trust, perception gap) closed or new says
+    what the other period's survey wave holds for the tie (its ratings changed, it was not
+    rated, or for low trust its contact is not regular), not "no sign even at 25%": perception
+    gaps are not tested, and low trust mostly closes because ratings changed."""
     index = {p: {_barrier_key(r): r for r in found[p].to_dict("records")} for p in found}
     lenient = {p: {_barrier_key(r): r for r in near[p].to_dict("records")} for p in near}
     rows = []
@@ -602,6 +643,10 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found before ({_q(b)}) and still near the "
                         f"threshold after ({_how_near(a_near, fdr)}): weaker, not gone. Before: {b['explanation']}")
+            elif kind in SURVEY_KINDS and graphs is not None:
+                change = "closed"
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); after, "
+                        f"{_survey_side(graphs['after'], actors, kind)}. Before: {b['explanation']}")
             else:
                 change = "closed"
                 said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); after, no sign of it "
@@ -617,6 +662,8 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active
                 arrived = sorted(actors - active["before"]) if active and kind in ACTOR_BARRIERS else []
                 said = (f"{title.capitalize()} ({who}): found after ({_q(a)}), "
                         + (f"{_listing(arrived)} had no contact at all before. " if arrived else
+                           f"while before, {_survey_side(graphs['before'], actors, kind)}. "
+                           if kind in SURVEY_KINDS and graphs is not None else
                            f"no sign of it before even at a false-discovery rate of {NEAR_FDR:.0%}"
                            f"{_SILO_MARGIN.get(kind, '')}. ")
                         + f"After: {a['explanation']}")
@@ -701,7 +748,7 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     found, near = diagnose_periods(analyses, fdr, seed)
     contact_after = {frozenset((u, v)) for u, v in graphs["after"].edges()}
     active = {name: {str(x) for x in G if G.degree(x) > 0} for name, G in graphs.items()}
-    rows += barrier_rows(found, near, contact_after, fdr, active)
+    rows += barrier_rows(found, near, contact_after, fdr, active, graphs)
     table = pd.DataFrame(rows)
     for column in TABLE_COLUMNS:
         if column not in table:

@@ -123,7 +123,7 @@ def low_trust_ties(ev) -> list:
             "low_trust", [a, b],
             f"{a} and {b} have regular contact, {_contacts_phrase(int(d['count']), int(d.get('meetings', 0)))} on "
             f"{_n(_days(d), 'day')} from {_day(d.get('first'))} to {_day(d.get('last'))} (about "
-            f"{expected:.0f} days would be expected by chance from how active both are), yet their survey "
+            f"{_n(expected, 'day')} would be expected by chance from how active both are), yet their survey "
             f"ratings of each other's trust average {d['trust']:.1f} of 4 ({who}; the partnership's ratings "
             f"average {mean_trust:.1f}).",
             f"Talk to {a} and {b} separately and in confidence about what would let them rely on each other; "

@@ -376,3 +376,32 @@ def test_template_at_actor_level_lists_every_actor(tmp_path):
                                   for b in ["Org A", "Team A1", "Org B"] if a != b)
     assert len(list(load_workbook(sg.write_survey_template(actors, tmp_path / "o.xlsx"))["survey"].iter_rows(
         min_row=2))) == 2                                       # organisations only: Org A and Org B
+
+
+def test_survey_findings_closed_or_new_say_what_the_ratings_did(demo_change):
+    """The trial: a low-trust tie closed said "no sign of it even at a false-discovery rate of
+    25%" (it closed because ratings changed; perception gaps are not tested at all), "q = 0"
+    and "about 1 days".  The expected trust is recomputed from the raw rows with pandas: each
+    side's trust-item mean in the wave, then the mean of the two sides."""
+    C, t = demo_change
+    survey = t["survey"].replace("", np.nan)
+    survey = survey.assign(trust=survey[["reliability", "mission", "openness"]].astype(float).mean(axis=1))
+
+    def tie_trust(a, b, wave):
+        rows = survey[(survey["wave"] == wave) & (survey["respondent"].isin([a, b])) & (survey["partner"].isin([a, b]))]
+        return rows.groupby("respondent")["trust"].mean().mean()
+
+    rows = C.barriers.set_index(["kind", "actors"])["explanation"]
+    closed = rows[("low_trust", "Eastfield Adult Social Care;Eastfield Discharge Hub")]
+    after = tie_trust("Eastfield Adult Social Care", "Eastfield Discharge Hub", "2026-09")
+    assert f"found before (q < 0.001); after, in wave 2026-09, its trust is rated {after:.1f} of 4, not low: " \
+           "the ratings changed." in closed
+    new = rows[("low_trust", "Community Palliative Care Nurses;Northvale Adult Social Care")]
+    before = tie_trust("Community Palliative Care Nurses", "Northvale Adult Social Care", "2025-09")
+    assert f"while before, in wave 2025-09, its trust is rated {before:.1f} of 4, not low: the ratings changed." in new
+    survey_rows = C.barriers[C.barriers["kind"].isin(["low_trust", "perception_gap"])
+                             & C.barriers["change"].isin(["closed", "new"])]
+    text = " ".join(survey_rows["explanation"])
+    assert "no sign of it" not in text and "false-discovery rate of 25%" not in text
+    everything = " ".join(C.barriers["explanation"])
+    assert "q = 0 " not in everything and "q = 0)" not in everything and " 1 days " not in everything
