@@ -88,3 +88,13 @@ def test_briefing_lists_lowest_rated_from_three_raters_without_counts(graph, tmp
     table = table[:table.index("</table>")]
     assert re.findall(r'<td class="actors">([^<]*)</td>', table) == ["D"]     # D has 3 raters (A, B, C); C has 2 (A, D)
     assert "Partners rating it" not in html and "<th>Partners" not in table
+
+
+def test_the_trust_figure_draws_only_ties_both_sides_rated(graph):
+    from stakeholder_graph.render.figures import plot_trust_and_contact
+    none = pd.DataFrame({"kind": pd.Series(dtype=str), "actors": pd.Series(dtype=str)})
+    ax = plot_trust_and_contact(graph, barriers=none)
+    points = sum(len(c.get_offsets()) for c in ax.collections)
+    # Hand count: ties with logged contact rated by both sides: A-C and C-D (A-B and B-D have
+    # one rater, B-C none; A-D has no contact).
+    assert points == 2

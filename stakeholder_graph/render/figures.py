@@ -246,15 +246,21 @@ def plot_trust_and_contact(G, ax=None, *, barriers: pd.DataFrame | None = None, 
     against its contact strength (decayed contacts, log scale).  Low-trust findings in
     purple, perception gaps in amber (as on the map); the dashed line is the partnership's
     mean trust, the dotted one the low-trust line at 2.  Ties, not respondents: no point
-    says who rated whom.  ``G`` is a graph or its Analysis (whose findings are reused)."""
-    from ..survey import survey_summary
+    says who rated whom.  Only ties both sides rated, and the survey findings' ties, are
+    drawn: a tie rated by one side has that side's rating as its score, and its contact
+    strength (on the map) would identify its point.  ``G`` is a graph or its Analysis
+    (whose findings are reused)."""
+    from ..survey import shown_scores, survey_summary
     A = analysis_of(G, seed)
     G = A.graph
     ax = _axes(ax, size=(8, 4.5))
     if barriers is None:
         barriers = A.barriers
+    findings = {frozenset(str(a).split(";")) for k, a in zip(barriers["kind"], barriers["actors"])
+                if k in ("low_trust", "perception_gap")} if len(barriers) else set()
     rated = [(d.get("weight", 0.0), d["trust"], frozenset((u, v))) for u, v, d in G.edges(data=True)
-             if d.get("trust") == d.get("trust") and d.get("trust") is not None and d.get("count", 0) > 0]
+             if d.get("trust") == d.get("trust") and d.get("trust") is not None and d.get("count", 0) > 0
+             and (shown_scores(d)["trust"] == shown_scores(d)["trust"] or frozenset((u, v)) in findings)]
     if not rated:
         ax.text(0.5, 0.5, "no tie with logged contact was rated in the survey", ha="center", va="center",
                 transform=ax.transAxes)

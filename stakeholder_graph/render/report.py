@@ -247,8 +247,8 @@ def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
                                  f"trust {number(r.trust, 2)}, value {number(r.value, 2)}")})
     figure = _png(lambda ax: plot_trust_and_contact(A, ax, barriers=barriers), (9, 4.2), "trust_and_contact",
                   figure_dir)
-    caption = ("Each dot a tie with logged contact rated in the survey: its trust (the mean of what the two sides "
-               "said) against how much contact it has. Purple squares: regular contact with low trust (a finding); "
+    caption = ("Each dot a tie with logged contact that both sides rated in the survey (and the ties of the survey "
+               "findings): its trust (the mean of what the two sides said) against how much contact it has. Purple squares: regular contact with low trust (a finding); "
                "amber diamonds: relationships the two sides see differently.")
     return {"numbers": numbers, "lowest": lowest, "survey_only": [f"{a} / {b}" for a, b in info["survey_only"]],
             "added": [f"{a} / {b}" for a, b in info.get("survey_ties_added", [])], "ratings": ratings,
