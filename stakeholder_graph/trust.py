@@ -97,7 +97,7 @@ def low_trust_ties(ev) -> list:
     """
     from .barriers import _contacts_phrase, _finding, _n, _passing
     from ._format import day as _day
-    from .survey import survey_summary
+    from .survey import shown_scores, survey_summary
     G, t = ev.G, ev.t
     if not G.graph.get("survey"):
         return []
@@ -129,7 +129,8 @@ def low_trust_ties(ev) -> list:
             f"Talk to {a} and {b} separately and in confidence about what would let them rely on each other; "
             "agree one commitment each and review it at the next session.",
             d["trust"], "trust (1-4)", tie=d, p=p[i], q=q[i], tested=len(rows), effect=effect[i],
-            trust=d["trust"], value=d.get("value", math.nan), partnership_trust=mean_trust,
+            # value is not the finding: shown only where both sides rated it (confidential).
+            trust=d["trust"], value=shown_scores(d)["value"], partnership_trust=mean_trust,
             expected_days=expected, days_with_contact=_days(d), raters=sides))
     return found
 

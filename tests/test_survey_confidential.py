@@ -98,3 +98,22 @@ def test_the_trust_figure_draws_only_ties_both_sides_rated(graph):
     # Hand count: ties with logged contact rated by both sides: A-C and C-D (A-B and B-D have
     # one rater, B-C none; A-D has no contact).
     assert points == 2
+
+
+def test_a_low_trust_finding_states_trust_but_not_a_one_sided_value():
+    """The demo's low-trust tie Community Palliative Care Nurses / Northvale Adult Social Care,
+    with one side's latest rating of it removed: the finding states the tie's trust (the
+    finding itself) but not the one rater's value rating, and never which side rated."""
+    t = sg.demo_tables()
+    a, b = "Community Palliative Care Nurses", "Northvale Adult Social Care"
+    s = t["survey"]
+    s = s[~((s["respondent"] == b) & (s["partner"] == a) & (s["wave"] == "2026-09"))]
+    G = sg.build_graph(t["interactions"], t["meetings"], t["actors"], survey=s)
+    found = sg.find_barriers(G)
+    row = found[(found["kind"] == "low_trust") & (found["actors"] == f"{a};{b}")].iloc[0]
+    d = G[a][b]
+    assert row["raters"] == 1 and row["trust"] == pytest.approx(d["trust"])
+    assert d["value"] == d["value"] and row["value"] != row["value"]     # the tie has one; the finding hides it
+    assert "one side rated" in row["explanation"]
+    for name in (a, b):
+        assert f"{name} rated" not in row["explanation"] and f"{name} rates" not in row["explanation"]
