@@ -142,7 +142,12 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         ``survey_reciprocated`` (see :mod:`stakeholder_graph.survey`); at organisation level
         ratings roll up as means.  The latest wave is used unless ``survey_wave`` names
         another.  ``G.graph["survey"]`` holds the ratings, respondents and the pairs named
-        only in the survey.
+        only in the survey.  With ``actors``, a survey given as a path or raw table is read
+        with the registry (rows naming an actor it does not know are rejected), and one
+        already read without it that names such an actor is an InputError.  A survey
+        answered by organisations whose logged contact is between their teams
+        (:func:`~stakeholder_graph.survey.answered_by_organisations`) is an InputError at
+        actor level: build the graph with ``level="organisation"``.
     include_survey_ties : bool
         Add the pairs named in the survey but never logged as ties (``count`` 0,
         ``survey_only``); by default they are only listed, and kept out of the structural
