@@ -33,6 +33,9 @@ __all__ = ["resolve_survey", "attach_survey", "survey_summary", "survey_ratings"
 SURVEY_MEASURES = {"trust": "trust (survey: mean rating 1-4, the earlier wave before, the later after)",
                    "value": "value (survey: mean rating 1-4, the earlier wave before, the later after)"}
 
+# An actor's mean rating is shown (map, briefing) only from this many raters: with two,
+# either rater could work out the other's rating from the mean.
+MIN_RATERS = 3
 # What each named side said of the other: who rated whom, shown only when asked
 # (``show_ratings``); a tie's own scores (``trust``, ``value``) are means and always shown.
 WHO_RATED_WHOM = ("trust_by_a", "trust_by_b", "value_by_a", "value_by_b", "named_by_a", "named_by_b")

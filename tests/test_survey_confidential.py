@@ -50,7 +50,7 @@ def test_a_tie_rated_by_one_side_shows_no_score_unless_asked(graph):
 def test_actor_tooltips_give_no_rater_count(graph):
     # D is rated by B (1), C (2) and A (4): mean trust 2.33 -> "2.3", value the same.
     lines = [line for line in tooltip(map_data(graph), "node", "D") if line.startswith("survey")]
-    assert lines == ["survey: partners rate its trust 2.3 of 4, value 2.3 of 4 (the mean of 2 or more partners' ratings)"]
+    assert lines == ["survey: partners rate its trust 2.3 of 4, value 2.3 of 4 (the mean of 3 or more partners' ratings)"]
     # B is rated by A alone: nothing, not even that one partner rated it.
     assert not [line for line in tooltip(map_data(graph), "node", "B") if "survey" in line]
 

@@ -41,17 +41,17 @@ def test_map_shows_a_ties_scores_and_low_trust_style_but_not_who_said_what(demo_
     assert f"{d['actor_a']} on {d['actor_b']}: trust {by_a:.1f} of 4, value {d['value_by_a']:.1f} of 4" in lines
 
 
-def test_actor_tooltips_give_aggregates_only_from_two_raters_without_the_count(demo_with_survey):
+def test_actor_tooltips_give_aggregates_only_from_three_raters_without_the_count(demo_with_survey):
     data = map_data(demo_with_survey)
     info = demo_with_survey.graph.graph["survey"]["ratings"]
     named = info[info["named"]]
     for node in data["nodes"]:
         raters = named[named["ratee"] == node["name"]]
         lines = [line for line in node["tooltip"]["lines"] if line.startswith("survey:")]
-        if len(raters) >= 2:
+        if len(raters) >= 3:
             # Peer computation with plain pandas: the mean of the partners' trust scores.
             assert lines == [f"survey: partners rate its trust {raters['trust'].mean():.1f} of 4, value "
-                             f"{raters['value'].mean():.1f} of 4 (the mean of 2 or more partners' ratings)"]
+                             f"{raters['value'].mean():.1f} of 4 (the mean of 3 or more partners' ratings)"]
         else:
             assert lines == []
 

@@ -66,7 +66,7 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
     given).  ``whole``: the graph ``G`` is a view of (an ego view); colours are taken from
     it so a group keeps its colour from one view to the next.  With a survey, tie
     tooltips give the tie's trust and value and actor tooltips the mean their partners gave
-    them (from two raters or more, the count not shown); a tie rated by one side only
+    them (from three raters or more, the count not shown); a tie rated by one side only
     shows no score; what each side said of the other only with ``show_ratings`` (who
     rated whom is confidential: see docs/survey.md).
     """
@@ -237,16 +237,18 @@ def _tie_survey_lines(d: dict, a, b, show_ratings: bool) -> list:
 
 
 def _actor_survey_lines(received, n) -> list:
-    """What an actor's partners gave it on average: an aggregate, shown from two raters on,
-    without the number of raters (with it, a viewer could subtract one tie's rater from
-    another view and learn who rated whom)."""
+    """What an actor's partners gave it on average: an aggregate, shown from
+    :data:`~stakeholder_graph.survey.MIN_RATERS` raters on (with two, either rater could
+    work out the other's rating), without the number of raters (with it, a viewer could
+    subtract one tie's rater from another view and learn who rated whom)."""
+    from ..survey import MIN_RATERS
     if received is None or n not in received.index:
         return []
     r = received.loc[n]
-    if not (r["raters"] >= 2):
+    if not (r["raters"] >= MIN_RATERS):
         return []
     return [f"survey: partners rate its trust {_score(r['trust_received'])}, value {_score(r['value_received'])} "
-            "(the mean of 2 or more partners' ratings)"]
+            f"(the mean of {MIN_RATERS} or more partners' ratings)"]
 
 
 def _edge_colour(colour: str, opacity: float = 1.0, *, selected: str | None = None) -> dict:

@@ -142,7 +142,7 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
     show_ratings : bool
         With a survey: also list what each side said of the other on the ties the survey
         findings are about (confidential: by default the page shows ties' scores and
-        actors' aggregates from two raters or more, never a named respondent's ratings).
+        actors' aggregates from three raters or more, never a named respondent's ratings).
 
     With a survey (``build_graph(..., survey=...)``) the page has a "Trust and value"
     section: the partnership's scores and response rate, the figure of trust against
@@ -205,16 +205,11 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
     return write_text(path, html)
 
 
-# The briefing's "rated lowest" table lists an actor only from this many raters: with two,
-# each rater could work out the other's rating from the mean.
-LOWEST_MIN_RATERS = 3
-
-
 def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
     """The briefing's "Trust and value" section: numbers, the figure, the actors rated
     lowest (aggregates from three raters or more, the count not shown), the survey-only pairs, and with
     ``show_ratings`` each side's ratings on the ties of the survey findings."""
-    from ..survey import organisation_scores, percent_of_scale
+    from ..survey import MIN_RATERS, organisation_scores, percent_of_scale
     from .figures import plot_trust_and_contact
     G = A.graph
     info, s = G.graph["survey"], A.summary
@@ -230,7 +225,7 @@ def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
     received = organisation_scores(G)
     # From three raters on, and without the count: with two, either rater could work out
     # the other's rating from the mean (docs/survey.md, confidentiality).
-    received = received[received["raters"] >= LOWEST_MIN_RATERS]
+    received = received[received["raters"] >= MIN_RATERS]
     received = received.assign(_name=received.index.astype(str)).sort_values(["trust_received", "_name"]).head(8)
     lowest = [{"actor": str(actor), "trust": number(r["trust_received"], 2), "percent":
                number(percent_of_scale(r["trust_received"]), 0), "value": number(r["value_received"], 2)}
