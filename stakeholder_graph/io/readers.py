@@ -19,7 +19,7 @@ from .files import load_table
 from .registry import _check_registry, _organisations
 from .report import ReadReport, _first_reason, _reject_rows, _sparse
 
-__all__ = ["read_interactions", "read_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
+__all__ = ["read_interactions", "check_interactions", "read_meetings", "check_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
            "column_mapping"]
 
 
@@ -79,6 +79,41 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
     return out
 
 
+def check_interactions(df: pd.DataFrame, name: str, first_row: int, *, day_first: bool = False,
+                       month_first: bool = False, time_unit: str | None = None, epoch=None) -> tuple:
+    """The interaction log's row rules, on a table whose columns are already mapped to the
+    canonical names: ``(columns, keep, rejected)``, the parsed columns (a dict), which rows
+    pass, and the rejected rows with their reasons (file ``name``, rows numbered from
+    ``first_row``).  The one place the rules live: :func:`read_interactions` runs it on a
+    whole table, the Dask engine on each partition."""
+    raw = df  # read-only from here: only rejected rows quote their original cells
+    # Columns gathered in a dict and made into one frame at the end: setting a million-row
+    # frame's columns one by one copies them.
+    out = {}
+    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           time_unit=time_unit, epoch=epoch,
+                                           name=name, first_row=first_row)
+    out["source"], out["target"] = _texts(df["source"], df["target"])
+    reasons = {"date": date_reason}
+    several = "names several actors (one actor per cell; ';' separates a registry's aliases)"
+    reasons["source"] = _first_reason(_sparse(out["source"] == "", "missing source actor"),
+                                      _sparse(_several_names(out["source"]), several))
+    same = (out["source"] != "") & _same_actor(out["source"], out["target"])
+    reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
+                                      _sparse(out["target"] == "", "missing target actor"),
+                                      _sparse(_several_names(out["target"]), several))
+    _optional_columns(df, out, reasons, ["type", "programme", "note"])
+    if "sentiment" in df.columns:
+        out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
+    else:
+        out["sentiment"] = np.full(len(df), np.nan)
+    for extra in df.columns:
+        if extra not in out and extra not in INTERACTION_ALIASES:
+            out[extra] = df[extra]
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    return out, keep, rejected
+
+
 def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
                       month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
                       epoch=None, no_header: bool = False) -> pd.DataFrame:
@@ -135,35 +170,52 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
                                             is_header=header_test(INTERACTION_ALIASES, ["date", "source", "target"],
                                                                   columns), sheet=sheet, no_header=no_header)
     df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
-    raw = df  # read-only from here: only rejected rows quote their original cells
-    # Columns gathered in a dict and made into one frame at the end: setting a million-row
-    # frame's columns one by one copies them.
-    out = {}
-    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
-                                           time_unit=time_unit, epoch=epoch,
-                                           name=name, first_row=first_row)
-    out["source"], out["target"] = _texts(df["source"], df["target"])
-    reasons = {"date": date_reason}
-    several = "names several actors (one actor per cell; ';' separates a registry's aliases)"
-    reasons["source"] = _first_reason(_sparse(out["source"] == "", "missing source actor"),
-                                      _sparse(_several_names(out["source"]), several))
-    same = (out["source"] != "") & _same_actor(out["source"], out["target"])
-    reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
-                                      _sparse(out["target"] == "", "missing target actor"),
-                                      _sparse(_several_names(out["target"]), several))
-    _optional_columns(df, out, reasons, ["type", "programme", "note"])
-    if "sentiment" in df.columns:
-        out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
-    else:
-        out["sentiment"] = np.full(len(df), np.nan)
-    for extra in df.columns:
-        if extra not in out and extra not in INTERACTION_ALIASES:
-            out[extra] = df[extra]
-    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    out, keep, rejected = check_interactions(df, name, first_row, day_first=day_first, month_first=month_first,
+                                             time_unit=time_unit, epoch=epoch)
     if not keep.any() and len(df):
         top = rejected["reason"].value_counts().index[0]
         raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
     return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
+
+
+def check_meetings(df: pd.DataFrame, name: str, first_row: int, *, day_first: bool = False,
+                   month_first: bool = False, time_unit: str | None = None, epoch=None,
+                   calendar_reasons: dict | None = None) -> tuple:
+    """The meeting register's row rules (see :func:`check_interactions`).  The rules about
+    a meeting as a whole (a participant listed twice, a single participant) need all of
+    its rows: the Dask engine gives each meeting's rows to one partition."""
+    calendar_reasons = calendar_reasons or {}
+    raw = df  # read-only from here: only rejected rows quote their original cells
+    out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
+    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           time_unit=time_unit, epoch=epoch,
+                                           name=name, first_row=first_row)
+    out["participant"] = _text(df["participant"])
+    reasons = {
+        "event": _sparse(out["event"] == "", "missing event"),
+        "date": date_reason,
+        "participant": _first_reason(_sparse(out["participant"] == "", "missing participant"),
+                                     _sparse(_several_names(out["participant"]),
+                                             "names several participants (one row per participant)")),
+    }
+    for column, given in calendar_reasons.items():
+        reasons[column] = _first_reason(given, reasons[column]) if len(given) else reasons[column]
+    _optional_columns(df, out, reasons, ["type", "programme"])
+    ok = ~df.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
+    # Meetings and people as integer codes: no string is built per row.
+    meeting = meeting_numbers(out["event"], out["date"])
+    person = distinct(relabel(out["participant"], lambda names: [str(n).casefold() for n in names]))[0]
+    dup = np.zeros(len(df), dtype=bool)
+    dup[ok] = pd.DataFrame({"meeting": meeting[ok], "person": person[ok]}).duplicated().to_numpy()
+    dup = pd.Series(dup, index=df.index, copy=False)
+    reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
+                                           reasons["participant"])
+    counted = ok & ~dup.to_numpy()
+    size = np.bincount(meeting[counted], minlength=int(meeting.max()) + 1 if len(meeting) else 0)[meeting]
+    single = pd.Series(counted & (size < 2), index=df.index, copy=False)
+    reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    return out, keep, rejected
 
 
 def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
@@ -206,36 +258,8 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
                                                 is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
                                                                       columns), sheet=sheet, no_header=no_header)
     df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
-    raw = df  # read-only from here: only rejected rows quote their original cells
-    out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
-    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
-                                           time_unit=time_unit, epoch=epoch,
-                                           name=name, first_row=first_row)
-    out["participant"] = _text(df["participant"])
-    reasons = {
-        "event": _sparse(out["event"] == "", "missing event"),
-        "date": date_reason,
-        "participant": _first_reason(_sparse(out["participant"] == "", "missing participant"),
-                                     _sparse(_several_names(out["participant"]),
-                                             "names several participants (one row per participant)")),
-    }
-    for column, given in calendar_reasons.items():
-        reasons[column] = _first_reason(given, reasons[column]) if len(given) else reasons[column]
-    _optional_columns(df, out, reasons, ["type", "programme"])
-    ok = ~df.index.isin(pd.concat(list(reasons.values())).index if any(len(r) for r in reasons.values()) else [])
-    # Meetings and people as integer codes: no string is built per row.
-    meeting = meeting_numbers(out["event"], out["date"])
-    person = distinct(relabel(out["participant"], lambda names: [str(n).casefold() for n in names]))[0]
-    dup = np.zeros(len(df), dtype=bool)
-    dup[ok] = pd.DataFrame({"meeting": meeting[ok], "person": person[ok]}).duplicated().to_numpy()
-    dup = pd.Series(dup, index=df.index, copy=False)
-    reasons["participant"] = _first_reason(_sparse(dup, "participant listed twice for this meeting"),
-                                           reasons["participant"])
-    counted = ok & ~dup.to_numpy()
-    size = np.bincount(meeting[counted], minlength=int(meeting.max()) + 1 if len(meeting) else 0)[meeting]
-    single = pd.Series(counted & (size < 2), index=df.index, copy=False)
-    reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
-    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    out, keep, rejected = check_meetings(df, name, first_row, day_first=day_first, month_first=month_first,
+                                         time_unit=time_unit, epoch=epoch, calendar_reasons=calendar_reasons)
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
 
 
