@@ -27,6 +27,13 @@ __all__ = ["build_graph", "initiation_graph", "ego_graph", "tie_frame", "actor_f
 LEVELS = ("actor", "organisation")
 
 
+def _is_lazy(value) -> bool:
+    """A log for the Dask engine: a LazyLog or a dask DataFrame (known without importing dask)."""
+    from .io.lazy import LazyLog
+    from .io.readers import _is_dask_frame
+    return isinstance(value, LazyLog) or _is_dask_frame(value)
+
+
 def _as_table(value, reader):
     """The table as a reader returns it.  A frame a reader returned (it carries its
     ``ReadReport``) is used as it is only while it still holds what the reader checked: an
@@ -106,7 +113,8 @@ def _respell(logs, register, column: str, spelled: dict):
 
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
-                type=None, level: str = "actor", day_first: bool = False, undirected: bool = False) -> nx.Graph:
+                type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
+                engine: str = "pandas") -> nx.Graph:
     """Build the weighted stakeholder graph.
 
     Parameters
@@ -136,6 +144,10 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         ``"organisation"`` rolls teams up through ``parent`` to their organisation; contacts
         inside an organisation become the node attributes ``internal_count`` and
         ``internal_volume``.
+    engine : {"pandas", "dask"}
+        ``"dask"`` (or a log read with ``engine="dask"``, or a ``dask.dataframe.DataFrame``)
+        reduces the log to the tie table on the active Dask scheduler, partition by
+        partition (:mod:`stakeholder_graph.cluster`); the graph is the same.
 
     Returns
     -------
@@ -168,6 +180,13 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     """
     if level not in LEVELS:
         raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
+    if engine not in ("pandas", "dask"):
+        raise InputError(f"engine must be pandas or dask, not '{engine}'")
+    if engine == "dask" or any(_is_lazy(v) for v in (interactions, meetings)):
+        from .cluster import build_graph_dask
+        return build_graph_dask(interactions, meetings, actors, as_of=as_of, half_life=half_life, since=since,
+                                until=until, programme=programme, type=type, level=level, day_first=day_first,
+                                undirected=undirected)
     prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected)
     return graph_of_period(prepared, as_of=as_of, half_life=half_life, since=since, until=until,
                            programme=programme, type=type, level=level)
@@ -219,14 +238,15 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
 
 
 def resolve_contacts(interactions, meetings, spellings: dict, *, labels: dict | None = None,
-                     categories: pd.Index | None = None, undirected: bool = False) -> tuple:
+                     categories: pd.Index | None = None, undirected: bool = False, counted: dict | None = None) -> tuple:
     """The contact table of a log and a register (either may be None): names resolved to
     actors by ``spellings`` (:func:`~stakeholder_graph.names.actor_spellings`), programme
     and type labels to one spelling each (``labels``: ``{"programme": {label: spelling}}``,
     by default worked out from these tables), actors coded by ``categories`` (by default
     those of ``spellings``).  Returns ``(contacts, merged_self)``, ``merged_self`` the
     contacts left out as between two spellings of one actor.  The Dask engine runs this on
-    each partition with the whole log's spellings, labels and categories."""
+    each partition with the whole log's spellings, labels and categories (and gets the
+    rows per label, ``{"programme": {label: rows}}``, in ``counted``, to check them)."""
     merged_self = 0
     logs = register = None
     if interactions is not None and len(interactions):
@@ -243,8 +263,12 @@ def resolve_contacts(interactions, meetings, spellings: dict, *, labels: dict | 
         register = meetings.assign(participant=_resolve(meetings["participant"], spellings=spellings)[0])
     for column in ("programme", "type"):
         spelled = (labels or {}).get(column)
-        if spelled is None:
-            spelled = label_spellings(label_counts([logs, register], column))
+        if spelled is None or counted is not None:
+            rows = label_counts([logs, register], column)
+            if counted is not None:
+                counted[column] = rows
+            if spelled is None:
+                spelled = label_spellings(rows)
         logs, register = _respell(logs, register, column, spelled)
     if categories is None:
         # Every actor named in the logs, in name order (the spellings already list them).

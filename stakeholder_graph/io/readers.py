@@ -114,15 +114,33 @@ def check_interactions(df: pd.DataFrame, name: str, first_row: int, *, day_first
     return out, keep, rejected
 
 
+def load_interactions(source, *, columns: dict | None = None, sheet: str | None = None,
+                      no_header: bool = False) -> tuple:
+    """An interaction log's table as loaded, its columns mapped to the canonical names:
+    ``(frame, name, first_row, notes)`` (see :func:`~stakeholder_graph.io.files.load_table`)."""
+    df, name, first_row, notes = load_table(source, "interactions",
+                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}),
+                                            is_header=header_test(INTERACTION_ALIASES, ["date", "source", "target"],
+                                                                  columns), sheet=sheet, no_header=no_header)
+    return map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns), name, first_row, notes
+
+
+def _is_dask_frame(source) -> bool:
+    """A dask DataFrame, known without importing dask."""
+    return type(source).__module__.startswith(("dask.", "dask_expr")) and hasattr(source, "npartitions")
+
+
 def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
                       month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
-                      epoch=None, no_header: bool = False) -> pd.DataFrame:
+                      epoch=None, no_header: bool = False, engine: str = "pandas"):
     """Read a pairwise interaction log: one row per contact between two actors.
 
     Parameters
     ----------
     source : path or DataFrame
         CSV, TSV, XLSX, Parquet, JSON lines, ``.gz`` of a text format, or a DataFrame.
+        With ``engine="dask"`` also a glob (``logs/*.parquet``) or a folder of such files;
+        a ``dask.dataframe.DataFrame`` is always read by the Dask engine.
     columns : dict, optional
         Explicit mapping from canonical name to the input's column, e.g.
         ``{"source": "From organisation"}``.  Wins over the built-in header aliases.
@@ -131,6 +149,11 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     sheet : str, optional
         For a workbook, the sheet to read (default: the first whose header holds the
         required columns, found below title and blank rows).
+    engine : {"pandas", "dask"}
+        ``"dask"`` returns a :class:`~stakeholder_graph.io.lazy.LazyLog`: nothing is read
+        until it is used; each partition is then checked by the same rules as here, and
+        :func:`~stakeholder_graph.build_graph` reduces it to the tie table on the active
+        Dask scheduler (see ``docs/dask.md``).
     time_unit, epoch : optional
         How to read plain numbers in the date column (``"s"``, ``"ms"`` or ``"days"`` after
         ``epoch``): without both, a number is rejected as "a number, not a date".
@@ -165,11 +188,13 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     >>> len(log), log.attrs["report"].rejected["reason"].tolist()
     (1, ['self-contact: source and target are both the same actor', "unparseable date 'bad'"])
     """
-    df, name, first_row, notes = load_table(source, "interactions",
-                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}),
-                                            is_header=header_test(INTERACTION_ALIASES, ["date", "source", "target"],
-                                                                  columns), sheet=sheet, no_header=no_header)
-    df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
+    if engine == "dask" or _is_dask_frame(source):
+        from .lazy import read_lazy
+        return read_lazy(source, "interactions", columns=columns, day_first=day_first, month_first=month_first,
+                         time_unit=time_unit, epoch=epoch, no_header=no_header, sheet=sheet)
+    if engine != "pandas":
+        raise InputError(f"engine must be pandas or dask, not '{engine}'")
+    df, name, first_row, notes = load_interactions(source, columns=columns, sheet=sheet, no_header=no_header)
     out, keep, rejected = check_interactions(df, name, first_row, day_first=day_first, month_first=month_first,
                                              time_unit=time_unit, epoch=epoch)
     if not keep.any() and len(df):
@@ -218,9 +243,19 @@ def check_meetings(df: pd.DataFrame, name: str, first_row: int, *, day_first: bo
     return out, keep, rejected
 
 
+def load_meetings(source, *, columns: dict | None = None, sheet: str | None = None,
+                  no_header: bool = False) -> tuple:
+    """A meeting register's table as loaded, columns mapped (see :func:`load_interactions`)."""
+    df, name, first_row, notes = load_table(source, "meetings",
+                                            _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
+                                            is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
+                                                                  columns), sheet=sheet, no_header=no_header)
+    return map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns), name, first_row, notes
+
+
 def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
                   month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
-                  epoch=None, no_header: bool = False, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+                  epoch=None, no_header: bool = False, actors: pd.DataFrame | None = None, engine: str = "pandas"):
     """Read a meeting register: one row per participant per meeting; or a calendar (``.ics``).
 
     Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
@@ -246,18 +281,22 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
     """
     calendar_reasons = {}
-    if isinstance(source, (str, Path)) and str(source).lower().endswith(".ics"):
+    is_calendar = isinstance(source, (str, Path)) and str(source).lower().endswith(".ics")
+    if (engine == "dask" or _is_dask_frame(source)) and not is_calendar:
+        from .lazy import read_lazy
+        return read_lazy(source, "meetings", columns=columns, day_first=day_first, month_first=month_first,
+                         time_unit=time_unit, epoch=epoch, no_header=no_header, sheet=sheet)
+    if engine not in ("pandas", "dask"):
+        raise InputError(f"engine must be pandas or dask, not '{engine}'")
+    if is_calendar:
         from .calendar import read_calendar_rows
         if not Path(source).exists():
             raise InputError("file not found", file=str(source))
         df, calendar_reasons, notes = read_calendar_rows(Path(source), str(source), actors)
         name, first_row = str(source), 1
+        df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
     else:
-        df, name, first_row, notes = load_table(source, "meetings",
-                                                _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
-                                                is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
-                                                                      columns), sheet=sheet, no_header=no_header)
-    df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
+        df, name, first_row, notes = load_meetings(source, columns=columns, sheet=sheet, no_header=no_header)
     out, keep, rejected = check_meetings(df, name, first_row, day_first=day_first, month_first=month_first,
                                          time_unit=time_unit, epoch=epoch, calendar_reasons=calendar_reasons)
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))

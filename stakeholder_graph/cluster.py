@@ -1,0 +1,297 @@
+"""The tie table of a log past one machine: partial tie tables per partition, combined on Dask.
+
+:func:`build_graph_dask` is :func:`~stakeholder_graph.build_graph` for a
+:class:`~stakeholder_graph.io.lazy.LazyLog` (``read_interactions(..., engine="dask")`` or a
+``dask.dataframe.DataFrame``).  It runs the in-memory path's own code on each partition:
+
+1. the readers' rules (:func:`~stakeholder_graph.io.readers.check_interactions`), giving the
+   facts of the whole log (rows by reason, names and labels used, first and last date) by
+   one small tree reduction: the names are resolved to actors once, at home, as in memory
+   (:func:`~stakeholder_graph.names.spellings_of_counts`);
+2. per partition :func:`~stakeholder_graph.graph.resolve_contacts`, the filters,
+   :func:`~stakeholder_graph.ties.roll_up` and :func:`~stakeholder_graph.ties.partial_ties`;
+   the partial tie tables are combined by a tree reduction
+   (:func:`~stakeholder_graph.ties.combine_partials`) and only the tie table comes home
+   (:func:`~stakeholder_graph.ties.finish_ties`).
+
+A tie's decayed strength and its per-period counts need ``as_of`` and the window's first
+date, which are only known once every row is checked and every name resolved: step 2 runs
+with those worked out from the facts of step 1 (the last and first date of the rows used),
+and says what they really were; in the rare log where they differ (its last contact was
+between two spellings of one actor, or filtered out), step 2 runs once more with the true
+values.  So the graph equals the in-memory one.
+
+Meeting registers: each register file is checked as one partition (the rules about a
+meeting as a whole need all its rows, as in memory); the rows used are then shuffled by
+``event`` so that every meeting's pairs are made in one partition.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import InputError, MissingLibraryError
+from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
+                    measurement_dates, resolve_contacts)
+from .io.lazy import INSTALL_HINT, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
+from .names import actor_name_index, case_variants, spellings_of_counts, unknown_actors
+from .ties import DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties, roll_up
+
+__all__ = ["build_graph_dask", "scheduler", "progress"]
+
+
+@dataclass
+class Piece:
+    """What one partition (or several, combined) gives step 2."""
+
+    partial: object = None               # TiePartial or None
+    last_all: object = None              # last contact before the filters (for as_of)
+    first_kept: object = None            # first contact after them (for the history's periods)
+    filtered: int = 0                    # contacts left by the filters (before a roll-up)
+    used: int = 0                        # contacts used (with contacts inside organisations)
+    merged_self: int = 0
+    labels: dict = field(default_factory=dict)     # exact label counts, "programme"/"type" -> {label: rows}
+    activity: dict = field(default_factory=dict)
+    internal: object = None              # DataFrame of internal_count, internal_volume per organisation
+    outside: bool = False                # a contact fell outside the frame asked for
+
+
+def _add_nested(a: dict, b: dict) -> dict:
+    out = {k: dict(v) for k, v in a.items()}
+    for key, inner in b.items():
+        bucket = out.setdefault(key, {})
+        for k, n in inner.items():
+            bucket[k] = bucket.get(k, 0) + n
+    return out
+
+
+def _extreme(a, b, pick):
+    return b if a is None else (a if b is None else pick(a, b))
+
+
+def combine_pieces(pieces) -> Piece:
+    """Pieces of several partitions as one (tie tables by :func:`combine_partials`)."""
+    pieces = list(pieces)
+    out = Piece()
+    out.partial = combine_partials([p.partial for p in pieces])
+    for p in pieces:
+        out.last_all = _extreme(out.last_all, p.last_all, max)
+        out.first_kept = _extreme(out.first_kept, p.first_kept, min)
+        out.filtered += p.filtered
+        out.used += p.used
+        out.merged_self += p.merged_self
+        out.labels = _add_nested(out.labels, p.labels)
+        out.activity = _add_nested(out.activity, p.activity)
+        out.outside = out.outside or p.outside
+    internal = [p.internal for p in pieces if p.internal is not None and len(p.internal)]
+    if internal:
+        out.internal = pd.concat(internal).groupby(level=0).sum()
+    return out
+
+
+@dataclass
+class Params:
+    """Everything a partition needs for step 2, worked out at home."""
+
+    spellings: dict
+    labels: dict
+    categories: pd.Index
+    undirected: bool
+    since: object
+    window_end: object
+    programme: object
+    type: object
+    level: str
+    organisation_of: dict
+    as_of: object
+    half_life: float
+    frame: dict
+
+
+def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Params) -> Piece:
+    counted: dict = {}
+    contacts, merged = resolve_contacts(log, register, params.spellings, labels=params.labels,
+                                        categories=params.categories, undirected=params.undirected, counted=counted)
+    piece = Piece(merged_self=merged, labels=counted)
+    if not len(contacts):
+        return piece
+    piece.last_all = contacts["date"].max()
+    kept = filter_contacts(contacts, since=params.since, until=params.window_end, programme=params.programme,
+                           type=params.type)
+    piece.filtered = len(kept)
+    if not len(kept):
+        return piece
+    internal = None
+    if params.level == "organisation":
+        kept, internal = roll_up(kept, params.organisation_of)
+        piece.internal = internal
+    piece.used = int(len(kept)) + (int(internal["internal_count"].sum()) if internal is not None else 0)
+    if not len(kept):
+        return piece
+    piece.first_kept = kept["date"].min()
+    piece.activity = _monthly_activity(kept)
+    frame = params.frame
+    first_day = pd.Timestamp(piece.first_kept).normalize()
+    # The frame holds whole days from its first to the window's end (a window ending on a
+    # date holds that whole day).
+    if (first_day < pd.Timestamp(frame["first"]).normalize()
+            or kept["date"].max().normalize() > pd.Timestamp(params.window_end).normalize()):
+        piece.outside = True
+        return piece
+    piece.partial = partial_ties(kept, as_of=params.as_of, half_life=params.half_life,
+                                 period_days=frame["period_days"], day0=frame["day0"], span=frame["span"],
+                                 periods=frame["periods"])
+    return piece
+
+
+def _log_piece(table, params):
+    return _piece(table, None, params)
+
+
+def _register_piece(table, params):
+    return _piece(None, table, params)
+
+
+REGISTER_COLUMNS = ["event", "date", "participant", "type", "programme", "weight"]
+
+
+def _register_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """A checked register partition as plain columns, ready to be shuffled by event."""
+    out = table[REGISTER_COLUMNS].copy()
+    for column in ("event", "participant", "type", "programme"):
+        out[column] = out[column].astype(object)
+    out.attrs = {}
+    return out
+
+
+def _lazy(value, what: str, **options):
+    """A LazyLog for a LazyLog, a dask DataFrame, a path (read by the Dask engine) or an
+    in-memory table (one partition)."""
+    if value is None or isinstance(value, LazyLog):
+        return value
+    return read_lazy(value, what, **options)
+
+
+def _nothing_left(facts, **filters) -> str:
+    given = ", ".join(f"{k} {v if isinstance(v, str) else (';'.join(v) if isinstance(v, list) else pd.Timestamp(v).date())}"
+                      for k, v in filters.items() if v is not None and v != [])
+    held = [f"the {facts.rows_used:,} contacts run from {pd.Timestamp(facts.first).date()} to "
+            f"{pd.Timestamp(facts.last).date()}"]
+    for column in ["programme", "type"]:
+        labels = sorted({str(x) for x in facts.labels.get(column, {}) if str(x)})
+        if labels:
+            held.append(f"{column}s: {', '.join(labels[:12])}")
+    return f"no contact is left after the filters ({given}); " + "; ".join(held)
+
+
+def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=None,
+                     half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
+                     type=None, level: str = "actor", day_first: bool = False, undirected: bool = False):
+    """:func:`~stakeholder_graph.build_graph` on the active Dask scheduler (see the module).
+
+    The graph equals the in-memory path's on the same rows: every tie attribute (weights to
+    floating-point rounding: sums are added in another order), ``G.graph["contacts_used"]``.
+    """
+    dask = require_dask()
+    from .graph import _as_table
+    from .io.readers import read_actors
+    logs = _lazy(interactions, "interactions", day_first=day_first)
+    register = _lazy(meetings, "meetings", day_first=day_first)
+    actors = _as_table(actors, read_actors)
+    if logs is None and register is None:
+        raise InputError("give an interaction log, a meeting register, or both")
+    given = [log for log in (logs, register) if log is not None]
+    facts = combine_facts([log.facts() for log in given])
+    if not facts.rows_used:
+        raise InputError("no contacts to build a graph from")
+    index = actor_name_index(actors)
+    spellings = spellings_of_counts(facts.names, index)
+    categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
+    labels = {c: label_spellings(facts.labels.get(c, {})) for c in ("programme", "type")}
+    organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
+    # The rows used bound the contacts: the last contact is at most their last date, the
+    # window's first at least their first (or since).
+    last_all = facts.last
+    first_kept = max(pd.Timestamp(facts.first), pd.Timestamp(since)) if since is not None else facts.first
+    checked = {"logs": logs.checked() if logs is not None else [],
+               "register": register.checked() if register is not None else []}
+    if len(checked["register"]) > 1:
+        import dask.dataframe as dd
+        meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
+                             "participant": pd.Series(dtype=object), "type": pd.Series(dtype=object),
+                             "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
+        rows = dd.from_delayed([dask.delayed(_register_rows)(t) for t in checked["register"]], meta=meta,
+                               verify_meta=False)
+        checked["register"] = rows.shuffle("event", npartitions=len(checked["register"])).to_delayed()
+    for _attempt in range(3):
+        measured_as_of, window_end = measurement_dates(last_all, as_of=as_of, until=until)
+        period_days = history_period_from(first_kept, measured_as_of, half_life)
+        frame = frame_of(first_kept, window_end, measured_as_of, period_days)
+        frame["first"] = pd.Timestamp(first_kept)
+        params = Params(spellings, labels, categories, bool(undirected), since, window_end, programme, type, level,
+                        organisation_of, measured_as_of, float(half_life), frame)
+        pieces = ([dask.delayed(_log_piece)(t, params) for t in checked["logs"]]
+                  + [dask.delayed(_register_piece)(t, params) for t in checked["register"]])
+        piece = compute(tree_reduce(pieces, combine_pieces))[0]
+        if not piece.filtered:
+            raise InputError(_nothing_left(facts, since=since, until=window_end, programme=programme, type=type))
+        true_labels = {c: label_spellings(piece.labels.get(c, {})) for c in ("programme", "type")}
+        true_as_of, true_end = measurement_dates(piece.last_all, as_of=as_of, until=until)
+        if piece.first_kept is None:
+            break
+        true_period = history_period_from(piece.first_kept, true_as_of, half_life)
+        if (not piece.outside and true_labels == labels and true_as_of == measured_as_of and true_end == window_end
+                and true_period == period_days):
+            break
+        last_all, first_kept, labels = piece.last_all, piece.first_kept, true_labels
+    else:
+        raise RuntimeError("the Dask engine's tie table frame did not settle in three passes")  # a bug, not input
+    if piece.partial is None:
+        from .ties import tie_table
+        ties = tie_table(pd.DataFrame(columns=["date"]))
+    else:
+        ties = finish_ties(piece.partial, as_of=measured_as_of, period_days=period_days)
+    unknown = unknown_actors(spellings, index) if actors is not None else []
+    prepared = PreparedContacts(None, actors, unknown, piece.merged_self, case_variants(spellings), bool(undirected))
+    activity = {label: dict(sorted(piece.activity[label].items())) for label in sorted(piece.activity)}
+    return assemble_graph(prepared, ties, activity=activity, contacts_used=piece.used,
+                          internal=piece.internal if level == "organisation" else None, as_of=measured_as_of,
+                          half_life=half_life, since=since, window_end=window_end, programme=programme, type=type,
+                          level=level, period_days=period_days)
+
+
+@contextlib.contextmanager
+def scheduler(address: str | None = None):
+    """Run the Dask work inside on the scheduler at ``address`` (``tcp://host:8786``; default
+    the environment's ``DASK_SCHEDULER_ADDRESS``), through a ``distributed.Client``; without
+    either, on Dask's default (or the ``Client`` already made in this process)."""
+    address = address or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if not address:
+        yield None
+        return
+    require_dask()
+    try:
+        from distributed import Client
+    except ImportError:
+        raise MissingLibraryError(f"a Dask scheduler address needs distributed: {INSTALL_HINT}") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=True)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        raise InputError(f"cannot reach the Dask scheduler at '{address}': {err}") from None
+    with client:
+        yield client
+
+
+@contextlib.contextmanager
+def progress(minimum: float = 5.0):
+    """Dask's progress bar on stderr for computations longer than ``minimum`` seconds on a
+    local scheduler (a ``distributed`` cluster shows its progress on its dashboard)."""
+    require_dask()
+    from dask.diagnostics import ProgressBar
+    with ProgressBar(minimum=minimum, out=sys.stderr):
+        yield
