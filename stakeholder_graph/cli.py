@@ -6,6 +6,7 @@ No analysis happens here.  Library errors (:class:`StakeholderGraphError`) becom
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -42,7 +43,7 @@ def user_errors(func):
     def wrapper(*args, **kwargs):
         try:
             # The library's warnings (a retired threshold...) as one plain line each.
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, _engine(kwargs):
                 warnings.simplefilter("always", FutureWarning)
                 result = func(*args, **kwargs)
             for warning in caught:
@@ -59,6 +60,22 @@ def user_errors(func):
             raise UserError(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ")) from None
 
     return wrapper
+
+
+def _engine(opts: dict):
+    """With ``--engine dask`` (or ``--scheduler``): the command runs on that Dask scheduler,
+    with Dask's progress bar on stderr for long steps; else nothing to set up."""
+    if opts.get("engine") != "dask" and not opts.get("scheduler"):
+        return contextlib.nullcontext()
+    from .cluster import progress, scheduler
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(scheduler(opts.get("scheduler")))
+        stack.enter_context(progress())
+    except BaseException:
+        stack.close()
+        raise
+    return stack
 
 
 def _date(ctx, param, value):
@@ -82,7 +99,11 @@ def _rows_left_out_by_filters(inputs, opts) -> None:
         return " ".join(value) if isinstance(value, list) else str(value)
 
     said = ", ".join(f"--{k} {shown(v)}" for k, v in filters.items() if v is not None)
+    from .io.lazy import LazyLog
     for table in (inputs.interactions, inputs.meetings):
+        if isinstance(table, LazyLog):
+            click.echo(f"{table.name}: rows left out by the filters ({said}) are not counted with --engine dask")
+            continue
         if table is None or not len(table):
             continue
         kept = filter_contacts(table, **filters)
@@ -111,8 +132,8 @@ def typed_dates(opts: dict) -> dict:
 def input_options(func):
     """The INPUTS every analysis command takes, declared once."""
     options = [
-        click.argument("interaction_files", nargs=-1, type=click.Path(dir_okay=False)),
-        click.option("--meetings", "meeting_files", multiple=True, type=click.Path(dir_okay=False),
+        click.argument("interaction_files", nargs=-1, type=click.Path()),
+        click.option("--meetings", "meeting_files", multiple=True, type=click.Path(),
                      help="Meeting register (one row per participant per meeting); repeatable."),
         click.option("--actors", "actors_file", type=click.Path(dir_okay=False),
                      help="Actor registry: name, kind, sector, parent, aliases."),
@@ -140,6 +161,12 @@ def input_options(func):
                                                        "position, e.g. --column date=1 --column source=2 --column target=3."),
         click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
         click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
+        click.option("--engine", type=click.Choice(["pandas", "dask"]), default="pandas", show_default=True,
+                     help="dask: read and reduce the logs partition by partition on a Dask scheduler (logs larger "
+                          "than memory; a log may then be a glob or a folder of Parquet/CSV files)."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="The Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
+                          "default: $DASK_SCHEDULER_ADDRESS, else local processes/threads)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -163,14 +190,18 @@ def load(opts: dict):
     return read_inputs(interaction_files, meeting_files, opts["actors_file"], day_first=opts["day_first"],
                        month_first=opts["month_first"], on_read=_progress,
                        columns=column_mapping(opts["column_items"]), sheet=opts["sheet"],
-                       time_unit=opts["time_unit"], no_header=opts["no_header"],
+                       time_unit=opts["time_unit"], no_header=opts["no_header"], engine=_engine_of(opts),
                        epoch=_typed_epoch(opts["epoch"], opts["time_unit"], opts["day_first"], opts["month_first"]))
+
+
+def _engine_of(opts: dict) -> str:
+    return "dask" if opts.get("scheduler") else opts.get("engine", "pandas")
 
 
 def say_what_was_not_used(inputs) -> None:
     """One line on stderr per input file with rows that were not used, and why."""
     for report in inputs.reports:
-        rejected = len(report.rejected)
+        rejected = report.rows_read - report.rows_used
         if not rejected:
             continue
         reasons = list(report.counts_by_reason().items())
@@ -262,13 +293,13 @@ def validate(ctx, fmt, show_all, **opts):
         stakeholder-graph validate log.csv --meetings boards.xlsx --actors actors.csv --day-first
     """
     inputs = load(opts)
-    rejected_any = any(len(report.rejected) for report in inputs.reports)
+    rejected_any = any(report.rows_read - report.rows_used for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
         ctx.exit(1 if rejected_any else 0)
     unknown = inputs.unknown_actors()
     for report in inputs.reports:
-        rejected = len(report.rejected)
+        rejected = report.rows_read - report.rows_used
         click.echo(f"{report.file} ({report.what}): {report.rows_read:,} rows read, "
                    f"{report.rows_used:,} used, {rejected:,} rejected")
         for note in report.notes:
@@ -280,10 +311,14 @@ def validate(ctx, fmt, show_all, **opts):
         for reason, count in report.counts_by_reason().items():
             click.echo(f"  {count:>6,} {reason}")
             rows = report.rejected[report.rejected["reason"] == reason]
-            for row in (rows if show_all else rows.head(3)).itertuples():
-                click.echo(f"           row {row.row}, column '{row.column}'")
-            if not show_all and count > 3:
-                click.echo(f"           ... and {count - 3:,} more rows (--all lists them)")
+            shown = rows if show_all else rows.head(3)
+            for row in shown.itertuples():
+                click.echo(f"           {row.file + ', ' if row.file != report.file else ''}row {row.row}, "
+                           f"column '{row.column}'")
+            if count > len(shown):
+                click.echo(f"           ... and {count - len(shown):,} more rows "
+                           + ("(--all lists them)" if len(rows) > len(shown) else
+                              "(the Dask engine keeps a sample; LazyLog.rejected_rows() has them all)"))
     _rows_left_out_by_filters(inputs, opts)
     if inputs.actors is not None:
         hints = inputs.did_you_mean()
@@ -486,6 +521,9 @@ def _inputs_for_periods(opts: dict, command: str):
     if opts.get("as_of"):
         raise UserError(f"--as-of has no meaning in {command}: each period is measured as of its own end "
                         "(set the periods with --before and --after)")
+    if _engine_of(opts) == "dask":
+        raise UserError(f"{command} runs in memory only for now: drop --engine dask / --scheduler "
+                        "(summary, metrics, barriers, map, report, export and validate take them)")
     inputs = load(opts)
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):

@@ -204,6 +204,8 @@ class LazyLog:
             return logs[0]
         out = LazyLog([p for log in logs for p in log.parts], logs[0].what, "; ".join(log.name for log in logs),
                       logs[0].options)
+        if all(log._facts is not None for log in logs):
+            out._facts = combine_facts([log._facts for log in logs])
         return out
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from .._codes import distinct, is_categorical, relabel, share_categories
 from ..errors import InputError
-from ..names import actor_name_index, actor_spellings, case_variants, name_columns, unknown_actors
+from ..names import (actor_name_index, actor_spellings, case_variants, count_names, name_columns,
+                     spellings_of_counts, unknown_actors)
 from .cells import _optional_columns, _several_names, _text, _texts, parse_sentiment
 from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, header_test, map_columns
 from .dates import _note_future_dates, parse_dates
@@ -417,7 +418,18 @@ class Inputs:
 
     @functools.cached_property
     def _spellings(self) -> dict:
-        """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once."""
+        """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once
+        (for logs read by the Dask engine, from the names their partitions counted)."""
+        from .lazy import LazyLog
+        if any(isinstance(t, LazyLog) for t in (self.interactions, self.meetings)):
+            counts: dict = {}
+            for table in (self.interactions, self.meetings):
+                more = (table.facts().names if isinstance(table, LazyLog)
+                        else count_names(name_columns(table, None) if table is self.interactions
+                                         else name_columns(None, table)) if table is not None else {})
+                for name, n in more.items():
+                    counts[name] = counts.get(name, 0) + n
+            return spellings_of_counts(counts, self._registry_index)
         return actor_spellings(name_columns(self.interactions, self.meetings), self._registry_index)
 
     def unknown_actors(self) -> list:
@@ -468,14 +480,16 @@ def _stack(frames: list) -> pd.DataFrame:
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None, columns: dict | None = None,
                 sheet: str | None = None, time_unit: str | None = None, epoch=None,
-                no_header: bool = False) -> Inputs:
+                no_header: bool = False, engine: str = "pandas") -> Inputs:
     """Read several logs and registers (concatenated) and the registry, keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
     ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
     organisation"}, "meetings": {...}, "actors": {...}}`` (see :func:`column_mapping`).
     ``sheet`` is read from each workbook that has it (the others: their first sheet whose
-    header holds the required columns).
+    header holds the required columns).  ``engine="dask"``: logs and registers are read by
+    the Dask engine (each a :class:`~stakeholder_graph.io.lazy.LazyLog`; a path may be a
+    glob or a folder), the registry in memory.
     """
     columns = columns or {}
     reports = []
@@ -495,7 +509,7 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
         return df
 
     dates = {"day_first": day_first, "month_first": month_first, "time_unit": time_unit, "epoch": epoch,
-             "no_header": no_header}
+             "no_header": no_header, "engine": engine}
     logs = [read(read_interactions, source, columns=columns.get("interactions"), **dates)
             for source in interaction_files or ()]
     # The registry is read before the registers (a calendar's addresses are matched to its
@@ -511,6 +525,11 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     def combine(frames):
         if not frames:
             return None
+        from .lazy import LazyLog
+        if any(isinstance(f, LazyLog) for f in frames):
+            from .lazy import read_lazy
+            what = next(f.what for f in frames if isinstance(f, LazyLog))
+            return LazyLog.combine([read_lazy(f, what) for f in frames])
         out = frames[0] if len(frames) == 1 else _stack(frames)
         # build_graph takes a frame carrying a report as already read and validated.
         out.attrs["report"] = frames[0].attrs["report"]
