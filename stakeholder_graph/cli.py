@@ -174,7 +174,9 @@ def input_options(func):
 
 
 def _progress(path, report):
-    size = Path(path).stat().st_size if isinstance(path, (str, Path)) and Path(path).exists() else 0
+    if hasattr(report, "_log"):    # the Dask engine's report is known after the build
+        return
+    size = Path(path).stat().st_size if isinstance(path, (str, Path)) and Path(path).is_file() else 0
     if size >= BIG_FILE_BYTES:
         click.echo(f"read {path}: {report.rows_used:,} of {report.rows_read:,} rows used", err=True)
 
@@ -213,6 +215,16 @@ def say_what_was_not_used(inputs) -> None:
 def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts)
+    dates = typed_dates(opts)
+
+    def build():
+        return build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
+                           half_life=opts["half_life"], since=dates["since"], until=dates["until"],
+                           programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
+                           level=opts["level"], undirected=opts["undirected"])
+
+    # The Dask engine learns what it did not use while it builds (one pass over the log).
+    G = build() if _engine_of(opts) == "dask" else None
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
@@ -223,12 +235,7 @@ def graph_from_options(opts: dict):
                           for name, close in list(hints.items())[:5])
         click.echo(f"{len(hints)} name(s) not in the registry look like one that is: {shown}"
                    + (" ..." if len(hints) > 5 else "") + ": run validate for the list", err=True)
-    dates = typed_dates(opts)
-    G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
-                    half_life=opts["half_life"], since=dates["since"], until=dates["until"],
-                    programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
-                    level=opts["level"], undirected=opts["undirected"])
-    return G, inputs
+    return (G if G is not None else build()), inputs
 
 
 def emit_table(df: pd.DataFrame, fmt: str, output, raw_cells: bool = False):

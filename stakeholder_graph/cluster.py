@@ -40,7 +40,8 @@ from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history
                     measurement_dates, resolve_contacts)
 from .io.lazy import INSTALL_HINT, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
 from .names import actor_name_index, case_variants, spellings_of_counts, unknown_actors
-from .ties import DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties, roll_up
+from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
+                   respell_labels, roll_up)
 
 __all__ = ["build_graph_dask", "scheduler", "progress"]
 
@@ -206,59 +207,89 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     if logs is None and register is None:
         raise InputError("give an interaction log, a meeting register, or both")
     given = [log for log in (logs, register) if log is not None]
-    facts = combine_facts([log.facts() for log in given])
-    if not facts.rows_used:
-        raise InputError("no contacts to build a graph from")
     index = actor_name_index(actors)
-    spellings = spellings_of_counts(facts.names, index)
-    categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
-    labels = {c: label_spellings(facts.labels.get(c, {})) for c in ("programme", "type")}
     organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
-    # The rows used bound the contacts: the last contact is at most their last date, the
-    # window's first at least their first (or since).
-    last_all = facts.last
-    first_kept = max(pd.Timestamp(facts.first), pd.Timestamp(since)) if since is not None else facts.first
-    checked = {"logs": logs.checked() if logs is not None else [],
-               "register": register.checked() if register is not None else []}
-    if len(checked["register"]) > 1:
-        import dask.dataframe as dd
-        meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
-                             "participant": pd.Series(dtype=object), "type": pd.Series(dtype=object),
-                             "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
-        rows = dd.from_delayed([dask.delayed(_register_rows)(t) for t in checked["register"]], meta=meta,
-                               verify_meta=False)
-        checked["register"] = rows.shuffle("event", npartitions=len(checked["register"])).to_delayed()
+    # What the build starts from: the logs' facts when known (rows used), else a cheap
+    # first look at every row.  Step 2 checks it: the spellings of the names used, the
+    # labels and the frame of dates must be those of the rows used, or step 2 runs again.
+    if all(log.has_facts() for log in given):
+        guess = combine_facts([log.facts() for log in given])
+    else:
+        guess = compute(tree_reduce([s for log in given for s in log.scans], combine_facts))[0]
+        if guess.first is None:       # no date could be read: the checked pass says why
+            guess = combine_facts([log.facts() for log in given])
+    spellings = spellings_of_counts(guess.names, index)
+    # Labels are kept as written in the partitions and spelled once at home, from the
+    # rows per label of the contacts used (label sets and activity respell exactly).
+    labels = {"programme": {}, "type": {}}
+    last_all = guess.last
+    first_kept = max(pd.Timestamp(guess.first), pd.Timestamp(since)) if since is not None else guess.first
     for _attempt in range(3):
+        categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
         measured_as_of, window_end = measurement_dates(last_all, as_of=as_of, until=until)
         period_days = history_period_from(first_kept, measured_as_of, half_life)
-        frame = frame_of(first_kept, window_end, measured_as_of, period_days)
+        frame = frame_of(first_kept, max(pd.Timestamp(window_end), pd.Timestamp(first_kept)), measured_as_of,
+                         period_days)
         frame["first"] = pd.Timestamp(first_kept)
         params = Params(spellings, labels, categories, bool(undirected), since, window_end, programme, type, level,
                         organisation_of, measured_as_of, float(half_life), frame)
-        pieces = ([dask.delayed(_log_piece)(t, params) for t in checked["logs"]]
-                  + [dask.delayed(_register_piece)(t, params) for t in checked["register"]])
-        piece = compute(tree_reduce(pieces, combine_pieces))[0]
+        # The checked partitions feed both the facts (rows used, rejected by reason) and
+        # the partial tie tables: one read of the log gives both.
+        leaves = [leaf for log in given for leaf in log.leaves]
+        checked = {id(leaf): leaf.checked() for leaf in leaves}
+        facts_trees = [leaf.facts_tree(checked[id(leaf)]) for leaf in leaves if leaf._facts is None]
+        pieces = []
+        for leaf in (logs.leaves if logs is not None else []):
+            pieces += [dask.delayed(_log_piece)(t, params) for t in checked[id(leaf)]]
+        if register is not None:
+            tables = [t for leaf in register.leaves for t in checked[id(leaf)]]
+            if len(tables) > 1:
+                import dask.dataframe as dd
+                meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
+                                     "participant": pd.Series(dtype=object), "type": pd.Series(dtype=object),
+                                     "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
+                rows = dd.from_delayed([dask.delayed(_register_rows)(t) for t in tables], meta=meta,
+                                       verify_meta=False)
+                # A meeting's pairs are made where all its rows are: shuffled by event.
+                tables = rows.shuffle("event", npartitions=len(tables)).to_delayed()
+            pieces += [dask.delayed(_register_piece)(t, params) for t in tables]
+        piece, *computed = compute(tree_reduce(pieces, combine_pieces), *facts_trees)
+        for leaf, facts in zip([leaf for leaf in leaves if leaf._facts is None], computed):
+            leaf.set_facts(facts)
+        facts = combine_facts([log.facts() for log in given])
+        if not facts.rows_used:
+            raise InputError("no contacts to build a graph from")
         if not piece.filtered:
             raise InputError(_nothing_left(facts, since=since, until=window_end, programme=programme, type=type))
-        true_labels = {c: label_spellings(piece.labels.get(c, {})) for c in ("programme", "type")}
+        true_spellings = spellings_of_counts(facts.names, index)
         true_as_of, true_end = measurement_dates(piece.last_all, as_of=as_of, until=until)
         if piece.first_kept is None:
             break
         true_period = history_period_from(piece.first_kept, true_as_of, half_life)
-        if (not piece.outside and true_labels == labels and true_as_of == measured_as_of and true_end == window_end
-                and true_period == period_days):
+        if (not piece.outside and true_as_of == measured_as_of and true_end == window_end
+                and true_period == period_days and all(spellings.get(n) == a for n, a in true_spellings.items())):
             break
-        last_all, first_kept, labels = piece.last_all, piece.first_kept, true_labels
+        spellings = true_spellings
+        last_all, first_kept = piece.last_all, piece.first_kept
     else:
         raise RuntimeError("the Dask engine's tie table frame did not settle in three passes")  # a bug, not input
+    spellings = true_spellings
     if piece.partial is None:
         from .ties import tie_table
         ties = tie_table(pd.DataFrame(columns=["date"]))
     else:
-        ties = finish_ties(piece.partial, as_of=measured_as_of, period_days=period_days)
+        partial = piece.partial
+        for column in ("programme", "type"):
+            partial = respell_labels(partial, column, label_spellings(piece.labels.get(column, {})))
+        ties = finish_ties(partial, as_of=measured_as_of, period_days=period_days)
     unknown = unknown_actors(spellings, index) if actors is not None else []
     prepared = PreparedContacts(None, actors, unknown, piece.merged_self, case_variants(spellings), bool(undirected))
-    activity = {label: dict(sorted(piece.activity[label].items())) for label in sorted(piece.activity)}
+    spelled = label_spellings(piece.labels.get("programme", {}))
+    respelled: dict = {}
+    for label, months in piece.activity.items():
+        label = spelled.get(label, label)
+        respelled = _add_nested(respelled, {label: months})
+    activity = {label: dict(sorted(respelled[label].items())) for label in sorted(respelled)}
     return assemble_graph(prepared, ties, activity=activity, contacts_used=piece.used,
                           internal=piece.internal if level == "organisation" else None, as_of=measured_as_of,
                           half_life=half_life, since=since, window_end=window_end, programme=programme, type=type,

@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._codes import counts as code_counts
 from ._codes import date_ticks, distinct, relabel_columns
 from .errors import InputError
 from .io.readers import read_actors, read_interactions, read_meetings
@@ -81,8 +82,11 @@ def label_counts(tables, column: str) -> dict:
     for table in tables:
         if table is None or column not in table:
             continue
-        for label, n in table[column].astype(object).value_counts().items():
-            counts[label] = counts.get(label, 0) + int(n)
+        # Rows per distinct label from the codes (a million labels are not made into strings).
+        rows, labels = code_counts(table[column])
+        for label, n in zip(labels, rows.tolist()):
+            if n:
+                counts[label] = counts.get(label, 0) + n
     return counts
 
 

@@ -543,6 +543,25 @@ def combine_partials(parts) -> TiePartial | None:
                       period_volume=period_volume)
 
 
+def respell_labels(partial: TiePartial, column: str, spelled: dict) -> TiePartial:
+    """The partial table with its ``column`` ("type" or "programme") labels spelled as
+    ``spelled`` says (``{label: spelling}``; labels differing only in case become one): the
+    Dask engine learns the spellings from the rows used, after the partitions are reduced."""
+    given = partial.labels.get(column)
+    if given is None or all(spelled.get(n, n) == n for n in given[0]):
+        return partial
+    names, masks = given
+    new_names = sorted({spelled.get(n, n) for n in names})[:MAX_LABELS]
+    position = {name: i for i, name in enumerate(new_names)}
+    moved = np.zeros(len(masks), dtype=np.int64)
+    for i, name in enumerate(names):
+        target = position.get(spelled.get(name, name))
+        if target is not None:
+            moved |= ((masks >> i) & 1) << target
+    partial.labels = {**partial.labels, column: (new_names, moved)}
+    return partial
+
+
 def _lengths(parts) -> list:
     return [len(p.pairs) for p in parts]
 
@@ -572,12 +591,21 @@ def finish_ties(partial: TiePartial, *, as_of, period_days: float) -> pd.DataFra
     ties["recent_count"] = sums["recent_count"].astype(np.int64)
     per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, partial.unit))
     as_of_tick = np.datetime64(as_of.to_datetime64(), partial.unit).astype(np.int64)
-    day_pair, day_offset = _days_with_contact(partial.day_bits, partial.span)
-    ties["days"] = np.bincount(day_pair, minlength=groups)
-    day_age = np.maximum(as_of_tick / per_day - (day_offset + partial.day0 + 0.5), 0)
-    history = _period_history(day_pair, (day_age // period_days).astype(np.int64), groups, partial.first,
-                              partial.last, as_of_tick, per_day * period_days)
-    del day_pair, day_offset, day_age
+    # Days with contact and the history, a block of pairs at a time: the (pair, day) list
+    # of a whole tie table can hold millions of entries (pairs x active days).
+    days = np.zeros(groups, dtype=np.int64)
+    history = {"history_periods": np.zeros(groups, dtype=np.int64), "history_days": np.zeros(groups, dtype=np.int64),
+               "history_days_sq": np.zeros(groups)}
+    for start, day_pair, day_offset in _days_with_contact(partial.day_bits, partial.span):
+        block = slice(start, min(start + max(1, DAY_BLOCK_CELLS // max(partial.span, 1)), groups))
+        n = block.stop - block.start
+        days[block] = np.bincount(day_pair, minlength=n)
+        day_age = np.maximum(as_of_tick / per_day - (day_offset + partial.day0 + 0.5), 0)
+        part = _period_history(day_pair, (day_age // period_days).astype(np.int64), n, partial.first[block],
+                               partial.last[block], as_of_tick, per_day * period_days)
+        for key, values in part.items():
+            history[key][block] = values
+    ties["days"] = days
     table = partial.period_volume
     busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
     ties = ties.assign(**history)
@@ -591,19 +619,19 @@ def finish_ties(partial: TiePartial, *, as_of, period_days: float) -> pd.DataFra
     return ties
 
 
-def _days_with_contact(day_bits: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
-    """(pair, day offset) of every set bit, pair-major: unpacked a block of pairs at a time,
-    so a large table of pairs x days is never held one byte per bit."""
-    pairs, days = [], []
-    rows = max(1, (1 << 24) // max(span, 1))
+DAY_BLOCK_CELLS = 1 << 22
+
+
+def _days_with_contact(day_bits: np.ndarray, span: int):
+    """For each block of pairs: ``(first pair, pair within the block, day offset)`` of every
+    set bit, pair-major; a block is about ``DAY_BLOCK_CELLS`` pairs x days, so a large
+    table of pairs x days is never held one byte per bit, nor as one list."""
+    rows = max(1, DAY_BLOCK_CELLS // max(span, 1))
     for start in range(0, len(day_bits), rows):
         present = np.unpackbits(day_bits[start:start + rows], axis=1, count=span, bitorder="little")
         p, d = np.nonzero(present)
-        pairs.append(p + start)
-        days.append(d)
-    if not pairs:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    return np.concatenate(pairs), np.concatenate(days)
+        del present
+        yield start, p, d
 
 
 def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,

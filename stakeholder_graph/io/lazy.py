@@ -135,8 +135,12 @@ class LazyLog:
     reader returns a table (with ``file`` and ``row``, and its ``ReadReport``).
     """
 
-    def __init__(self, parts: list, what: str, name: str, options: dict):
+    def __init__(self, parts: list, what: str, name: str, options: dict, scans: list | None = None):
         self.parts, self.what, self.name, self.options = parts, what, name, options
+        # One cheap look per partition (names, labels, first and last date of every row,
+        # read from the few columns they need): what step 2 of the build starts from.
+        self.scans = scans if scans is not None else [require_dask().delayed(_scan)(p, what, options) for p in parts]
+        self.leaves = [self]     # the logs read one by one (several when combined)
         self._facts = None
 
     def __repr__(self):
@@ -153,17 +157,38 @@ class LazyLog:
 
     def facts(self) -> Facts:
         """Rows read, used and rejected by reason, names and labels used and the first and
-        last date: one pass over the log, computed on the active scheduler once."""
+        last date: one pass over the log, computed on the active scheduler once (building a
+        graph computes them on the way)."""
         if self._facts is None:
-            dask = require_dask()
-            facts = tree_reduce([dask.delayed(_facts)(table, self.what) for table in self.checked()],
-                                combine_facts)
-            self._facts = compute(facts)[0]
-            if self._facts.rows_read and not self._facts.rows_used:
-                top = max(self._facts.reasons, key=self._facts.reasons.get)
-                raise InputError(f"no usable rows: all {self._facts.rows_read} rows were rejected "
-                                 f"(most often: {top})", file=self.name)
+            missing = [leaf for leaf in self.leaves if leaf._facts is None]
+            if missing:
+                dask = require_dask()
+                trees = [leaf.facts_tree(leaf.checked()) for leaf in missing]
+                for leaf, facts in zip(missing, compute(*trees)):
+                    leaf.set_facts(facts)
+            self._facts = combine_facts([leaf._facts for leaf in self.leaves])
         return self._facts
+
+    def facts_tree(self, checked: list):
+        """The delayed facts of these checked partitions (see :meth:`checked`)."""
+        dask = require_dask()
+        return tree_reduce([dask.delayed(_facts)(table, self.what) for table in checked], combine_facts)
+
+    def set_facts(self, facts: Facts) -> None:
+        """Keep the facts computed (by :meth:`facts` or on the way by a build); a log whose
+        every row was rejected is an error, as in memory."""
+        if facts.rows_read and not facts.rows_used:
+            top = max(facts.reasons, key=facts.reasons.get)
+            raise InputError(f"no usable rows: all {facts.rows_read} rows were rejected (most often: {top})",
+                             file=self.name)
+        self._facts = facts
+
+    def has_facts(self) -> bool:
+        return all(leaf._facts is not None for leaf in self.leaves)
+
+    def deferred_report(self) -> "DeferredReport":
+        """The report, computed only when first looked at (after a build, for free)."""
+        return DeferredReport(self)
 
     @property
     def report(self) -> LazyReport:
@@ -203,10 +228,24 @@ class LazyLog:
         if len(logs) == 1:
             return logs[0]
         out = LazyLog([p for log in logs for p in log.parts], logs[0].what, "; ".join(log.name for log in logs),
-                      logs[0].options)
-        if all(log._facts is not None for log in logs):
-            out._facts = combine_facts([log._facts for log in logs])
+                      logs[0].options, scans=[s for log in logs for s in log.scans])
+        out.leaves = [leaf for log in logs for leaf in log.leaves]
         return out
+
+    def checked_by_leaf(self) -> list:
+        """:meth:`checked` of each log read (one list per leaf)."""
+        return [leaf.checked() for leaf in self.leaves]
+
+
+class DeferredReport:
+    """A :class:`LazyLog`'s report, computed when first looked at: reading a log with the
+    Dask engine costs nothing, and a build computes the report on its way."""
+
+    def __init__(self, log: LazyLog):
+        self._log = log
+
+    def __getattr__(self, name):
+        return getattr(self._log.report, name)
 
 
 def compute(*values):
@@ -236,6 +275,71 @@ def _facts(table: pd.DataFrame, what: str) -> Facts:
                  notes=list(report.notes), names=names,
                  labels={c: label_counts([table], c) for c in ("programme", "type")},
                  first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
+
+
+def _scan_frame(df: pd.DataFrame, what: str, options: dict) -> Facts:
+    """Names and dates of every row of a loaded partition (no row rules): the cheap first
+    look of a build.  Names are cleaned as the readers clean them, dates parsed by the same
+    parser."""
+    from ..names import count_names
+    from .cells import _text, _texts
+    names = count_names(_texts(df["source"], df["target"]) if what == "interactions" else [_text(df["participant"])])
+    return _scanned(len(df), names, df["date"], options)
+
+
+def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
+    from .dates import parse_dates
+    names.pop("", None)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        try:
+            dates = parse_dates(dates, name="", first_row=1, **options)[0]
+        except Exception:  # the checked pass says what is wrong with the column
+            dates = pd.Series([], dtype="datetime64[us]")
+    dates = dates.dropna()
+    return Facts(rows_read=rows, names=names,
+                 first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
+
+
+def _scan(part, what: str, options: dict) -> Facts:
+    df, _, _, _ = part
+    return _scan_frame(df, what, options)
+
+
+def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) -> Facts:
+    """:func:`_scan_frame` of row groups of a Parquet file, reading only the name and date
+    columns, counting names with Arrow (no string is made per row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from .cells import _clean_text
+    from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
+    aliases, required = ((INTERACTION_ALIASES, ["date", "source", "target"]) if what == "interactions"
+                         else (MEETING_ALIASES, ["event", "date", "participant"]))
+    try:
+        file = _dictionary_file(path)
+        header = list(file.schema_arrow.names)
+        # The file's own column names, mapped as the reader maps them (a one-row probe).
+        canonical = map_columns(pd.DataFrame([header], columns=header), aliases, required, path, columns).columns
+        wanted = {c: h for h, c in zip(header, canonical) if c in ("date", "source", "target", "participant")}
+        table = file.read_row_groups(groups, columns=list(wanted.values()))
+    except InputError:
+        raise
+    except Exception as err:
+        raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
+    names: dict = {}
+    for column in (("source", "target") if what == "interactions" else ("participant",)):
+        # Rows per distinct name: one bincount per chunk of dictionary codes.
+        for chunk in table.column(wanted[column]).chunks:
+            if not pa.types.is_dictionary(chunk.type):
+                chunk = pc.dictionary_encode(chunk)
+            codes = chunk.indices.to_numpy(zero_copy_only=False)
+            valid = chunk.indices.is_valid().to_numpy(zero_copy_only=False)
+            rows = np.bincount(codes[valid].astype(np.int64), minlength=len(chunk.dictionary))
+            values = chunk.dictionary.to_pandas()
+            cleaned = _clean_text(pd.Index(values.astype(object).where(values.notna(), "")))
+            for name, n in zip(cleaned, rows.tolist()):
+                if n:
+                    names[name] = names.get(name, 0) + n
+    return _scanned(table.num_rows, names, table.column(wanted["date"]).to_pandas(), options)
 
 
 def _rejected(table: pd.DataFrame) -> pd.DataFrame:
@@ -293,11 +397,20 @@ def _parquet_groups(path: str) -> list:
     return runs
 
 
-def _load_parquet(path: str, groups: list, offset: int, what: str, columns) -> tuple:
+def _dictionary_file(path: str):
+    """The Parquet file, its text columns read as dictionaries (as Parquet stores them by
+    default): they arrive as Categoricals, each distinct name made into a string once."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
+    schema = pq.read_schema(path)
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    return pq.ParquetFile(path, read_dictionary=text)
+
+
+def _load_parquet(path: str, groups: list, offset: int, what: str, columns) -> tuple:
     from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
     try:
-        file = pq.ParquetFile(path)
+        file = _dictionary_file(path)
         df = file.read_row_groups(groups).to_pandas() if groups else file.schema_arrow.empty_table().to_pandas()
     except Exception as err:  # as in load_table: a damaged file is one clear error
         raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
@@ -335,7 +448,7 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
     if hasattr(source, "to_delayed") and hasattr(source, "npartitions"):
         parts = [dask.delayed(_dask_part)(frame, i, what, columns) for i, frame in enumerate(source.to_delayed())]
         return LazyLog(parts, what, "DataFrame", options)
-    parts = []
+    parts, scans = [], []
     if what == "meetings" and any(str(f).lower().endswith(".ics") for f in source_files(source)):
         raise InputError("a calendar (.ics) is read in memory: give it without the Dask engine", file=str(source))
     for path in source_files(source):
@@ -346,8 +459,11 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
             for groups, offset in runs:
                 if groups is None:
                     parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
+                    scans.append(dask.delayed(_scan)(parts[-1], what, options))
                 else:
                     parts.append(dask.delayed(_load_parquet)(path, groups, offset, what, columns))
+                    scans.append(dask.delayed(_scan_parquet)(path, groups, what, columns, options))
         else:
             parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
-    return LazyLog(parts, what, str(source), options)
+            scans.append(dask.delayed(_scan)(parts[-1], what, options))
+    return LazyLog(parts, what, str(source), options, scans=scans)

@@ -503,9 +503,11 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
         if sheet is not None and str(source).lower().endswith((".xlsx", ".xlsm", ".xls")):
             options["sheet"] = sheet if _has_sheet(source, sheet) else None
         df = reader(source, **options)
-        reports.append(df.attrs["report"])
+        # A log read by the Dask engine is checked when first used: its report waits too.
+        report = df.deferred_report() if hasattr(df, "deferred_report") else df.attrs["report"]
+        reports.append(report)
         if on_read:
-            on_read(source, df.attrs["report"])
+            on_read(source, report)
         return df
 
     dates = {"day_first": day_first, "month_first": month_first, "time_unit": time_unit, "epoch": epoch,
