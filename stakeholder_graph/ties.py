@@ -619,7 +619,7 @@ def finish_ties(partial: TiePartial, *, as_of, period_days: float) -> pd.DataFra
     return ties
 
 
-DAY_BLOCK_CELLS = 1 << 22
+DAY_BLOCK_CELLS = 1 << 20
 
 
 def _days_with_contact(day_bits: np.ndarray, span: int):
