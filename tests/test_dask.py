@@ -79,24 +79,26 @@ def raw_log(rows=600, seed=7) -> pd.DataFrame:
     return log
 
 
-def write_parquet(folder, log, files=3):
+def write_files(folder, log, files=3, suffix=".parquet"):
+    """The log split over ``files`` files in ``folder`` (Parquet in row groups of 50 rows)."""
     folder.mkdir()
     paths = []
     for i, part in enumerate(np.array_split(np.arange(len(log)), files)):
-        path = folder / f"part{i}.parquet"
-        log.iloc[part].to_parquet(path, index=False, row_group_size=50)
+        path = folder / f"part{i}{suffix}"
+        if suffix == ".parquet":
+            log.iloc[part].to_parquet(path, index=False, row_group_size=50)
+        else:
+            log.iloc[part].to_csv(path, index=False)
         paths.append(str(path))
     return paths
+
+
+def write_parquet(folder, log, files=3):
+    return write_files(folder, log, files)
 
 
 def write_csv(folder, log, files=3):
-    folder.mkdir()
-    paths = []
-    for i, part in enumerate(np.array_split(np.arange(len(log)), files)):
-        path = folder / f"log{i}.csv"
-        log.iloc[part].to_csv(path, index=False)
-        paths.append(str(path))
-    return paths
+    return write_files(folder, log, files, ".csv")
 
 
 def in_memory(paths):
@@ -162,7 +164,7 @@ def test_parquet_dataset_reports_the_rows_not_used(dask_sync, small_partitions, 
 def test_csv_glob_gives_the_in_memory_graph_and_report(dask_sync, tmp_path):
     paths = write_csv(tmp_path / "csv", raw_log(seed=3))
     G = sg.build_graph(in_memory(paths))
-    log = sg.read_interactions(str(tmp_path / "csv" / "log*.csv"), engine="dask")
+    log = sg.read_interactions(str(tmp_path / "csv" / "part*.csv"), engine="dask")
     H = sg.build_graph(log)
     assert_same_graph(G, H)
     expected = [sg.read_interactions(p).attrs["report"] for p in paths]
