@@ -38,7 +38,7 @@ import pandas as pd
 from .errors import InputError, MissingLibraryError
 from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
                     measurement_dates, resolve_contacts)
-from .io.lazy import INSTALL_HINT, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
+from .io.lazy import INSTALL_HINT, Facts, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
 from .names import actor_name_index, case_variants, spellings_of_counts, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
                    respell_labels, roll_up)
@@ -114,6 +114,30 @@ class Params:
     frame: dict
 
 
+def _params(facts: Facts, *, index: dict, as_of, since, until, half_life: float, undirected: bool, programme, type,
+            level: str, organisation_of: dict) -> Params:
+    """The parameters of the checked pass from what the log is known (or guessed) to hold:
+    actors by the spellings of its names, as_of from its last date, the periods of the
+    ties' history from the window's first date."""
+    spellings = spellings_of_counts(facts.names, index)
+    categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
+    labels = {"programme": {}, "type": {}}
+    if facts.first is None or facts.last is None:
+        # No date could be read on the first look: the checked pass finds the dates (and
+        # says what is wrong with them) and runs again with them.
+        return Params(spellings, labels, categories, undirected, since, until, programme, type, level,
+                      organisation_of, None, half_life, None)
+    first = max(pd.Timestamp(facts.first), pd.Timestamp(since)) if since is not None else pd.Timestamp(facts.first)
+    measured_as_of, window_end = measurement_dates(facts.last, as_of=as_of, until=until)
+    period_days = history_period_from(first, measured_as_of, half_life)
+    frame = frame_of(first, max(pd.Timestamp(window_end), first), measured_as_of, period_days)
+    frame["first"] = first
+    # Labels are kept as written in the partitions (labels = {}) and spelled once at home,
+    # from the rows per label of the contacts used (label sets and activity respell exactly).
+    return Params(spellings, labels, categories, undirected, since, window_end, programme, type, level,
+                  organisation_of, measured_as_of, half_life, frame)
+
+
 def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Params) -> Piece:
     counted: dict = {}
     contacts, merged = resolve_contacts(log, register, params.spellings, labels=params.labels,
@@ -137,6 +161,9 @@ def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Para
     piece.first_kept = kept["date"].min()
     piece.activity = _monthly_activity(kept)
     frame = params.frame
+    if frame is None:
+        piece.outside = True
+        return piece
     first_day = pd.Timestamp(piece.first_kept).normalize()
     # The frame holds whole days from its first to the window's end (a window ending on a
     # date holds that whole day).
@@ -210,29 +237,19 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     index = actor_name_index(actors)
     organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
     # What the build starts from: the logs' facts when known (rows used), else a cheap
-    # first look at every row.  Step 2 checks it: the spellings of the names used, the
-    # labels and the frame of dates must be those of the rows used, or step 2 runs again.
+    # first look at every row.  Step 2 checks it: the spellings of the names used and the
+    # frame of dates must be those of the contacts used, or step 2 runs again.
+    options = {"index": index, "as_of": as_of, "since": since, "until": until, "half_life": float(half_life),
+               "undirected": bool(undirected), "programme": programme, "type": type, "level": level,
+               "organisation_of": organisation_of}
     if all(log.has_facts() for log in given):
-        guess = combine_facts([log.facts() for log in given])
+        params = _params(combine_facts([log.facts() for log in given]), **options)
     else:
-        guess = compute(tree_reduce([s for log in given for s in log.scans], combine_facts))[0]
-        if guess.first is None:       # no date could be read: the checked pass says why
-            guess = combine_facts([log.facts() for log in given])
-    spellings = spellings_of_counts(guess.names, index)
-    # Labels are kept as written in the partitions and spelled once at home, from the
-    # rows per label of the contacts used (label sets and activity respell exactly).
-    labels = {"programme": {}, "type": {}}
-    last_all = guess.last
-    first_kept = max(pd.Timestamp(guess.first), pd.Timestamp(since)) if since is not None else guess.first
+        # Worked out on the cluster, in the same computation as the checked pass: no
+        # round trip between the first look and the pass that uses it.
+        scans = tree_reduce([s for log in given for s in log.scans], combine_facts)
+        params = dask.delayed(_params)(scans, **options)
     for _attempt in range(3):
-        categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
-        measured_as_of, window_end = measurement_dates(last_all, as_of=as_of, until=until)
-        period_days = history_period_from(first_kept, measured_as_of, half_life)
-        frame = frame_of(first_kept, max(pd.Timestamp(window_end), pd.Timestamp(first_kept)), measured_as_of,
-                         period_days)
-        frame["first"] = pd.Timestamp(first_kept)
-        params = Params(spellings, labels, categories, bool(undirected), since, window_end, programme, type, level,
-                        organisation_of, measured_as_of, float(half_life), frame)
         # The checked partitions feed both the facts (rows used, rejected by reason) and
         # the partial tie tables: one read of the log gives both.
         leaves = [leaf for log in given for leaf in log.leaves]
@@ -253,27 +270,28 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
                 # A meeting's pairs are made where all its rows are: shuffled by event.
                 tables = rows.shuffle("event", npartitions=len(tables)).to_delayed()
             pieces += [dask.delayed(_register_piece)(t, params) for t in tables]
-        piece, *computed = compute(tree_reduce(pieces, combine_pieces), *facts_trees)
+        piece, params, *computed = compute(tree_reduce(pieces, combine_pieces), params, *facts_trees)
         for leaf, facts in zip([leaf for leaf in leaves if leaf._facts is None], computed):
             leaf.set_facts(facts)
         facts = combine_facts([log.facts() for log in given])
         if not facts.rows_used:
             raise InputError("no contacts to build a graph from")
         if not piece.filtered:
-            raise InputError(_nothing_left(facts, since=since, until=window_end, programme=programme, type=type))
-        true_spellings = spellings_of_counts(facts.names, index)
-        true_as_of, true_end = measurement_dates(piece.last_all, as_of=as_of, until=until)
-        if piece.first_kept is None:
+            raise InputError(_nothing_left(facts, since=since, until=params.window_end, programme=programme, type=type))
+        # What the contacts used really were: the spellings of their names, their last
+        # date (as_of) and the window's first (the history's periods).
+        first_kept = (piece.first_kept if piece.first_kept is not None
+                      else params.frame["first"] if params.frame is not None else facts.first)
+        true = _params(Facts(names=facts.names, first=first_kept, last=piece.last_all), **options)
+        if (not piece.outside and true.as_of == params.as_of and true.window_end == params.window_end
+                and true.frame["period_days"] == params.frame["period_days"]
+                and all(params.spellings.get(n) == a for n, a in true.spellings.items())):
             break
-        true_period = history_period_from(piece.first_kept, true_as_of, half_life)
-        if (not piece.outside and true_as_of == measured_as_of and true_end == window_end
-                and true_period == period_days and all(spellings.get(n) == a for n, a in true_spellings.items())):
-            break
-        spellings = true_spellings
-        last_all, first_kept = piece.last_all, piece.first_kept
+        params = true
     else:
         raise RuntimeError("the Dask engine's tie table frame did not settle in three passes")  # a bug, not input
-    spellings = true_spellings
+    spellings, measured_as_of, window_end = true.spellings, params.as_of, params.window_end
+    period_days = params.frame["period_days"]
     if piece.partial is None:
         from .ties import tie_table
         ties = tie_table(pd.DataFrame(columns=["date"]))

@@ -297,29 +297,26 @@ def _pair_groups(key: np.ndarray, actors: int) -> tuple[np.ndarray, np.ndarray]:
     return number[key].astype(np.intp), pairs
 
 
-def _period_history(pair, number, groups: int, first, last, as_of_tick, ticks_per_period) -> dict:
+def _period_history(days_per_period: np.ndarray, first, last, as_of_tick, ticks_per_period) -> dict:
     """Each tie's rhythm while it was active, in days with contact.
 
-    ``pair`` and ``number`` give, for every (tie, day with contact), the tie and the
-    period (one half-life, 0 the most recent) the day falls in.  Returns the full periods
-    strictly between the tie's first and last contact (``history_periods``) and the sum and
-    sum of squares of its days with contact in them (``history_days``, ``history_days_sq``):
-    how regular or bursty the tie was; the decay test allows for it.  Days, not contacts:
-    a sensor logs one conversation as dozens of contacts, a board meeting as one.
+    ``days_per_period`` holds, per tie, its days with contact in each period (one
+    half-life, column 0 the most recent).  Returns the full periods strictly between the
+    tie's first and last contact (``history_periods``) and the sum and sum of squares of
+    its days with contact in them (``history_days``, ``history_days_sq``): how regular or
+    bursty the tie was; the decay test allows for it.  Days, not contacts: a sensor logs
+    one conversation as dozens of contacts, a board meeting as one.
     """
     first_period = ((as_of_tick - first) // ticks_per_period).astype(np.int64)
     last_period = ((as_of_tick - last) // ticks_per_period).astype(np.int64)
     np.maximum(last_period, 0, out=last_period)
-    per_period = np.bincount(pair * (int(number.max()) + 1) + number) if len(pair) else np.zeros(0)
-    key = np.flatnonzero(per_period)
-    width = int(number.max()) + 1 if len(pair) else 1
-    tie, period = np.divmod(key, width)
-    n = per_period[key].astype(float)
-    inside = (period < first_period[tie]) & (period > last_period[tie])
+    period = np.arange(days_per_period.shape[1])
+    inside = (period < first_period[:, None]) & (period > last_period[:, None])
+    n = np.where(inside, days_per_period, 0.0)
     return {
         "history_periods": np.maximum(first_period - last_period - 1, 0),
-        "history_days": np.bincount(tie[inside], weights=n[inside], minlength=groups).astype(np.int64),
-        "history_days_sq": np.bincount(tie[inside], weights=n[inside] ** 2, minlength=groups),
+        "history_days": n.sum(axis=1).astype(np.int64),
+        "history_days_sq": (n * n).sum(axis=1),
     }
 
 
@@ -591,21 +588,19 @@ def finish_ties(partial: TiePartial, *, as_of, period_days: float) -> pd.DataFra
     ties["recent_count"] = sums["recent_count"].astype(np.int64)
     per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, partial.unit))
     as_of_tick = np.datetime64(as_of.to_datetime64(), partial.unit).astype(np.int64)
-    # Days with contact and the history, a block of pairs at a time: the (pair, day) list
-    # of a whole tie table can hold millions of entries (pairs x active days).
-    days = np.zeros(groups, dtype=np.int64)
-    history = {"history_periods": np.zeros(groups, dtype=np.int64), "history_days": np.zeros(groups, dtype=np.int64),
-               "history_days_sq": np.zeros(groups)}
-    for start, day_pair, day_offset in _days_with_contact(partial.day_bits, partial.span):
-        block = slice(start, min(start + max(1, DAY_BLOCK_CELLS // max(partial.span, 1)), groups))
-        n = block.stop - block.start
-        days[block] = np.bincount(day_pair, minlength=n)
-        day_age = np.maximum(as_of_tick / per_day - (day_offset + partial.day0 + 0.5), 0)
-        part = _period_history(day_pair, (day_age // period_days).astype(np.int64), n, partial.first[block],
-                               partial.last[block], as_of_tick, per_day * period_days)
-        for key, values in part.items():
-            history[key][block] = values
-    ties["days"] = days
+    # Days with contact per tie and period: the days of a period (counted back from as_of)
+    # are a run of the frame's days, so each run's bits are summed per pair, a block of
+    # pairs at a time (pairs x days is never held one byte per bit whole).
+    day_age = np.maximum(as_of_tick / per_day - (np.arange(partial.span) + partial.day0 + 0.5), 0)
+    day_period = (day_age // period_days).astype(np.int64)
+    runs = np.flatnonzero(np.diff(day_period, prepend=-1))          # where each run of one period starts
+    days_per_period = np.zeros((groups, int(day_period.max()) + 1 if partial.span else 1))
+    for start, present in _days_with_contact(partial.day_bits, partial.span):
+        if len(runs):
+            days_per_period[start:start + len(present), day_period[runs]] = np.add.reduceat(
+                present, runs, axis=1, dtype=np.int64)
+    ties["days"] = days_per_period.sum(axis=1).astype(np.int64)
+    history = _period_history(days_per_period, partial.first, partial.last, as_of_tick, per_day * period_days)
     table = partial.period_volume
     busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
     ties = ties.assign(**history)
@@ -623,15 +618,12 @@ DAY_BLOCK_CELLS = 1 << 20
 
 
 def _days_with_contact(day_bits: np.ndarray, span: int):
-    """For each block of pairs: ``(first pair, pair within the block, day offset)`` of every
-    set bit, pair-major; a block is about ``DAY_BLOCK_CELLS`` pairs x days, so a large
-    table of pairs x days is never held one byte per bit, nor as one list."""
+    """For each block of pairs: ``(first pair, pairs x days presence as 0/1 bytes)``; a
+    block is about ``DAY_BLOCK_CELLS`` pairs x days, so a large table of pairs x days is
+    never held one byte per bit."""
     rows = max(1, DAY_BLOCK_CELLS // max(span, 1))
     for start in range(0, len(day_bits), rows):
-        present = np.unpackbits(day_bits[start:start + rows], axis=1, count=span, bitorder="little")
-        p, d = np.nonzero(present)
-        del present
-        yield start, p, d
+        yield start, np.unpackbits(day_bits[start:start + rows], axis=1, count=span, bitorder="little")
 
 
 def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
