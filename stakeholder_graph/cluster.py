@@ -177,8 +177,16 @@ def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Para
     return piece
 
 
-def _log_piece(table, params):
-    return _piece(table, None, params)
+def _checked_piece(part, options: dict, params: Params, want_facts: bool) -> tuple:
+    """A log partition checked (the in-memory reader's rules), its facts and its piece."""
+    from .io.lazy import _checked, _facts
+    table = _checked(part, "interactions", options)
+    return (_facts(table, "interactions") if want_facts else None), _piece(table, None, params)
+
+
+def _combine_both(items) -> tuple:
+    facts = [f for f, _ in items if f is not None]
+    return (combine_facts(facts) if facts else None), combine_pieces([p for _, p in items])
 
 
 def _register_piece(table, params):
@@ -250,16 +258,18 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
         scans = tree_reduce([s for log in given for s in log.scans], combine_facts)
         params = dask.delayed(_params)(scans, **options)
     for _attempt in range(3):
-        # The checked partitions feed both the facts (rows used, rejected by reason) and
-        # the partial tie tables: one read of the log gives both.
-        leaves = [leaf for log in given for leaf in log.leaves]
-        checked = {id(leaf): leaf.checked() for leaf in leaves}
-        facts_trees = [leaf.facts_tree(checked[id(leaf)]) for leaf in leaves if leaf._facts is None]
+        # One task per partition checks it and gives both its facts (rows used, rejected
+        # by reason) and its partial tie table: one read of the log gives both, and no
+        # checked table outlives its task.
+        log_leaves = logs.leaves if logs is not None else []
+        per_leaf = [tree_reduce([dask.delayed(_checked_piece)(part, leaf.options, params, leaf._facts is None)
+                                 for part in leaf.parts], _combine_both) for leaf in log_leaves]
+        register_leaves = register.leaves if register is not None else []
+        checked = {id(leaf): leaf.checked() for leaf in register_leaves}
+        register_facts = [leaf.facts_tree(checked[id(leaf)]) for leaf in register_leaves if leaf._facts is None]
         pieces = []
-        for leaf in (logs.leaves if logs is not None else []):
-            pieces += [dask.delayed(_log_piece)(t, params) for t in checked[id(leaf)]]
         if register is not None:
-            tables = [t for leaf in register.leaves for t in checked[id(leaf)]]
+            tables = [t for leaf in register_leaves for t in checked[id(leaf)]]
             if len(tables) > 1:
                 import dask.dataframe as dd
                 meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
@@ -269,10 +279,15 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
                                        verify_meta=False)
                 # A meeting's pairs are made where all its rows are: shuffled by event.
                 tables = rows.shuffle("event", npartitions=len(tables)).to_delayed()
-            pieces += [dask.delayed(_register_piece)(t, params) for t in tables]
-        piece, params, *computed = compute(tree_reduce(pieces, combine_pieces), params, *facts_trees)
-        for leaf, facts in zip([leaf for leaf in leaves if leaf._facts is None], computed):
+            pieces = [dask.delayed(_register_piece)(t, params) for t in tables]
+        leaf_results, register_piece, params, register_computed = compute(
+            per_leaf, tree_reduce(pieces, combine_pieces), params, register_facts)
+        for leaf, (facts, _) in zip(log_leaves, leaf_results):
+            if facts is not None:
+                leaf.set_facts(facts)
+        for leaf, facts in zip([leaf for leaf in register_leaves if leaf._facts is None], register_computed):
             leaf.set_facts(facts)
+        piece = combine_pieces([p for _, p in leaf_results] + [register_piece])
         facts = combine_facts([log.facts() for log in given])
         if not facts.rows_used:
             raise InputError("no contacts to build a graph from")

@@ -232,10 +232,6 @@ class LazyLog:
         out.leaves = [leaf for log in logs for leaf in log.leaves]
         return out
 
-    def checked_by_leaf(self) -> list:
-        """:meth:`checked` of each log read (one list per leaf)."""
-        return [leaf.checked() for leaf in self.leaves]
-
 
 class DeferredReport:
     """A :class:`LazyLog`'s report, computed when first looked at: reading a log with the
