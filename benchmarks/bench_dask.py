@@ -185,7 +185,7 @@ def main():
     parser.add_argument("--sizes", default="4,16", help="millions of rows, comma-separated (default 4,16)")
     parser.add_argument("--actors", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each timing (the fastest is shown)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each timing, build and baseline in turns")
     parser.add_argument("--skip-memory-path", action="store_true", help="do not run the in-memory path")
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -203,8 +203,12 @@ def main():
             out = subprocess.run([sys.executable, __file__, "--child", str(folders[m]), str(args.workers),
                                   "--repeat", str(args.repeat)], capture_output=True, text=True, check=True)
             r = results[m] = json.loads(out.stdout.strip().splitlines()[-1])
+            paired = sorted(b / a for b, a in zip(r["builds_s"], r["baselines_s"]))
+            r["paired"] = paired
             print(f"{m}M rows on {args.workers} workers: build {r['build_s']:.1f} s = "
-                  f"{r['build_s'] / r['baseline_s']:.2f}x the plain groupby-agg ({r['baseline_s']:.1f} s); "
+                  f"{r['build_s'] / r['baseline_s']:.2f}x the plain groupby-agg ({r['baseline_s']:.1f} s), fastest "
+                  f"of {len(paired)} each; run by run {', '.join(f'{x:.2f}x' for x in paired)} "
+                  f"(median {paired[len(paired) // 2]:.2f}x); "
                   f"peak RSS workers {', '.join(f'{w:.0f}' for w in r['worker_peak_mb'])} MB, "
                   f"client {r['client_peak_mb']:.0f} MB; {r['ties']:,} ties from {r['contacts_used']:,} contacts",
                   flush=True)
@@ -222,8 +226,9 @@ def main():
         print(f"from {sizes[0]}M to {sizes[-1]}M rows: peak RSS of the workers grows "
               f"{', '.join(f'{g:.2f}x' for g in growth)}, of the client "
               f"{large['client_peak_mb'] / small['client_peak_mb']:.2f}x; build / plain groupby-agg "
-              f"{small['build_s'] / small['baseline_s']:.2f}x at {sizes[0]}M, "
-              f"{large['build_s'] / large['baseline_s']:.2f}x at {sizes[-1]}M")
+              f"(fastest / fastest) {small['build_s'] / small['baseline_s']:.2f}x at {sizes[0]}M, "
+              f"{large['build_s'] / large['baseline_s']:.2f}x at {sizes[-1]}M; median of runs in turn "
+              f"{small['paired'][len(small['paired']) // 2]:.2f}x and {large['paired'][len(large['paired']) // 2]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,12 @@ def combine_facts(parts) -> Facts:
     return out
 
 
-def tree_reduce(items: list, combine, every: int = 8):
+# Partial results combined at a time: a worker holds at most this many (and their
+# concatenation) while it combines them.
+TREE_WIDTH = 4
+
+
+def tree_reduce(items: list, combine, every: int = TREE_WIDTH):
     """``combine`` (which takes a list) over Dask delayed ``items`` as a tree, ``every``
     at a time: no task ever holds more than ``every`` partial results."""
     dask = require_dask()
