@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import stakeholder_graph as sg  # noqa: E402
-from null_worlds import bursty_world, large_world, planted_world, stationary_world  # noqa: E402
+from null_worlds import bursty_world, clustered_world, large_world, planted_world, stationary_world  # noqa: E402
 
 HIGH, MID = 0.8, 0.5
 # Targets from the issue: (mean findings >= 0.8 per partnership, mean findings >= 0.5), None = no target.
@@ -47,7 +47,7 @@ TARGETS = {
     "stationary 300": (2.0, None),
 }
 NULLS = [("stationary 30-60", stationary_world), ("bursty 30-60", bursty_world),
-         ("stationary 300", large_world)]
+         ("stationary 300", large_world), ("clustered 96", clustered_world)]
 
 _warnings_seen = Counter()
 

@@ -137,6 +137,14 @@ def input_options(func):
                      help="Meeting register (one row per participant per meeting); repeatable."),
         click.option("--actors", "actors_file", type=click.Path(dir_okay=False),
                      help="Actor registry: name, kind, sector, parent, aliases."),
+        click.option("--survey", "survey_file", type=click.Path(dir_okay=False),
+                     help="Relationship survey (PARTNER style): respondent, partner, works_with, trust items "
+                          "reliability, mission, openness and value items influence, involvement, resources (1-4); "
+                          "see docs/survey.md."),
+        click.option("--survey-wave", help="The survey round to use (default: the latest in the survey's wave column)."),
+        click.option("--include-survey-ties", is_flag=True,
+                     help="Add pairs named in the survey but never logged as ties (by default they are only "
+                          "listed, and kept out of the structural measures)."),
         click.option("--as-of", callback=_date, help="Measure tie strength at this date (default: last contact)."),
         click.option("--since", callback=_date, help="Only contacts on or after this date."),
         click.option("--until", callback=_date, help="Only contacts on or before this date."),
@@ -193,7 +201,8 @@ def load(opts: dict):
                        month_first=opts["month_first"], on_read=_progress,
                        columns=column_mapping(opts["column_items"]), sheet=opts["sheet"],
                        time_unit=opts["time_unit"], no_header=opts["no_header"], engine=_engine_of(opts),
-                       epoch=_typed_epoch(opts["epoch"], opts["time_unit"], opts["day_first"], opts["month_first"]))
+                       epoch=_typed_epoch(opts["epoch"], opts["time_unit"], opts["day_first"], opts["month_first"]),
+                       survey=opts.get("survey_file"))
 
 
 def _engine_of(opts: dict) -> str:
@@ -221,7 +230,8 @@ def graph_from_options(opts: dict):
         return build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
                            half_life=opts["half_life"], since=dates["since"], until=dates["until"],
                            programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
-                           level=opts["level"], undirected=opts["undirected"])
+                           level=opts["level"], undirected=opts["undirected"], survey=inputs.survey,
+                           include_survey_ties=opts["include_survey_ties"], survey_wave=opts.get("survey_wave"))
 
     # The Dask engine learns what it did not use while it builds (one pass over the log).
     G = build() if _engine_of(opts) == "dask" else None
@@ -235,7 +245,18 @@ def graph_from_options(opts: dict):
                           for name, close in list(hints.items())[:5])
         click.echo(f"{len(hints)} name(s) not in the registry look like one that is: {shown}"
                    + (" ..." if len(hints) > 5 else "") + ": run validate for the list", err=True)
-    return (G if G is not None else build()), inputs
+    G = G if G is not None else build()
+    _say_survey_only(G)
+    return G, inputs
+
+
+def _say_survey_only(G) -> None:
+    """One line on stderr when the survey names pairs the logs never saw."""
+    pairs = (G.graph.get("survey") or {}).get("survey_only") or []
+    if pairs:
+        shown = "; ".join(f"{a} / {b}" for a, b in pairs[:3]) + (" ..." if len(pairs) > 3 else "")
+        click.echo(f"{len(pairs)} pair(s) named in the survey have no logged contact and are not ties ({shown}); "
+                   "--include-survey-ties adds them", err=True)
 
 
 def emit_table(df: pd.DataFrame, fmt: str, output, raw_cells: bool = False):
@@ -331,8 +352,20 @@ def validate(ctx, fmt, show_all, **opts):
         hints = inputs.did_you_mean()
         listed = [name + (f" (did you mean {' or '.join(repr(h) for h in hints[name])}?)" if name in hints else "")
                   for name in unknown[:30]]
-        click.echo(f"{len(unknown)} name(s) in the logs are not in the actor registry"
+        click.echo(f"{len(unknown)} name(s) in the logs{' and survey' if inputs.survey is not None else ''} "
+                   "are not in the actor registry"
                    + (": " + "; ".join(listed) + (" ..." if len(unknown) > 30 else "") if unknown else ""))
+    if inputs.survey is not None:
+        from .survey import resolve_survey, survey_only_pairs
+        merged = resolve_survey(inputs.survey, inputs._spellings)[1]
+        if merged:
+            click.echo(f"{merged} survey row(s) name one actor as both respondent and partner through the registry's "
+                       "aliases: self-ratings, not used")
+        pairs = survey_only_pairs(inputs)
+        click.echo(f"{len(pairs)} pair(s) named in the survey have no logged contact (a note about the data, not "
+                   "a barrier; --include-survey-ties makes them ties)"
+                   + (": " + "; ".join(f"{a} / {b}" for a, b in pairs[:20]) + (" ..." if len(pairs) > 20 else "")
+                      if pairs else ""))
     variants = inputs.case_variants()
     if variants:
         shown = "; ".join(f"'{name}' as '{actor}'" for name, actor in list(variants.items())[:20])
@@ -465,8 +498,10 @@ def barriers(fmt, output, raw_cells, kinds, organisation, thresholds, top, seed,
 @click.option("--size-by", type=click.Choice(["betweenness", "degree", "strength", "eigenvector"]),
               default="betweenness", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same seed, same picture.")
+@click.option("--show-ratings", is_flag=True, help="With --survey: also show what each side said of the other "
+              "(confidential; by default a tie shows its own trust and value only).")
 @user_errors
-def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
+def map_command(output, focus, radius, colour_by, size_by, seed, show_ratings, **opts):
     """Write the interactive map: one HTML file that works offline.
 
     \b
@@ -476,7 +511,8 @@ def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
     """
     from .render import write_map
     G, _ = graph_from_options(opts)
-    path = write_map(G, output, focus=focus, radius=radius, colour_by=colour_by, size_by=size_by, seed=seed)
+    path = write_map(G, output, focus=focus, radius=radius, colour_by=colour_by, size_by=size_by, seed=seed,
+                     show_ratings=show_ratings)
     around = f" around {focus} (radius {radius})" if focus else f" of {G.number_of_nodes()} actors"
     click.echo(f"wrote the map{around} to {path}", err=True)
 
@@ -490,8 +526,10 @@ def map_command(output, focus, radius, colour_by, size_by, seed, **opts):
 @click.option("--figures", "figure_dir", type=click.Path(file_okay=False),
               help="Also save the briefing's figures in this folder, as SVG and PNG (for slides).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--show-ratings", is_flag=True, help="With --survey: also list what each side said of the other on "
+              "the ties of the survey findings (confidential; by default only ties' scores and aggregates).")
 @user_errors
-def report(output, map_href, top, figure_dir, seed, **opts):
+def report(output, map_href, top, figure_dir, seed, show_ratings, **opts):
     """Write the facilitator briefing: numbers, top barriers, introductions, figures.
 
     \b
@@ -502,7 +540,7 @@ def report(output, map_href, top, figure_dir, seed, **opts):
     from .render import write_report
     G, inputs = graph_from_options(opts)
     path = write_report(G, output, map_href=map_href, top=top, seed=seed, figure_dir=figure_dir,
-                        rows=inputs.rows())
+                        rows=inputs.rows(), show_ratings=show_ratings)
     click.echo(f"wrote the briefing to {path}" + (f" and its figures to {figure_dir}" if figure_dir else ""), err=True)
 
 
@@ -510,8 +548,10 @@ def report(output, map_href, top, figure_dir, seed, **opts):
 @input_options
 @click.option("--to", "fmt", type=click.Choice(GRAPH_FORMATS), required=True, help="graphml or gexf (Gephi), json (node-link).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default outputs/graph.FORMAT).")
+@click.option("--show-ratings", is_flag=True, help="With --survey: keep what each side said of the other "
+              "(who rated whom, confidential); by default only each tie's mean scores are written.")
 @user_errors
-def export(fmt, output, **opts):
+def export(fmt, output, show_ratings, **opts):
     """Write the graph for Gephi (GraphML, GEXF) or as node-link JSON.
 
     \b
@@ -519,7 +559,7 @@ def export(fmt, output, **opts):
         stakeholder-graph export log.csv --actors actors.csv --to gexf -o partnership.gexf
     """
     G, _ = graph_from_options(opts)
-    path = write_graph(G, output or Path("outputs") / f"graph.{fmt}", fmt)
+    path = write_graph(G, output or Path("outputs") / f"graph.{fmt}", fmt, show_ratings=show_ratings)
     click.echo(f"wrote {G.number_of_nodes()} actors and {G.number_of_edges()} ties to {path}", err=True)
 
 
@@ -540,6 +580,10 @@ def _inputs_for_periods(opts: dict, command: str):
     options = {"half_life": opts["half_life"], "programme": list(opts["programme"]) or None,
                "type": list(opts["contact_type"]) or None, "level": opts["level"], "undirected": opts["undirected"],
                "since": dates["since"], "until": dates["until"]}
+    if opts.get("survey_wave"):
+        raise UserError(f"--survey-wave has no meaning in {command}: the earliest wave is before, the latest after")
+    if inputs.survey is not None:
+        options.update(survey=inputs.survey, include_survey_ties=opts["include_survey_ties"])
     return inputs, options
 
 
@@ -630,6 +674,28 @@ def timeline(fmt, output, raw_cells, every, **opts):
     inputs, options = _inputs_for_periods(opts, "timeline")
     frame = measures_over_time(inputs.interactions, inputs.meetings, inputs.actors, every=every, **options)
     emit_table(frame.round(6), fmt, output, raw_cells)
+
+
+@cli.command("survey-template")
+@click.option("--actors", "actors_file", required=True, type=click.Path(dir_okay=False),
+              help="Actor registry whose organisations (or actors, with --level actor) the form lists.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="survey.xlsx", show_default=True,
+              help="Excel workbook to write.")
+@click.option("--level", type=click.Choice(["organisation", "actor"]), default="organisation", show_default=True,
+              help="Respondents and partners: the registry's organisations, or every actor (teams too).")
+@click.option("--wave", default="", help="Survey round to fill in on every row (e.g. 2026-03).")
+@user_errors
+def survey_template(actors_file, output, level, wave):
+    """Write the relationship survey form to send out: one row per respondent and partner,
+    the 1-4 cells restricted by Excel data validation (read it back with --survey).
+
+    \b
+    Example:
+        stakeholder-graph survey-template --actors actors.csv -o survey.xlsx --wave 2026-03
+    """
+    from .io.survey import write_survey_template
+    path = write_survey_template(actors_file, output, level=level, wave=wave)
+    click.echo(f"wrote the survey form to {path}", err=True)
 
 
 @cli.command()

@@ -39,7 +39,7 @@ from .errors import InputError, MissingLibraryError
 from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
                     measurement_dates, resolve_contacts)
 from .io.lazy import INSTALL_HINT, Facts, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
-from .names import actor_name_index, case_variants, spellings_of_counts, unknown_actors
+from .names import actor_name_index, case_variants, count_names, spellings_of_counts, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
                    respell_labels, roll_up)
 
@@ -114,12 +114,15 @@ class Params:
     frame: dict
 
 
-def _params(facts: Facts, *, index: dict, as_of, since, until, half_life: float, undirected: bool, programme, type,
-            level: str, organisation_of: dict) -> Params:
+def _params(facts: Facts, *, index: dict, extra_names: dict, as_of, since, until, half_life: float, undirected: bool,
+            programme, type, level: str, organisation_of: dict) -> Params:
     """The parameters of the checked pass from what the log is known (or guessed) to hold:
-    actors by the spellings of its names, as_of from its last date, the periods of the
-    ties' history from the window's first date."""
-    spellings = spellings_of_counts(facts.names, index)
+    actors by the spellings of its names (and ``extra_names``, the survey's), as_of from its
+    last date, the periods of the ties' history from the window's first date."""
+    names = dict(facts.names)
+    for name, n in extra_names.items():
+        names[name] = names.get(name, 0) + n
+    spellings = spellings_of_counts(names, index)
     categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
     labels = {"programme": {}, "type": {}}
     if facts.first is None or facts.last is None:
@@ -227,7 +230,8 @@ def _nothing_left(facts, **filters) -> str:
 
 def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=None,
                      half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
-                     type=None, level: str = "actor", day_first: bool = False, undirected: bool = False):
+                     type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
+                     survey=None, include_survey_ties: bool = False, survey_wave=None):
     """:func:`~stakeholder_graph.build_graph` on the active Dask scheduler (see the module).
 
     The graph equals the in-memory path's on the same rows: every tie attribute (weights to
@@ -238,7 +242,10 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     from .io.readers import read_actors
     logs = _lazy(interactions, "interactions", day_first=day_first)
     register = _lazy(meetings, "meetings", day_first=day_first)
+    from .io.survey import read_survey
+    from .survey import resolve_survey, survey_name_columns
     actors = _as_table(actors, read_actors)
+    survey = _as_table(survey, read_survey)      # a survey is small: read in memory
     if logs is None and register is None:
         raise InputError("give an interaction log, a meeting register, or both")
     given = [log for log in (logs, register) if log is not None]
@@ -247,7 +254,7 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     # What the build starts from: the logs' facts when known (rows used), else a cheap
     # first look at every row.  Step 2 checks it: the spellings of the names used and the
     # frame of dates must be those of the contacts used, or step 2 runs again.
-    options = {"index": index, "as_of": as_of, "since": since, "until": until, "half_life": float(half_life),
+    options = {"index": index, "extra_names": count_names(survey_name_columns(survey)), "as_of": as_of, "since": since, "until": until, "half_life": float(half_life),
                "undirected": bool(undirected), "programme": programme, "type": type, "level": level,
                "organisation_of": organisation_of}
     if all(log.has_facts() for log in given):
@@ -316,7 +323,10 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
             partial = respell_labels(partial, column, label_spellings(piece.labels.get(column, {})))
         ties = finish_ties(partial, as_of=measured_as_of, period_days=period_days)
     unknown = unknown_actors(spellings, index) if actors is not None else []
-    prepared = PreparedContacts(None, actors, unknown, piece.merged_self, case_variants(spellings), bool(undirected))
+    ratings, merged_ratings = resolve_survey(survey, spellings)
+    prepared = PreparedContacts(None, actors, unknown, piece.merged_self, case_variants(spellings), bool(undirected),
+                                survey=ratings)
+    prepared.survey_merged_self = merged_ratings
     spelled = label_spellings(piece.labels.get("programme", {}))
     respelled: dict = {}
     for label, months in piece.activity.items():
@@ -326,7 +336,8 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     return assemble_graph(prepared, ties, activity=activity, contacts_used=piece.used,
                           internal=piece.internal if level == "organisation" else None, as_of=measured_as_of,
                           half_life=half_life, since=since, window_end=window_end, programme=programme, type=type,
-                          level=level, period_days=period_days)
+                          level=level, period_days=period_days, include_survey_ties=include_survey_ties,
+                          wave=survey_wave)
 
 
 @contextlib.contextmanager

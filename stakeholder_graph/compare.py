@@ -22,7 +22,9 @@ The tests, their assumptions and references are in ``docs/compare.md``; in short
   every finding tested against chance).  A barrier found in one period is ``closed`` or
   ``new`` only when the other period gives no sign of it even at a lenient
   false-discovery rate (:data:`NEAR_FDR`); otherwise, or when found in both, it is
-  ``persisting``: a barrier a little weaker after cannot flip to closed.
+  ``persisting``: a barrier a little weaker after cannot flip to closed.  Nor can one that
+  could not have been mended: a barrier naming an actor with no contact at all after, or a
+  missing link whose two actors still had no contact with each other.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Analysis
-from .barriers import DEFAULT_FDR, find_barriers
+from .barriers import DEFAULT_FDR, _listing, find_barriers, tie_dispersion
 from .chance import bh_qvalues
 from .errors import InputError
 from .graph import LEVELS, PreparedContacts, graph_of_period, period_contacts, prepare_contacts
+from .io.survey import wave_order
+from .survey import wave_change_rows
 from .ties import DEFAULT_HALF_LIFE_DAYS
 
 __all__ = ["compare_periods", "timeline", "Comparison", "Period", "KEY_MEASURES", "NEAR_FDR", "TABLE_COLUMNS"]
@@ -68,7 +72,9 @@ KEY_MEASURES = {
 # Summary keys shown without a test (no interval can be had cheaply from per-tie counts).
 UNTESTED_MEASURES = ["actors", "ties", "isolates", "components", "largest_component", "degree_centralization",
                      "betweenness_centralization", "average_clustering", "transitivity"]
-TIE_BARRIERS = {"weak_tie", "decayed_tie", "one_sided", "strained_tie", "bridge"}
+TIE_BARRIERS = {"weak_tie", "decayed_tie", "one_sided", "strained_tie", "bridge", "low_trust", "perception_gap"}
+# Barriers whose ``actors`` are actors (not groups such as sectors).
+ACTOR_BARRIERS = TIE_BARRIERS | {"broker", "isolate", "missing_link"}
 
 
 @dataclass(frozen=True)
@@ -539,17 +545,28 @@ def _barrier_key(row) -> tuple:
     return row["kind"], frozenset(str(row["actors"]).split(";"))
 
 
+def _q(row) -> str:
+    """A finding's evidence as the sentence gives it: its q-value, or for a finding that rests
+    on survey ratings alone (a perception gap: no test) that it is as rated."""
+    return "as rated in the survey" if row["q_value"] != row["q_value"] else f"q = {row['q_value']:.2g}"
+
+
 def _how_near(row, fdr: float) -> str:
     """Why a barrier found only at the lenient margins was near: its q-value, or for a silo
     found under the usual q but below the one-half share, its share inside."""
     if row["kind"] == "silo" and row["q_value"] <= fdr and "ei_index" in row:
         return f"{100 * (1 - row['ei_index']) / 2:.0f}% of its strength inside, under the one-half of a silo"
-    return f"q = {row['q_value']:.2g}"
+    return _q(row)
 
 
-def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> list:
+def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active: dict | None = None) -> list:
     """Barrier statuses from each period's findings (``found``: at ``fdr``; ``near``: the
-    lenient diagnosis at :data:`NEAR_FDR`, asked only for findings in one period alone)."""
+    lenient diagnosis at :data:`NEAR_FDR`, asked only for findings in one period alone).
+
+    ``contact_after``: the pairs (frozensets) with contact after; ``active``: for each
+    period, the actors with any contact in it.  A barrier is closed only when it could have been
+    mended: not when an actor it names had no contact at all after (they left, or the log
+    lost them), and, for a missing link, only when the two made contact."""
     index = {p: {_barrier_key(r): r for r in found[p].to_dict("records")} for p in found}
     lenient = {p: {_barrier_key(r): r for r in near[p].to_dict("records")} for p in near}
     rows = []
@@ -562,33 +579,47 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> lis
         who = " and ".join(sorted(actors))
         if b and a:
             change = "persisting"
-            said = (f"{title.capitalize()} ({who}): found before (q = {b['q_value']:.2g}) and after "
-                    f"(q = {a['q_value']:.2g}). After: {a['explanation']}")
+            said = (f"{title.capitalize()} ({who}): found before ({_q(b)}) and after "
+                    f"({_q(a)}). After: {a['explanation']}")
         elif b:
             lost_tie = kind in TIE_BARRIERS and len(actors) == 2 and frozenset(actors) not in contact_after
+            gone = sorted(actors - active["after"]) if active and kind in ACTOR_BARRIERS else []
             if lost_tie:
                 change = "persisting"
-                said = (f"{title.capitalize()} ({who}): found before (q = {b['q_value']:.2g}); no contact at all "
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); no contact at all "
                         f"after, so the relationship was lost, not mended. Before: {b['explanation']}")
+            elif gone:
+                change = "persisting"
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); "
+                        f"{_listing(gone)} had no contact at all after, so it cannot have been mended. "
+                        f"Before: {b['explanation']}")
+            elif kind == "missing_link" and frozenset(actors) not in contact_after:
+                change = "persisting"
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); after, no longer "
+                        f"flagged, but still no contact between them, so the introduction was not made. "
+                        f"Before: {b['explanation']}")
             elif a_near:
                 change = "persisting"
-                said = (f"{title.capitalize()} ({who}): found before (q = {b['q_value']:.2g}) and still near the "
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}) and still near the "
                         f"threshold after ({_how_near(a_near, fdr)}): weaker, not gone. Before: {b['explanation']}")
             else:
                 change = "closed"
-                said = (f"{title.capitalize()} ({who}): found before (q = {b['q_value']:.2g}); after, no sign of it "
+                said = (f"{title.capitalize()} ({who}): found before ({_q(b)}); after, no sign of it "
                         f"even at a false-discovery rate of {NEAR_FDR:.0%}{_SILO_MARGIN.get(kind, '')}. "
                         f"Before: {b['explanation']}")
         else:
             if b_near:
                 change = "persisting"
-                said = (f"{title.capitalize()} ({who}): found after (q = {a['q_value']:.2g}) and already near the "
+                said = (f"{title.capitalize()} ({who}): found after ({_q(a)}) and already near the "
                         f"threshold before ({_how_near(b_near, fdr)}). After: {a['explanation']}")
             else:
                 change = "new"
-                said = (f"{title.capitalize()} ({who}): found after (q = {a['q_value']:.2g}), no sign of it before "
-                        f"even at a false-discovery rate of {NEAR_FDR:.0%}{_SILO_MARGIN.get(kind, '')}. "
-                        f"After: {a['explanation']}")
+                arrived = sorted(actors - active["before"]) if active and kind in ACTOR_BARRIERS else []
+                said = (f"{title.capitalize()} ({who}): found after ({_q(a)}), "
+                        + (f"{_listing(arrived)} had no contact at all before. " if arrived else
+                           f"no sign of it before even at a false-discovery rate of {NEAR_FDR:.0%}"
+                           f"{_SILO_MARGIN.get(kind, '')}. ")
+                        + f"After: {a['explanation']}")
         severity = lambda r: float(r["severity"]) if r is not None else np.nan  # noqa: E731
         rows.append({"section": "barrier", "kind": kind, "actors": ";".join(sorted(actors)),
                      "before": severity(b), "after": severity(a), "change": change,
@@ -600,7 +631,8 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float) -> lis
 # The comparison
 # ---------------------------------------------------------------------------
 
-BUILD_OPTIONS = {"half_life", "programme", "type", "level", "day_first", "undirected", "since", "until"}
+BUILD_OPTIONS = {"half_life", "programme", "type", "level", "day_first", "undirected", "since", "until", "survey",
+                 "include_survey_ties"}
 
 
 def compare_periods(interactions=None, meetings=None, actors=None, *, at, before=None, after=None,
@@ -622,9 +654,13 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     seed : int
         Seed of the shuffles and of each period's analysis.
     **build_options
-        ``half_life``, ``programme``, ``type``, ``level``, ``day_first``, ``undirected``
-        as for ``build_graph``; ``as_of`` has no meaning here (each period is measured as
-        of its end) and is an error.
+        ``half_life``, ``programme``, ``type``, ``level``, ``day_first``, ``undirected``,
+        ``survey``, ``include_survey_ties`` as for ``build_graph``; ``as_of`` has no
+        meaning here (each period is measured as of its end) and is an error.  With a
+        survey of two waves or more, the before period's graph carries the earliest wave
+        and the after period's the latest, and the table gains ``trust`` and ``value``
+        measure rows (see :func:`~stakeholder_graph.survey.wave_change_rows`); the survey
+        barriers (``low_trust``, ``perception_gap``) are diagnosed per period with its wave.
 
     Returns
     -------
@@ -634,10 +670,15 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
                                                                "a comparison")
     at, before, after = periods(first, last, at, before, after)
     graphs = {}
+    waves = wave_order(prepared.survey["wave"]) if prepared.survey is not None else []
     for period in (before, after):
+        # The earlier wave is before, the later after (one wave: both).
+        wave = (waves[0] if period is before else waves[-1]) if waves else None
         try:
             graphs[period.name] = graph_of_period(prepared, as_of=period.end, since=period.start, until=period.end,
-                                                  half_life=half_life, level=level, **filters)
+                                                  half_life=half_life, level=level, wave=wave,
+                                                  include_survey_ties=build_options.get("include_survey_ties", False),
+                                                  **filters)
         except InputError as error:
             raise InputError(f"the {period.name} period ({period}) has no contact to compare: {error}") from None
     analyses = {name: Analysis(G, seed=seed) for name, G in graphs.items()}
@@ -649,10 +690,18 @@ def compare_periods(interactions=None, meetings=None, actors=None, *, at, before
     n_actors = len(set(graphs["before"]) | set(graphs["after"]))
     rows = measure_rows(B, attributes, n_actors, half_life, fdr, organisation_level=level == "organisation")
     rows += untested_rows(analyses["before"].summary, analyses["after"].summary)
+    rows += wave_change_rows(graphs["before"], graphs["after"], fdr)
     rows += tie_rows(B, before, after, phi, fdr)
+    # Burstiness is the partnership's, not a period's: a six-month period cannot show a
+    # rhythm of quiet spells months long, which then reads as decay. Both periods' tests
+    # allow for the larger of the two periods' overdispersion.
+    floor = max(tie_dispersion(G.edges(data=True)) for G in graphs.values())
+    for G in graphs.values():
+        G.graph["dispersion_floor"] = floor
     found, near = diagnose_periods(analyses, fdr, seed)
     contact_after = {frozenset((u, v)) for u, v in graphs["after"].edges()}
-    rows += barrier_rows(found, near, contact_after, fdr)
+    active = {name: {str(x) for x in G if G.degree(x) > 0} for name, G in graphs.items()}
+    rows += barrier_rows(found, near, contact_after, fdr, active)
     table = pd.DataFrame(rows)
     for column in TABLE_COLUMNS:
         if column not in table:
@@ -709,7 +758,8 @@ def _window(interactions, meetings, actors, build_options: dict, what: str):
         prepared = interactions
     else:
         prepared = prepare_contacts(interactions, meetings, actors, day_first=build_options.get("day_first", False),
-                                    undirected=build_options.get("undirected", False))
+                                    undirected=build_options.get("undirected", False),
+                                    survey=build_options.get("survey"))
     first, last = prepared.date_range()
     if first is None:
         raise InputError(f"no contacts for {what}")

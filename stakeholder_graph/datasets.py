@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["demo_tables", "write_demo_files", "PLANTED", "HEALTHY", "FACILITATION", "PLANTED_CHANGES",
-           "DEMO_FILES", "DEMO_SEED"]
+           "DEMO_FILES", "DEMO_SEED", "SURVEY_WAVES", "PLANTED_SURVEY", "demo_survey"]
 
 DEMO_SEED = 20240101
 START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2026-09-30")
-DEMO_FILES = {"interactions": "interactions.csv", "meetings": "meetings.csv", "actors": "actors.csv"}
+DEMO_FILES = {"interactions": "interactions.csv", "meetings": "meetings.csv", "actors": "actors.csv",
+              "survey": "survey.csv"}
 
 DIAB, EOL, MEDS = "diabetes", "end of life care", "medicines optimisation"
 
@@ -342,8 +343,101 @@ def _day_in(month: pd.Period, rng) -> pd.Timestamp:
                                            hours=int(rng.integers(8, 18)))
 
 
+# The relationship survey (PARTNER style) the partnership ran twice: a month before the
+# facilitation, and a year after.  Most pairs who work together trust each other (3-4 on
+# every trust item, both sides alike); the story (data/README.md) plants these.
+SURVEY_WAVES = ("2025-09", "2026-09")
+# Partners who did not answer (a response rate below 100%, as in every real survey).
+_SURVEY_SILENT = {"Northvale Ambulance Service NHS Trust", "Healthwatch Northvale", "Carers Together Northvale",
+                  "Millbrook Housing Trust", "Northvale Hospitals NHS Foundation Trust",
+                  "Eastfield University Hospitals NHS Trust", "Northvale Borough Council"}
+# (rater, ratee) -> {wave: (reliability, mission, openness) or "no" (does not work with them)};
+# waves not listed are rated as healthy pairs are.
+_SURVEY_STORY = {
+    # one-sided in the log; the survey says why: the pharmacists feel told, not asked
+    ("Northvale Local Pharmaceutical Committee", "ICB Medicines Optimisation Team"): {w: (1, 2, 1) for w in SURVEY_WAVES},
+    ("ICB Medicines Optimisation Team", "Northvale Local Pharmaceutical Committee"): {w: (2, 3, 2) for w in SURVEY_WAVES},
+    # the two acute trusts' diabetes services meet every month and compete for the same contracts
+    ("Northvale Diabetes Centre", "Eastfield Diabetes and Endocrinology"): {w: (2, 2, 1) for w in SURVEY_WAVES},
+    ("Eastfield Diabetes and Endocrinology", "Northvale Diabetes Centre"): {w: (2, 1, 2) for w in SURVEY_WAVES},
+    # the discharge dispute before the facilitation; the joint protocol since
+    ("Eastfield Discharge Hub", "Eastfield Adult Social Care"): {"2025-09": (1, 2, 1), "2026-09": (3, 3, 3)},
+    ("Eastfield Adult Social Care", "Eastfield Discharge Hub"): {"2025-09": (2, 1, 1), "2026-09": (3, 4, 3)},
+    # the council's new charging rules sour end-of-life care packages after the facilitation
+    ("Northvale Adult Social Care", "Community Palliative Care Nurses"): {"2026-09": (2, 1, 2)},
+    ("Community Palliative Care Nurses", "Northvale Adult Social Care"): {"2026-09": (1, 2, 1)},
+    # perception gaps: the university counts on the diabetes centre, which does not see a partnership
+    ("University of Northvale", "Northvale Diabetes Centre"): {w: (4, 4, 3) for w in SURVEY_WAVES},
+    ("Northvale Diabetes Centre", "University of Northvale"): {w: "no" for w in SURVEY_WAVES},
+    # commissioning rates the practice nurses highly; the nurses feel unheard by commissioning
+    ("ICB Diabetes Commissioning", "Riverside Practice Nurses"): {w: (4, 3, 4) for w in SURVEY_WAVES},
+    ("Riverside Practice Nurses", "ICB Diabetes Commissioning"): {w: (2, 1, 2) for w in SURVEY_WAVES},
+}
+# A pair the survey names that the logs never saw: a note about the data, not a barrier.
+_SURVEY_ONLY = [("Diabetes Peer Support Northvale", "Millbrook Primary Care Network")]
+
+# What the diagnosis with the survey (the latest wave) must find; every other rated tie is healthy.
+PLANTED_SURVEY = [
+    ("low_trust", ("ICB Medicines Optimisation Team", "Northvale Local Pharmaceutical Committee"),
+     "2 contacts a month throughout; the pharmacists rate the ICB team's trust 1.3, the team rates them 2.3"),
+    ("low_trust", ("Northvale Diabetes Centre", "Eastfield Diabetes and Endocrinology"),
+     "the two acute trusts' diabetes services meet monthly and rate each other's trust 1.7"),
+    ("low_trust", ("Northvale Adult Social Care", "Community Palliative Care Nurses"),
+     "1.5 contacts a month; trust 1.5 since the council's new charging rules (3 or more before)"),
+    ("perception_gap", ("University of Northvale", "Northvale Diabetes Centre"),
+     "the university names the diabetes centre and rates its trust 3.7; the centre says it does not work "
+     "with the university"),
+    ("perception_gap", ("Riverside Practice Nurses", "ICB Diabetes Commissioning"),
+     "commissioning rates the nurses' trust 3.7, the nurses rate commissioning 1.7"),
+]
+
+
+def _frequency(rate: float) -> str:
+    """PARTNER's frequency question from contacts per month."""
+    if rate >= 3:
+        return "weekly"
+    if rate >= 1:
+        return "monthly"
+    if rate >= 0.3:
+        return "every few months"
+    return "once a year or less"
+
+
+def demo_survey(seed: int = DEMO_SEED) -> pd.DataFrame:
+    """The demo's relationship survey, two waves (:data:`SURVEY_WAVES`): each responding
+    actor rates every partner it works with directly in the logs (as active in the wave's
+    month), on PARTNER's six items (1-4).  Healthy pairs: trust items 3 or 4, value items
+    2 to 4; the planted pairs of :data:`PLANTED_SURVEY` as ``_SURVEY_STORY`` says.  Drawn
+    from its own random stream, so the logs do not change with it."""
+    rng = np.random.default_rng([seed, 2])
+    rows = []
+    for wave in SURVEY_WAVES:
+        month = pd.Period(wave, "M")
+        rates = {}
+        for a, b, _, rate, first, last, *_ in _RELATIONSHIPS:
+            if pd.Period(first, "M") <= month <= pd.Period(last, "M"):
+                rates[(a, b)] = rates[(b, a)] = rate
+        pairs = sorted(rates) + [p for q in _SURVEY_ONLY for p in (q, q[::-1])]
+        for rater, ratee in pairs:
+            if rater in _SURVEY_SILENT:
+                continue
+            story = _SURVEY_STORY.get((rater, ratee), {}).get(wave)
+            value = [int(v) for v in rng.choice([2, 3, 4], size=3, p=[0.15, 0.5, 0.35])]
+            healthy = [int(v) for v in rng.choice([3, 4], size=3)]
+            if story == "no":
+                rows.append((_LOG_SPELLINGS.get(rater, rater), _LOG_SPELLINGS.get(ratee, ratee), "no", "", "", "", "", "", "",
+                             "", wave))
+                continue
+            trust = list(story) if story else healthy
+            rows.append((_LOG_SPELLINGS.get(rater, rater), _LOG_SPELLINGS.get(ratee, ratee), "yes", *trust, *value,
+                         _frequency(rates.get((rater, ratee), 0.1)), wave))
+    return pd.DataFrame(rows, columns=["respondent", "partner", "works_with", "reliability", "mission", "openness",
+                                       "influence", "involvement", "resources", "frequency", "wave"])
+
+
 def demo_tables(seed: int = DEMO_SEED) -> dict:
-    """The demo partnership as three DataFrames: ``interactions``, ``meetings``, ``actors``.
+    """The demo partnership as DataFrames: ``interactions``, ``meetings``, ``actors`` and
+    ``survey`` (the relationship survey, two waves: :func:`demo_survey`).
 
     Deterministic for a given ``seed``: the same seed gives identical tables.
     """
@@ -379,7 +473,7 @@ def demo_tables(seed: int = DEMO_SEED) -> dict:
     meetings = meetings.sort_values(["date", "event"], kind="stable").reset_index(drop=True)
 
     actors = pd.DataFrame(ACTORS, columns=["name", "kind", "sector", "parent", "aliases"])
-    return {"interactions": interactions, "meetings": meetings, "actors": actors}
+    return {"interactions": interactions, "meetings": meetings, "actors": actors, "survey": demo_survey(seed)}
 
 
 def write_demo_files(folder, seed: int = DEMO_SEED) -> dict:

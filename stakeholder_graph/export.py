@@ -75,8 +75,13 @@ def _plain(value):
     return str(value)
 
 
-def clean_for_export(G: nx.Graph) -> nx.Graph:
-    """A copy of ``G`` whose attributes are plain values (missing values left out)."""
+def clean_for_export(G: nx.Graph, *, show_ratings: bool = False) -> nx.Graph:
+    """A copy of ``G`` whose attributes are plain values (missing values left out).
+    Without ``show_ratings``, what each side of a tie said of the other in a survey
+    (:data:`~stakeholder_graph.survey.WHO_RATED_WHOM`) is left out: who rated whom is
+    confidential; the tie's mean scores stay."""
+    from .survey import WHO_RATED_WHOM
+    hidden = () if show_ratings else WHO_RATED_WHOM
     H = G.__class__()
     # Nested graph attributes (monthly activity) have no GraphML/GEXF form: left out.
     H.graph.update({k: v for k, v in ((k, _plain(v)) for k, v in G.graph.items() if not isinstance(v, dict))
@@ -84,17 +89,20 @@ def clean_for_export(G: nx.Graph) -> nx.Graph:
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: v for k, v in ((k, _plain(v)) for k, v in d.items()) if v is not None})
     for u, v, d in G.edges(data=True):
-        H.add_edge(u, v, **{k: x for k, x in ((k, _plain(x)) for k, x in d.items()) if x is not None})
+        H.add_edge(u, v, **{k: x for k, x in ((k, _plain(x)) for k, x in d.items() if k not in hidden)
+                            if x is not None})
     return H
 
 
-def write_graph(G: nx.Graph, path, format: str | None = None) -> Path:
-    """Write ``G`` as GraphML, GEXF (Gephi) or node-link JSON; format from the suffix if not given."""
+def write_graph(G: nx.Graph, path, format: str | None = None, *, show_ratings: bool = False) -> Path:
+    """Write ``G`` as GraphML, GEXF (Gephi) or node-link JSON; format from the suffix if not
+    given.  Who rated whom in a survey is left out unless ``show_ratings`` (see
+    :func:`clean_for_export`)."""
     path = Path(path)
     format = (format or path.suffix.lstrip(".")).lower()
     if format not in GRAPH_FORMATS:
         raise StakeholderGraphError(f"unknown graph format '{format}'; use one of {', '.join(GRAPH_FORMATS)}")
-    H = clean_for_export(G)
+    H = clean_for_export(G, show_ratings=show_ratings)
     if format == "json":
         return write_text(path, json.dumps(nx.node_link_data(H, edges="links"), indent=1, ensure_ascii=False))
     with atomic_path(path) as tmp:

@@ -19,7 +19,9 @@ from ._codes import counts as code_counts
 from ._codes import date_ticks, distinct, relabel_columns
 from .errors import InputError
 from .io.readers import read_actors, read_interactions, read_meetings
+from .io.survey import read_survey
 from .names import actor_name_index, actor_spellings, case_variants, find_actor, name_columns, unknown_actors
+from .survey import attach_survey, resolve_survey, survey_name_columns, survey_population
 from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, filter_contacts,
                    meeting_contacts, pairwise_contacts, roll_up, tie_table)
 
@@ -55,7 +57,12 @@ def _still_valid(table: pd.DataFrame) -> bool:
     for column in ("date",):
         if column in table and (table[column].dtype.kind != "M" or table[column].isna().any()):
             return False
-    for column in ("source", "target", "participant", "event", "name"):
+    for column in ("reliability", "mission", "openness", "influence", "involvement", "resources"):
+        if column in table:
+            rating = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+            if ((rating < 1) | (rating > 4)).any():
+                return False
+    for column in ("source", "target", "participant", "event", "name", "respondent", "partner"):
         if column in table and table[column].isna().any():
             return False
     if "weight" in table:
@@ -118,6 +125,7 @@ def _respell(logs, register, column: str, spelled: dict):
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
                 type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
+                survey=None, include_survey_ties: bool = False, survey_wave=None,
                 engine: str = "pandas") -> nx.Graph:
     """Build the weighted stakeholder graph.
 
@@ -148,6 +156,18 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         ``"organisation"`` rolls teams up through ``parent`` to their organisation; contacts
         inside an organisation become the node attributes ``internal_count`` and
         ``internal_volume``.
+    survey : DataFrame or path, optional
+        A relationship survey (:func:`~stakeholder_graph.read_survey`).  Its names resolve
+        as the logs' do; ties gain ``trust``, ``value``, the per-direction ``trust_by_a``,
+        ``trust_by_b``, ``value_by_a``, ``value_by_b``, ``named_by_a``, ``named_by_b`` and
+        ``survey_reciprocated`` (see :mod:`stakeholder_graph.survey`); at organisation level
+        ratings roll up as means.  The latest wave is used unless ``survey_wave`` names
+        another.  ``G.graph["survey"]`` holds the ratings, respondents and the pairs named
+        only in the survey.
+    include_survey_ties : bool
+        Add the pairs named in the survey but never logged as ties (``count`` 0,
+        ``survey_only``); by default they are only listed, and kept out of the structural
+        measures.
     engine : {"pandas", "dask"}
         ``"dask"`` (or a log read with ``engine="dask"``, or a ``dask.dataframe.DataFrame``)
         reduces the log to the tie table on the active Dask scheduler, partition by
@@ -190,10 +210,13 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         from .cluster import build_graph_dask
         return build_graph_dask(interactions, meetings, actors, as_of=as_of, half_life=half_life, since=since,
                                 until=until, programme=programme, type=type, level=level, day_first=day_first,
-                                undirected=undirected)
-    prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected)
+                                undirected=undirected, survey=survey, include_survey_ties=include_survey_ties,
+                                survey_wave=survey_wave)
+    prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected,
+                                survey=survey)
     return graph_of_period(prepared, as_of=as_of, half_life=half_life, since=since, until=until,
-                           programme=programme, type=type, level=level)
+                           programme=programme, type=type, level=level, include_survey_ties=include_survey_ties,
+                           wave=survey_wave)
 
 
 class PreparedContacts:
@@ -204,10 +227,12 @@ class PreparedContacts:
     Attributes: ``contacts`` (the contact table of :mod:`stakeholder_graph.ties`),
     ``actors`` (the registry or None), ``unknown`` (names not in the registry),
     ``merged_self`` (contacts between two spellings of one actor), ``case_variants``,
-    ``undirected``.
+    ``undirected``, ``survey`` (the survey's rating rows, names resolved to ``rater`` and
+    ``ratee``, or None).
     """
 
-    def __init__(self, contacts, actors, unknown, merged_self, case_variants, undirected):
+    def __init__(self, contacts, actors, unknown, merged_self, case_variants, undirected, survey=None):
+        self.survey = survey
         self.contacts = contacts
         self.actors = actors
         self.unknown = unknown
@@ -224,7 +249,7 @@ class PreparedContacts:
 
 
 def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first: bool = False,
-                     undirected: bool = False) -> PreparedContacts:
+                     undirected: bool = False, survey=None) -> PreparedContacts:
     """Read (when given paths or raw frames) and resolve the inputs into one contact table;
     see :func:`build_graph` for the arguments."""
     reader_i = (lambda v: read_interactions(v, day_first=day_first))
@@ -232,13 +257,18 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
     interactions = _as_table(interactions, reader_i)
     meetings = _as_table(meetings, reader_m)
     actors = _as_table(actors, read_actors)
+    survey = _as_table(survey, read_survey)
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
     index = actor_name_index(actors)
-    spellings = actor_spellings(name_columns(interactions, meetings), index)
+    spellings = actor_spellings(name_columns(interactions, meetings) + survey_name_columns(survey), index)
     contacts, merged_self = resolve_contacts(interactions, meetings, spellings, undirected=undirected)
     unknown = unknown_actors(spellings, index) if actors is not None else []
-    return PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected))
+    ratings, merged_ratings = resolve_survey(survey, spellings)
+    prepared = PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected),
+                                survey=ratings)
+    prepared.survey_merged_self = merged_ratings
+    return prepared
 
 
 def resolve_contacts(interactions, meetings, spellings: dict, *, labels: dict | None = None,
@@ -341,9 +371,11 @@ def period_contacts(prepared: PreparedContacts, *, since=None, until=None, progr
 
 
 def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
-                    since=None, until=None, programme=None, type=None, level: str = "actor") -> nx.Graph:
+                    since=None, until=None, programme=None, type=None, level: str = "actor",
+                    include_survey_ties: bool = False, wave=None) -> nx.Graph:
     """The graph of the prepared contacts in ``[since, until]``, measured as of ``as_of``
-    (see :func:`build_graph`, which is this on all the inputs' contacts)."""
+    (see :func:`build_graph`, which is this on all the inputs' contacts).  With a survey,
+    ``wave`` is the survey round joined (default the latest)."""
     contacts = prepared.contacts
     as_of, window_end = measurement_dates(contacts["date"].max() if len(contacts) else None, as_of=as_of,
                                           until=until)
@@ -354,11 +386,13 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
     used = int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum())
     return assemble_graph(prepared, ties, activity=_monthly_activity(kept), contacts_used=used, internal=internal,
                           as_of=as_of, half_life=half_life, since=since, window_end=window_end,
-                          programme=programme, type=type, level=level, period_days=period_days)
+                          programme=programme, type=type, level=level, period_days=period_days,
+                          include_survey_ties=include_survey_ties, wave=wave)
 
 
 def assemble_graph(prepared: PreparedContacts, ties: pd.DataFrame, *, activity: dict, contacts_used: int,
-                   internal, as_of, half_life, since, window_end, programme, type, level, period_days) -> nx.Graph:
+                   internal, as_of, half_life, since, window_end, programme, type, level, period_days,
+                   include_survey_ties: bool = False, wave=None) -> nx.Graph:
     """The networkx graph of a tie table (:func:`graph_of_period`'s last step; the Dask
     engine's too, with a tie table computed on the cluster)."""
     actors, unknown = prepared.actors, prepared.unknown
@@ -386,6 +420,12 @@ def assemble_graph(prepared: PreparedContacts, ties: pd.DataFrame, *, activity: 
             G.nodes[org]["internal_count"] = int(row["internal_count"])
             G.nodes[org]["internal_volume"] = float(row["internal_volume"])
     _add_ties(G, ties)
+    if prepared.survey is not None:
+        organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
+        attach_survey(G, prepared.survey, level=level, organisation_of=organisation_of, wave=wave,
+                      population=survey_population(G, actors, prepared.survey, level),
+                      include_survey_ties=include_survey_ties)
+        G.graph["survey"]["merged_self"] = getattr(prepared, "survey_merged_self", 0)
     return G
 
 

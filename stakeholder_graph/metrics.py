@@ -213,6 +213,10 @@ def network_summary(G, *, seed: int = 0) -> dict:
     - ``ei_index``: Krackhardt-Stern E-I index by ``organisation`` and by ``sector``, counted
       on ties and weighted by strength (``*_weighted``).
     - ``as_of``, ``half_life``, ``level``: how the graph was built.
+    - With a survey (``build_graph(..., survey=...)``): ``trust``, ``value`` (mean over all
+      ratings of each rating's item mean, 1-4), ``trust_percent``, ``value_percent``
+      (``(mean - 1) / 3 x 100``), ``survey_response_rate`` and counts; see
+      :func:`~stakeholder_graph.survey.survey_summary`.
 
     Examples
     --------
@@ -259,6 +263,9 @@ def network_summary(G, *, seed: int = 0) -> dict:
     for key in ["as_of", "half_life", "level"]:
         if key in G.graph:
             summary[key] = G.graph[key]
+    # With a survey: trust, value, their percentages and the response rate (see survey_summary).
+    from .survey import survey_summary
+    summary.update(survey_summary(G))
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in summary.items()} | {
         "ei_index": {k: (None if math.isnan(v) else v) for k, v in summary["ei_index"].items()}}
 

@@ -9,6 +9,7 @@ from .analysis import analyse
 from .datasets import DEMO_SEED, FACILITATION, write_demo_files
 from .export import write_graph, write_table, write_text
 from .graph import actor_frame, build_graph, tie_frame
+from .survey import WHO_RATED_WHOM
 from .io.readers import read_inputs
 
 __all__ = ["run_demo", "run_all"]
@@ -24,7 +25,7 @@ def run_all(inputs, out_dir, *, echo=None, seed=None, **build_options) -> dict:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, **build_options)
+    G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, survey=inputs.survey, **build_options)
     echo(f"graph: {G.number_of_nodes()} actors, {G.number_of_edges()} ties as of {G.graph['as_of']}")
     written["validation report"] = write_text(out / "validation.json",
                                               json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
@@ -34,11 +35,13 @@ def run_all(inputs, out_dir, *, echo=None, seed=None, **build_options) -> dict:
     echo(f"barriers: {len(found)} findings, {int((found['severity'] >= 0.8).sum())} of severity 0.8 or more")
     written["barriers"] = write_table(found, out / "barriers.csv")
     written["actor metrics"] = write_table(A.metrics, out / "metrics.csv")
-    written["ties table"] = write_table(tie_frame(G), out / "ties.csv")
+    # Who rated whom stays out of the files a demo writes (confidential; see survey.WHO_RATED_WHOM).
+    ties = tie_frame(G)
+    written["ties table"] = write_table(ties.drop(columns=[c for c in WHO_RATED_WHOM if c in ties]), out / "ties.csv")
     written["actors table"] = write_table(actor_frame(G), out / "actors.csv")
     from .render import write_map, write_report
     written["map"] = write_map(A, out / "map.html")
-    organisations = build_graph(inputs.interactions, inputs.meetings, inputs.actors,
+    organisations = build_graph(inputs.interactions, inputs.meetings, inputs.actors, survey=inputs.survey,
                                 **{**build_options, "level": "organisation"})
     written["organisation map"] = write_map(analyse(organisations, seed=seed), out / "map_organisations.html",
                                             title="Partnership map: organisations")
@@ -55,7 +58,7 @@ def run_demo(out_dir="outputs", *, seed=None, echo=None) -> dict:
     """Write the demo partnership's files into ``out_dir/data`` and run the whole job on them."""
     out = Path(out_dir)
     paths = write_demo_files(out / "data", seed=DEMO_SEED if seed is None else seed)
-    inputs = read_inputs([paths["interactions"]], [paths["meetings"]], paths["actors"])
+    inputs = read_inputs([paths["interactions"]], [paths["meetings"]], paths["actors"], survey=paths["survey"])
     written = {"demo input files": out / "data"}
     written.update(run_all(inputs, out, echo=echo))
     written.update(write_change(inputs, out, at=FACILITATION, echo=echo))
@@ -69,6 +72,8 @@ def write_change(inputs, out_dir, *, at, echo=None, seed=None, **build_options) 
     from .render import write_change_map, write_change_report
     echo = echo or (lambda message: None)
     out = Path(out_dir)
+    if inputs.survey is not None:
+        build_options = {"survey": inputs.survey, **build_options}
     C = compare_periods(inputs.interactions, inputs.meetings, inputs.actors, at=at, seed=seed or 0, **build_options)
     table = C.table()
     words = table[table["change"].isin(["formed", "lost", "strengthened", "weakened", "up", "down", "closed", "new"])]

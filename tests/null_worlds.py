@@ -7,6 +7,9 @@ equally often, and a small constant share of rated contacts is negative.  Whatev
 diagnosis reports in a null world is a false alarm, so the number of findings per null
 world is the diagnosis's false-alarm rate.
 
+The *clustered world* is a null world whose ties cluster inside organisations, as real
+partnerships' do: colleagues share partners by being colleagues, and that is no barrier.
+
 The *planted world* is a null world plus one obvious barrier of each kind (signals as
 strong as in ``tests/worlds.py`` and the demo), so the share of planted worlds in which
 each kind is found measures recall.
@@ -33,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["stationary_world", "bursty_world", "large_world", "planted_world",
+__all__ = ["stationary_world", "bursty_world", "large_world", "clustered_world", "planted_world",
            "SECTORS", "PROGRAMMES", "END"]
 
 #: Sectors of the background organisations (the planted structural hole uses two others).
@@ -136,20 +139,9 @@ def _organisations(rng, actors, organisations, teams, sectors):
     return rows
 
 
-def _random_partners(rng, names, partners):
-    """Undirected ties: each actor picks a number of partners drawn uniformly from
-    ``partners`` (inclusive), uniformly among all other actors (so organisations and
-    sectors mix freely).  Components, should there be more than one, are joined by one
-    random tie each, so that no group is cut off."""
-    n = len(names)
-    ties = set()
-    for i in range(n):
-        k = min(int(rng.integers(partners[0], partners[1] + 1)), n - 1)
-        others = rng.choice(n - 1, size=k, replace=False)
-        for j in others:
-            j = int(j) + (j >= i)
-            ties.add((min(i, j), max(i, j)))
-    # Union-find over the ties, then join any stray component to the first one.
+def _join_components(rng, n, ties: set) -> None:
+    """Union-find over ``ties`` (pairs ``(i, j)``, i < j, of ``n`` actors), then join any
+    stray component to the first one by one random tie, added to ``ties``."""
     root = list(range(n))
 
     def find(x):
@@ -167,6 +159,22 @@ def _random_partners(rng, names, partners):
     for group in groups[1:]:
         i, j = int(rng.choice(groups[0])), int(rng.choice(group))
         ties.add((min(i, j), max(i, j)))
+
+
+def _random_partners(rng, names, partners):
+    """Undirected ties: each actor picks a number of partners drawn uniformly from
+    ``partners`` (inclusive), uniformly among all other actors (so organisations and
+    sectors mix freely).  Components, should there be more than one, are joined by one
+    random tie each, so that no group is cut off."""
+    n = len(names)
+    ties = set()
+    for i in range(n):
+        k = min(int(rng.integers(partners[0], partners[1] + 1)), n - 1)
+        others = rng.choice(n - 1, size=k, replace=False)
+        for j in others:
+            j = int(j) + (j >= i)
+            ties.add((min(i, j), max(i, j)))
+    _join_components(rng, n, ties)
     return [(names[i], names[j]) for i, j in sorted(ties)]
 
 
@@ -257,6 +265,44 @@ def bursty_world(seed=0, *, active=(2.0, 4.0), quiet=0.2, phase=(3.0, 6.0), acto
 def large_world(seed=0, *, actors=300, **options):
     """:func:`stationary_world` at ``actors`` actors (about 100 organisations)."""
     return stationary_world(seed, actors=actors, **options)
+
+
+def clustered_world(seed=0, *, organisations=12, teams=7, inside=0.5, across=0.05, rate=(0.5, 3.0),
+                    months=30, rated=0.5, negative=0.05, programmes=PROGRAMMES, sectors=SECTORS, end=END):
+    """A partnership where nothing is wrong but ties cluster, as in real ones: the actors
+    of one organisation (the organisation itself and its ``teams`` teams) are tied with
+    probability ``inside``, actors of different organisations with probability ``across``,
+    each pair independently; contact on each tie is stationary, as in
+    :func:`stationary_world`.  Two teams of one trust then share many partners (their
+    colleagues) without being tied: chance, given the clusters, not a missing link.
+
+    With the defaults an actor has about 3.5 ties inside its organisation and 4.4 outside,
+    so no organisation keeps most of its ties inside (no silo by construction).  Stray
+    components are joined to the first by one random tie each.  Returns ``(log,
+    registry, {})``.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(organisations):
+        org = f"Org {i + 1}"
+        rows.append((org, "organisation", sectors[i % len(sectors)], ""))
+        rows.extend((f"{org} team {j + 1}", "team", "", org) for j in range(teams))
+    names = [r[0] for r in rows]
+    home = np.repeat(np.arange(organisations), teams + 1)
+    i, j = np.triu_indices(len(names), 1)
+    chance = np.where(home[i] == home[j], inside, across)
+    tied = rng.random(len(i)) < chance
+    ties = set(zip(i[tied].tolist(), j[tied].tolist()))
+    for a in range(len(names)):                      # nobody without a partner
+        if not any(a in t for t in ties):
+            b = int(rng.choice([x for x in range(len(names)) if x != a and home[x] == home[a]]))
+            ties.add((min(a, b), max(a, b)))
+    _join_components(rng, len(names), ties)
+    log = _Log(rng, months, end, rated, negative)
+    for (a, b), r in zip(sorted(ties), rng.uniform(rate[0], rate[1], len(ties))):
+        programme = programmes[int(rng.integers(0, len(programmes)))] if programmes else ""
+        log.tie(names[a], names[b], r, programme=programme)
+    return log.frame(), _registry(rows), {}
 
 
 # ---------------------------------------------------------------------------

@@ -59,3 +59,31 @@ def test_large_map_is_still_quickly(browser, tmp_path):
     page.wait_for_selector("body[data-drawn=true]", timeout=15_000)
     assert page.evaluate("network.body.data.nodes.length") == 2000
     page.close()
+
+
+LABEL_BOXES = """() => network.body.nodeIndices
+  .filter(id => network.body.data.nodes.get(id).label)
+  .map(id => { const s = network.body.nodes[id].labelModule.size; return [s.left, s.top, s.width, s.height]; })"""
+
+
+def _overlapping(boxes) -> list:
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]]
+
+
+def test_names_do_not_print_over_each_other(browser, demo_graph, tmp_path):
+    """At the scale that fits the map, no two names shown overlap, by vis-network's own
+    measure of each label's box (an independent check of the page's estimate). A name held
+    back for a clash still shows on hover."""
+    path = sg.write_map(demo_graph, tmp_path / "map.html")
+    page, requests, errors, _ = open_page(browser, path)
+    page.wait_for_selector("body[data-drawn=true]", timeout=10_000)
+    page.wait_for_timeout(300)                                          # the redraw after the names change
+    boxes = page.evaluate(LABEL_BOXES)
+    assert len(boxes) >= 15 and _overlapping(boxes) == []
+    held = page.evaluate("Object.keys(clashed).map(Number)")
+    if held:
+        page.evaluate(f"network.body.emitter.emit('hoverNode', {{node: {held[0]}}})")
+        assert page.evaluate(f"network.body.data.nodes.get({held[0]}).label") != ""
+    assert errors == [] and requests == [path.as_uri()]
+    page.close()

@@ -115,6 +115,11 @@ def test_demo_writes_outputs(run, tmp_path):
                  "briefing.html", "map.html", "figures/network.svg", "figures/tie_strengths.png"]:
         assert (tmp_path / "out" / name).stat().st_size > 0, name
     assert str(tmp_path / "out") in result.output
+    # The demo has a survey: ties keep their mean trust, not who rated whom (confidential).
+    columns = pd.read_csv(tmp_path / "out" / "ties.csv", nrows=1).columns
+    assert "trust" in columns and not {"trust_by_a", "trust_by_b", "named_by_a"} & set(columns)
+    gexf = (tmp_path / "out" / "partnership.gexf").read_text()
+    assert 'title="trust"' in gexf and "trust_by_a" not in gexf
 
 
 def test_python_dash_m_works():

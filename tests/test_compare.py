@@ -167,6 +167,33 @@ def test_barrier_closed_only_with_a_clear_margin():
     assert rows[0]["change"] == "persisting" and "lost, not mended" in rows[0]["explanation"]
 
 
+def test_a_barrier_closes_only_when_it_could_have_been_mended():
+    """Hand-made findings: a missing link closes only when the two made contact after; a
+    barrier naming an actor with no contact at all after (left, or lost from the log) is
+    not closed, whatever the after diagnosis says."""
+    from stakeholder_graph.compare import barrier_rows
+    def frame(rows):
+        return pd.DataFrame(rows, columns=["kind", "actors", "severity", "q_value", "explanation"])
+    link = {"kind": "missing_link", "actors": "A;B", "severity": 0.9, "q_value": 0.001, "explanation": "x"}
+    broker = {"kind": "broker", "actors": "D", "severity": 0.9, "q_value": 0.001, "explanation": "y"}
+    empty = {"before": frame([]), "after": frame([])}
+    def change(finding, contact_after, active_after, period="before"):
+        other = "after" if period == "before" else "before"
+        rows = barrier_rows({period: frame([finding]), other: frame([])}, empty, contact_after=contact_after,
+                            fdr=0.05, active={"before": {"A", "B", "C", "D"}, "after": active_after})
+        return rows[0]["change"], rows[0]["explanation"]
+    everyone = {"A", "B", "C", "D", "E"}
+    assert change(link, {frozenset("AB")}, everyone)[0] == "closed"              # the introduction was made
+    status, said = change(link, {frozenset("AE")}, everyone)
+    assert status == "persisting" and "introduction was not made" in said
+    status, said = change(broker, {frozenset("AB")}, everyone - {"D"})
+    assert status == "persisting" and "D had no contact at all after" in said
+    assert change(broker, {frozenset("AB")}, everyone)[0] == "closed"
+    # New is new, and says so when an actor it names had no contact at all before.
+    status, said = change(dict(link, actors="A;E"), set(), everyone, period="after")
+    assert status == "new" and "E had no contact at all before" in said
+
+
 def test_silo_share_threshold_and_the_compare_margin():
     import networkx as nx
     from stakeholder_graph.compare import barrier_rows
@@ -245,3 +272,18 @@ def test_compare_and_timeline_commands(demo_files, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("start,end,contacts,ties,density")
     assert len(result.stdout.strip().splitlines()) == 1 + 3          # 2024, 2025, 2026
+
+
+def test_a_short_after_period_of_a_bursty_partnership_shows_no_new_decay():
+    """Ties that come and go in phases of 3-6 months (tests/null_worlds.py bursty_world),
+    nothing changing: six months after the split, a tie in a quiet phase is no faded tie.
+    Each period's own overdispersion read 9 and 3 ties of these two worlds as newly
+    decayed; the partnership's, from both periods, none."""
+    from null_worlds import END, bursty_world
+    at = (pd.Timestamp(END) - pd.DateOffset(months=6)).strftime("%Y-%m-%d")
+    for seed in (0, 2):
+        log, registry, _ = bursty_world(seed)
+        table = sg.compare_periods(log, actors=registry, at=at, seed=0).table()
+        flipped = table[(table["section"] == "barrier") & (table["kind"] == "decayed_tie")
+                        & table["change"].isin(["new", "closed"])]
+        assert flipped.empty, (seed, list(flipped["actors"]))

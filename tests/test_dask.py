@@ -121,7 +121,17 @@ def assert_same_graph(G, H):
                     (u, v, key, value, other)
             else:
                 assert value == other, (u, v, key, value, other)
-    assert G.graph == H.graph
+    assert G.graph.keys() == H.graph.keys()
+    for key, value in G.graph.items():
+        if key == "survey":          # holds the survey's rating rows as a DataFrame
+            assert value.keys() == H.graph[key].keys()
+            for k, v in value.items():
+                if isinstance(v, pd.DataFrame):
+                    pd.testing.assert_frame_equal(v, H.graph[key][k])
+                else:
+                    assert v == H.graph[key][k], (key, k)
+        else:
+            assert value == H.graph[key], key
 
 
 def rejected_of(reports) -> pd.DataFrame:
@@ -362,3 +372,18 @@ def test_without_dask_a_clear_error(monkeypatch, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == ("Error: the Dask engine needs dask and distributed (dask is not installed): "
                              "pip install 'stakeholder-graph[dask]'\n")
+
+
+def test_survey_joins_as_in_memory(dask_sync):
+    """A relationship survey (read in memory) joins the Dask engine's ties as it joins the
+    in-memory ones: names resolved with the logs' spellings, ratings on the same ties."""
+    from pathlib import Path
+    data = Path(__file__).resolve().parents[1] / "data"
+    files = ([str(data / "interactions.csv")], [str(data / "meetings.csv")], str(data / "actors.csv"))
+    memory = sg.read_inputs(*files, survey=str(data / "survey.csv"))
+    lazy = sg.read_inputs(*files, survey=str(data / "survey.csv"), engine="dask")
+    for level in ("actor", "organisation"):
+        G = sg.build_graph(memory.interactions, memory.meetings, memory.actors, survey=memory.survey, level=level)
+        H = sg.build_graph(lazy.interactions, lazy.meetings, lazy.actors, survey=lazy.survey, level=level)
+        assert_same_graph(G, H)
+        assert any("trust" in d for _, _, d in H.edges(data=True))

@@ -14,6 +14,7 @@ from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES
 from .readers import (Inputs, column_mapping, meeting_numbers, read_actors, read_inputs, read_interactions,
                       read_meetings)
 from .report import ReadReport
+from .survey import read_survey, write_survey_template
 from ..names import actor_spellings
 
 # Importable from here as they were from the single io module (and, as then, not in __all__).
@@ -29,6 +30,8 @@ __all__ = [
     "read_interactions",
     "read_meetings",
     "read_actors",
+    "read_survey",
+    "write_survey_template",
     "INTERACTION_ALIASES",
     "MEETING_ALIASES",
     "ACTOR_ALIASES",

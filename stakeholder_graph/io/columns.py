@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..errors import InputError, MissingColumnError
 
-__all__ = ["INTERACTION_ALIASES", "MEETING_ALIASES", "ACTOR_ALIASES", "map_columns"]
+__all__ = ["INTERACTION_ALIASES", "MEETING_ALIASES", "ACTOR_ALIASES", "SURVEY_ALIASES", "map_columns"]
 
 
 # Header aliases: matched after lower-casing and removing spaces, "_" and "-".
@@ -36,6 +36,27 @@ ACTOR_ALIASES = {
     "sector": ["sector", "group", "department", "dept"],
     "parent": ["parent", "organisation", "organization", "belongsto", "memberof", "partof"],
     "aliases": ["aliases", "alias", "alsoknownas", "othernames", "aka"],
+}
+# A relationship survey in the style of PARTNER (Varda et al. 2012): its exports and forms
+# word the items at length ("Power/Influence", "Level of involvement", "Open to discussion").
+SURVEY_ALIASES = {
+    "respondent": ["respondent", "rater", "yourorganisation", "yourorganization", "respondentorganisation",
+                   "respondentorganization", "fromorganisation", "fromorganization", "ego"],
+    "partner": ["partner", "partnerorganisation", "partnerorganization", "ratedorganisation",
+                "ratedorganization", "rated", "alter", "aboutorganisation", "aboutorganization"],
+    "works_with": ["workswith", "doyouworkwiththem", "doyouworkwiththispartner",
+                   "doyouworkwiththisorganisation", "doyouworkwiththisorganization", "partnerlink", "connected"],
+    "reliability": ["reliability", "reliable", "trustreliability", "followsthroughoncommitments"],
+    "mission": ["mission", "insupportofmission", "supportofmission", "supportsthemission", "missionsupport",
+                "sharedmission", "trustmission"],
+    "openness": ["openness", "opentodiscussion", "opennesstodiscussion", "open", "trustopenness"],
+    "influence": ["influence", "power", "power/influence", "powerinfluence", "powerandinfluence",
+                  "valueinfluence"],
+    "involvement": ["involvement", "levelofinvolvement", "involved", "valueinvolvement"],
+    "resources": ["resources", "resourcecontribution", "resourcescontributed", "contributesresources",
+                  "valueresources"],
+    "frequency": ["frequency", "frequencyofinteraction", "howoften", "contactfrequency", "frequencyofcontact"],
+    "wave": ["wave", "round", "surveywave", "surveyround", "administration"],
 }
 
 

@@ -14,11 +14,12 @@ from ..errors import InputError
 from ..names import (actor_name_index, actor_spellings, case_variants, count_names, name_columns,
                      spellings_of_counts, unknown_actors)
 from .cells import _optional_columns, _several_names, _text, _texts, parse_sentiment
-from .columns import ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, _column_kinds, header_test, map_columns
+from .columns import (ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, SURVEY_ALIASES, _column_kinds, header_test,
+                      map_columns)
 from .dates import _note_future_dates, parse_dates
 from .files import load_table
 from .registry import _check_registry, _organisations
-from .report import ReadReport, _first_reason, _reject_rows, _sparse
+from .report import ReadReport, _first_reason, _reject_rows, _require_usable, _sparse
 
 __all__ = ["read_interactions", "check_interactions", "read_meetings", "check_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
            "column_mapping"]
@@ -198,9 +199,7 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     df, name, first_row, notes = load_interactions(source, columns=columns, sheet=sheet, no_header=no_header)
     out, keep, rejected = check_interactions(df, name, first_row, day_first=day_first, month_first=month_first,
                                              time_unit=time_unit, epoch=epoch)
-    if not keep.any() and len(df):
-        top = rejected["reason"].value_counts().index[0]
-        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
+    _require_usable(keep, rejected, len(df), name)
     return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
 
 
@@ -363,7 +362,8 @@ def _has_sheet(path, sheet: str) -> bool:
         return True
 
 
-FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES}
+FIELDS = {"interactions": INTERACTION_ALIASES, "meetings": MEETING_ALIASES, "actors": ACTOR_ALIASES,
+          "survey": SURVEY_ALIASES}
 
 
 def column_mapping(items) -> dict:
@@ -411,6 +411,7 @@ class Inputs:
     meetings: pd.DataFrame | None
     actors: pd.DataFrame | None
     reports: list
+    survey: pd.DataFrame | None = None
 
     @functools.cached_property
     def _registry_index(self) -> dict:
@@ -418,11 +419,12 @@ class Inputs:
 
     @functools.cached_property
     def _spellings(self) -> dict:
-        """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once
-        (for logs read by the Dask engine, from the names their partitions counted)."""
+        """Every name in the logs and the survey -> its actor (:func:`actor_spellings`), worked
+        out once (for logs read by the Dask engine, from the names their partitions counted)."""
+        from ..survey import survey_name_columns
         from .lazy import LazyLog
         if any(isinstance(t, LazyLog) for t in (self.interactions, self.meetings)):
-            counts: dict = {}
+            counts = count_names(survey_name_columns(self.survey))
             for table in (self.interactions, self.meetings):
                 more = (table.facts().names if isinstance(table, LazyLog)
                         else count_names(name_columns(table, None) if table is self.interactions
@@ -430,7 +432,8 @@ class Inputs:
                 for name, n in more.items():
                     counts[name] = counts.get(name, 0) + n
             return spellings_of_counts(counts, self._registry_index)
-        return actor_spellings(name_columns(self.interactions, self.meetings), self._registry_index)
+        return actor_spellings(name_columns(self.interactions, self.meetings) + survey_name_columns(self.survey),
+                               self._registry_index)
 
     def unknown_actors(self) -> list:
         """Actors in the logs that the registry does not know (after aliases), sorted."""
@@ -459,8 +462,13 @@ class Inputs:
     def validation(self) -> dict:
         """The JSON-ready validation report: every file's report, the actors the registry
         does not know, and the names read as one actor because they differ only in case."""
-        return {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
-                "case_variants": self.case_variants()}
+        out = {"files": [r.to_dict() for r in self.reports], "unknown_actors": self.unknown_actors(),
+               "case_variants": self.case_variants()}
+        if self.survey is not None:
+            from ..survey import resolve_survey, survey_only_pairs
+            out["survey_only_pairs"] = [list(p) for p in survey_only_pairs(self)]
+            out["survey_self_ratings_by_alias"] = resolve_survey(self.survey, self._spellings)[1]
+        return out
 
 
 def _stack(frames: list) -> pd.DataFrame:
@@ -480,8 +488,9 @@ def _stack(frames: list) -> pd.DataFrame:
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None, columns: dict | None = None,
                 sheet: str | None = None, time_unit: str | None = None, epoch=None,
-                no_header: bool = False, engine: str = "pandas") -> Inputs:
-    """Read several logs and registers (concatenated) and the registry, keeping every report.
+                no_header: bool = False, survey=None, engine: str = "pandas") -> Inputs:
+    """Read several logs and registers (concatenated), the registry and the survey
+    (:func:`~stakeholder_graph.io.survey.read_survey`), keeping every report.
 
     ``on_read(path, report)`` is called after each file (the CLI uses it to show progress).
     ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
@@ -519,6 +528,10 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     registry = read_actors(actors, columns=columns.get("actors")) if actors is not None else None
     registers = [read(read_meetings, source, columns=columns.get("meetings"), actors=registry, **dates)
                  for source in meetings or ()]
+    survey_table = None
+    if survey is not None:
+        from .survey import read_survey
+        survey_table = read(read_survey, survey, columns=columns.get("survey"), no_header=no_header)
     if registry is not None:
         reports.append(registry.attrs["report"])
         if on_read:
@@ -537,4 +550,4 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
         out.attrs["report"] = frames[0].attrs["report"]
         return out
 
-    return Inputs(combine(logs), combine(registers), registry, reports)
+    return Inputs(combine(logs), combine(registers), registry, reports, survey_table)

@@ -216,7 +216,10 @@ def change_map_data(C, *, seed: int | None = None) -> dict:
             edges.append(_barrier_edge(rows, index[a], index[b], a, b))
 
     top = max([sum(v) for v in contacts.values()] or [1.0]) or 1.0
-    named = _names_to_show(U, contacts, changes, actor_rows)
+    shown = _names_to_show(U, contacts, changes, actor_rows)
+    named = set(shown)
+    # Whose name wins where two would print over each other: the order they were chosen in.
+    rank = {n: r for r, n in enumerate(shown + sorted(set(nodes_list) - named, key=str))}
     nodes = []
     for n in nodes_list:
         d = U.nodes[n]
@@ -226,7 +229,7 @@ def change_map_data(C, *, seed: int | None = None) -> dict:
         fill = colours.get(groups[n], OTHER)
         nodes.append({
             "id": index[n], "name": str(n), "label": str(n) if n in named else "", "named": n in named,
-            "x": round(positions[n][0], 1), "y": round(positions[n][1], 1),
+            "rank": rank[n], "x": round(positions[n][0], 1), "y": round(positions[n][1], 1),
             "size": round(8 + 22 * math.sqrt(sum(contacts[n]) / top), 2),
             "shape": style["shape"] if style else "dot",
             "color": {"background": fill, "border": style["color"] if style else "#52606D",
@@ -315,9 +318,10 @@ def _actor_lines(d, n, contacts, changes, rows, C) -> list:
     return lines + [_barrier_line(r) for r in rows]
 
 
-def _names_to_show(U, contacts, changes, actor_rows) -> set:
-    """Actors named before zooming in: those in a barrier that closed or is new, those on
-    a changed tie, then the busiest, up to twice :data:`MAP_LABELS` in all."""
+def _names_to_show(U, contacts, changes, actor_rows) -> list:
+    """Actors named before zooming in, most important first: those in a barrier that
+    closed or is new, those on a changed tie, then the busiest, up to twice
+    :data:`MAP_LABELS` in all."""
     first = [n for n in U if _status(actor_rows.get(n, [])) in ("closed", "new")]
     second = [n for n in U if n not in first and any(w != "unchanged" for w in changes[n])]
     chosen = (sorted(first, key=str) + sorted(second, key=str))[: 2 * MAP_LABELS]
@@ -326,7 +330,7 @@ def _names_to_show(U, contacts, changes, actor_rows) -> set:
             break
         if n not in chosen:
             chosen.append(n)
-    return set(chosen)
+    return chosen
 
 
 def _map_meta(C, U, ties, colour_by, colour_note) -> dict:
@@ -474,10 +478,11 @@ def measure_rows(C) -> tuple[list, list]:
     what it means, before and after as text, the word, the 95% interval of the change
     beyond what the periods' lengths give, p and the sentence."""
     from ..compare import KEY_MEASURES
+    from ..survey import SURVEY_MEASURES
     tested, untested = [], []
     for row in C.measures.to_dict("records"):
         kind = row["kind"]
-        label = KEY_MEASURES.get(kind, kind.replace("_", " "))
+        label = KEY_MEASURES.get(kind) or SURVEY_MEASURES.get(kind) or kind.replace("_", " ")
         name, _, meaning = label.partition(" (")
         out = {"name": name[:1].upper() + name[1:], "meaning": meaning.rstrip(")"), "kind": kind,
                "before": _measure_value(kind, row["before"]), "after": _measure_value(kind, row["after"]),
@@ -485,7 +490,8 @@ def measure_rows(C) -> tuple[list, list]:
                "interval": ("" if is_missing(row.get("change_low")) else
                             f"{_signed(row['change_low'])} to {_signed(row['change_high'])}"),
                "explanation": row["explanation"]}
-        (tested if kind in KEY_MEASURES else untested).append(out)
+        # The survey's scores are tested too (paired ratings: see survey.wave_change_rows).
+        (tested if kind in KEY_MEASURES or (kind in SURVEY_MEASURES and row["change"]) else untested).append(out)
     return tested, untested
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..analysis import analysis_of
 from ..export import atomic_path
-from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, barrier_index, group_colours
+from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, barrier_index, barrier_styles, group_colours
 
 __all__ = ["plot_network", "plot_organisation_heatmap", "plot_activity", "plot_strength_distribution",
            "plot_timeline", "save_figure"]
@@ -96,7 +96,7 @@ def plot_network(G, ax=None, *, barriers: pd.DataFrame | None = None, colour_by:
     handles = [Line2D([], [], marker="o", linestyle="", color=c, label=g or "(none)", markersize=8)
                for g, c in list(colours.items())[:12]]
     handles += [Line2D([], [], color=s["color"], linestyle="--" if s["dashes"] else "-", linewidth=2.5,
-                       label=s["label"].split(" (")[0]) for s in BARRIER_STYLE.values()]
+                       label=s["label"].split(" (")[0].split(":")[0]) for s in barrier_styles(G).values()]
     # Beside the drawing, not on it: a legend in a corner hid the actors there.
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False,
               title=f"colour: {colour_by}" + (f"\n({colour_note})" if colour_note else ""), title_fontsize=7)
@@ -122,6 +122,14 @@ def _names_to_show(G, barriers, strength, limit: int) -> set:
         if name not in chosen:
             chosen.append(name)
     return set(chosen)
+
+
+def _plain_log_axis(ax):
+    """A log x axis labelled in plain numbers (2, 5, 10, 20), not 2 x 10^0: facilitators read it."""
+    from matplotlib.ticker import FuncFormatter
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda x, _: f"{x:g}" if f"{x:g}"[0] in "25" else ""))
 
 
 def _draw_labels(ax, pos, actors):
@@ -223,13 +231,62 @@ def plot_strength_distribution(G: nx.Graph, ax=None):
         return ax
     bins = np.logspace(np.log10(strengths.min()), np.log10(strengths.max() * 1.0001), 30)
     ax.hist(strengths, bins=bins, color="#0072B2", edgecolor="white")
-    ax.set_xscale("log")
+    _plain_log_axis(ax)
     weak = np.quantile(strengths, 0.25)
     ax.axvline(weak, color="#D55E00", linestyle="--", label=f"weakest quarter below {weak:.2g}")
     ax.set_xlabel("tie strength (decayed contacts, log scale)")
     ax.set_ylabel("ties")
     ax.legend(fontsize=8, frameon=False)
     ax.set_title("Distribution of tie strengths", fontsize=10)
+    return ax
+
+
+def plot_trust_and_contact(G, ax=None, *, barriers: pd.DataFrame | None = None, seed: int = 0):
+    """Each tie rated in the survey: its trust (1-4, the mean of the directions rated)
+    against its contact strength (decayed contacts, log scale).  Low-trust findings in
+    purple, perception gaps in amber (as on the map); the dashed line is the partnership's
+    mean trust, the dotted one the low-trust line at 2.  Ties, not respondents: no point
+    says who rated whom.  ``G`` is a graph or its Analysis (whose findings are reused)."""
+    from ..survey import survey_summary
+    A = analysis_of(G, seed)
+    G = A.graph
+    ax = _axes(ax, size=(8, 4.5))
+    if barriers is None:
+        barriers = A.barriers
+    rated = [(d.get("weight", 0.0), d["trust"], frozenset((u, v))) for u, v, d in G.edges(data=True)
+             if d.get("trust") == d.get("trust") and d.get("trust") is not None and d.get("count", 0) > 0]
+    if not rated:
+        ax.text(0.5, 0.5, "no tie with logged contact was rated in the survey", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    kinds = {}
+    for row in barriers.itertuples():
+        if row.kind in ("low_trust", "perception_gap"):
+            kinds.setdefault(frozenset(row.actors.split(";")), row.kind)
+    # A fixed, seeded jitter on trust (ratings are in thirds) so ties with one score do not hide each other.
+    rng = np.random.default_rng(seed)
+    x = np.array([r[0] for r in rated])
+    y = np.array([r[1] for r in rated]) + rng.uniform(-0.04, 0.04, len(rated))
+    kind = np.array([kinds.get(r[2], "") for r in rated])
+    plain = kind == ""
+    ax.scatter(x[plain], y[plain], s=22, color="#9AA5B1", edgecolors="#52606D", linewidths=0.4,
+               label="rated tie")
+    for k, label, marker in (("low_trust", "low trust (finding)", "s"), ("perception_gap", "perception gap", "D")):
+        chosen = kind == k
+        if chosen.any():
+            ax.scatter(x[chosen], y[chosen], s=60, color=BARRIER_STYLE[k]["color"], marker=marker,
+                       edgecolors="#222222", linewidths=0.6, label=label, zorder=3)
+    mean = survey_summary(G)["trust"]
+    ax.axhline(mean, color="#0072B2", linestyle="--", linewidth=1, label=f"partnership mean {mean:.1f}")
+    ax.axhline(2.0, color="#5E3C99", linestyle=":", linewidth=1, label="low trust at 2 or below")
+    _plain_log_axis(ax)
+    ax.set_ylim(0.8, 4.2)
+    ax.set_yticks([1, 2, 3, 4], ["1 not at all", "2 a small amount", "3 a fair amount", "4 a great deal"])
+    ax.set_xlabel("contact strength (decayed contacts, log scale)")
+    ax.set_ylabel("trust (survey)")
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(f"Trust against contact: {len(rated)} rated ties", fontsize=10)
     return ax
 
 

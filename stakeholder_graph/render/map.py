@@ -25,9 +25,10 @@ import pandas as pd
 from ..analysis import analysis_of
 from ..errors import StakeholderGraphError
 from .._format import day
+from ..survey import organisation_scores
 from ..export import write_text
 from .page import template, vis_assets
-from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, barrier_index, group_colours
+from .styles import BARRIER_STYLE, NODE_BARRIER_STYLE, OTHER, barrier_index, barrier_styles, group_colours
 
 __all__ = ["write_map", "map_data", "SIZE_MEASURES"]
 
@@ -52,7 +53,8 @@ def _size_values(A, size_by):
 
 
 def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "sector",
-             size_by: str = "betweenness", seed: int = 0, whole: nx.Graph | None = None) -> dict:
+             size_by: str = "betweenness", seed: int = 0, whole: nx.Graph | None = None,
+             show_ratings: bool = False) -> dict:
     """Everything the map draws, as plain data: ``{"nodes", "edges", "legend", "meta"}``.
 
     Node and edge dicts are in vis-network's vocabulary (``id``, ``label``, ``x``, ``y``,
@@ -62,7 +64,10 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
     betweenness, communities and layout are reused).  ``barriers`` is a
     :func:`~stakeholder_graph.barriers.find_barriers` table (the Analysis's when not
     given).  ``whole``: the graph ``G`` is a view of (an ego view); colours are taken from
-    it so a group keeps its colour from one view to the next.
+    it so a group keeps its colour from one view to the next.  With a survey, tie
+    tooltips give the tie's trust and value and actor tooltips the mean their partners gave
+    them (from two raters or more); what each side said of the other only with
+    ``show_ratings`` (who rated whom is confidential: see docs/survey.md).
     """
     if colour_by not in ("sector", "organisation", "kind", "community"):
         raise StakeholderGraphError(f"colour_by must be sector, organisation, kind or community, not '{colour_by}'")
@@ -92,6 +97,10 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
     named |= set(actor_findings) | {x for pair in tie_findings for x in pair} | {x for a, b, _ in introductions
                                                                                for x in (a, b)}
 
+    received = organisation_scores(G) if G.graph.get("survey") else None
+    # Whose name wins where two would print over each other: actors a finding is about, then the larger.
+    rank = {n: r for r, n in enumerate(sorted(nodes_list, key=lambda n: (
+        not (actor_findings.get(n) or n in named_in_ties), -(size_values.get(n, 0) or 0), str(n))))}
     nodes = []
     for n in nodes_list:
         d = G.nodes[n]
@@ -103,11 +112,12 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
                  f"sector: {d.get('sector') or 'n/a'}",
                  f"{G.degree(n)} partners, total tie strength {G.degree(n, weight='weight'):.1f}",
                  f"{size_by}: {size_values.get(n, 0):.3g}"]
+        lines += _actor_survey_lines(received, n)
         lines += [f"\u26a0 {f.kind.replace('_', ' ')}: {f.explanation}" for f in findings]
         x, y = positions[n]
         nodes.append({
             "id": index[n], "name": str(n), "label": str(n) if n in named else "", "named": n in named,
-            "x": round(x, 1), "y": round(y, 1),
+            "rank": rank[n], "x": round(x, 1), "y": round(y, 1),
             "size": round(10 + 30 * math.sqrt(max(size_values.get(n, 0) or 0, 0) / top), 2),
             "shape": style["shape"] if style else "dot",
             "color": {"background": fill, "border": style["border"] if style else "#333333",
@@ -128,14 +138,19 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
         edge = {"from": index[u], "to": index[v], "width": round(width, 2), "color": _edge_colour("#9AA5B1", 0.55, selected="#52606D"),
                 "dashes": False, "barrier": bool(findings)}
         if findings:
-            style = BARRIER_STYLE[max(findings, key=lambda f: f.severity).kind]
+            # Low trust, the survey's word on a tie, is drawn in its own style over the log's
+            # kinds (a one-sided tie keeps its arrow): otherwise the demo's one-sided tie
+            # with low trust showed no sign of it.
+            low = [f for f in findings if f.kind == "low_trust"]
+            style = BARRIER_STYLE[(low or [max(findings, key=lambda f: f.severity)])[0].kind]
             edge.update(color=_edge_colour(style["color"]), dashes=style["dashes"],
                         width=round(max(width, style["width_min"]), 2))
             for f in findings:
                 if f.kind == "one_sided":
                     leader = f.actors.split(";")[0]
                     edge["arrows"] = {"to": {"enabled": True}} if leader == u else {"from": {"enabled": True}}
-                    edge["color"] = _edge_colour(BARRIER_STYLE["one_sided"]["color"])
+                    if not low:
+                        edge["color"] = _edge_colour(BARRIER_STYLE["one_sided"]["color"])
         a, b = d.get("actor_a", u), d.get("actor_b", v)
         lines = [f"strength {strength:.2f} ({_plural(d.get('count', 0), 'contact')}"
                  + (f", {d.get('meetings', 0)} at meetings" if d.get("meetings") else "") + ")",
@@ -146,6 +161,7 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
             lines.append(f"{d.get('negative', 0)} of {d['rated']} rated contacts negative")
         if d.get("programmes"):
             lines.append("programmes: " + str(d["programmes"]).replace(";", ", "))
+        lines += _tie_survey_lines(d, a, b, show_ratings)
         lines += [f"\u26a0 {f.kind.replace('_', ' ')}: {f.explanation}" for f in findings]
         edge["tooltip"] = {"heading": f"{a} \u2014 {b}", "lines": lines}
         edges.append(edge)
@@ -157,7 +173,7 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
 
     legend_groups = [{"label": g or "(none)", "colour": c} for g, c in colours.items()][:20]
     legend_barriers = ([{"label": s["label"], "colour": s["color"], "dashes": bool(s["dashes"])}
-                        for s in BARRIER_STYLE.values()]
+                        for s in barrier_styles(G).values()]
                        + [{"label": s["label"], "colour": s["border"], "dashes": False}
                           for s in NODE_BARRIER_STYLE.values()])
     meta = {"actors": G.number_of_nodes(), "ties": G.number_of_edges(), "colour_by": colour_by,
@@ -166,6 +182,43 @@ def map_data(G, *, barriers: pd.DataFrame | None = None, colour_by: str = "secto
             "programme": G.graph.get("programme", ""), "findings": int(len(barriers))}
     return {"nodes": nodes, "edges": edges, "legend": {"groups": legend_groups, "barriers": legend_barriers},
             "meta": meta}
+
+
+def _score(x) -> str:
+    return "not rated" if x is None or x != x else f"{x:.1f} of 4"
+
+
+def _tie_survey_lines(d: dict, a, b, show_ratings: bool) -> list:
+    """A tie's survey scores for its tooltip: the tie's own, and each side's only when asked."""
+    if "trust" not in d:
+        return []
+    if d.get("survey_only"):
+        lines = ["named in the survey only: no logged contact"]
+    else:
+        lines = []
+    sides = sum(x == x for x in (d.get("trust_by_a"), d.get("trust_by_b")) if x is not None)
+    if d["trust"] == d["trust"] or d.get("value") == d.get("value"):
+        lines.append(f"survey: trust {_score(d['trust'])}, value {_score(d.get('value'))} "
+                     f"({'both sides rated' if sides == 2 else 'one side rated' if sides else 'named, not rated'})")
+    if show_ratings:
+        for x, y, side in ((a, b, "a"), (b, a, "b")):
+            named = d.get(f"named_by_{side}")
+            if named == named and named is not None:
+                said = (f"trust {_score(d.get(f'trust_by_{side}'))}, value {_score(d.get(f'value_by_{side}'))}"
+                        if named else "says it does not work with them")
+                lines.append(f"{x} on {y}: {said}")
+    return lines
+
+
+def _actor_survey_lines(received, n) -> list:
+    """What an actor's partners gave it on average: an aggregate, shown from two raters on."""
+    if received is None or n not in received.index:
+        return []
+    r = received.loc[n]
+    if not (r["raters"] >= 2):
+        return ["survey: rated by one partner (not shown: ratings are confidential)"] if r["raters"] == 1 else []
+    return [f"survey: partners rate its trust {_score(r['trust_received'])}, value {_score(r['value_received'])} "
+            f"({int(r['raters'])} partners)"]
 
 
 def _edge_colour(colour: str, opacity: float = 1.0, *, selected: str | None = None) -> dict:
@@ -189,7 +242,7 @@ def _plural(n, word):
 
 def write_map(G, path, *, barriers: pd.DataFrame | None = None, focus: str | None = None,
               radius: int = 1, colour_by: str = "sector", size_by: str = "betweenness", seed: int = 0,
-              title: str | None = None, height: str = "86vh") -> Path:
+              title: str | None = None, height: str = "86vh", show_ratings: bool = False) -> Path:
     """Write the interactive map of ``G`` to ``path`` (one HTML file, works offline).
 
     Parameters
@@ -206,6 +259,9 @@ def write_map(G, path, *, barriers: pd.DataFrame | None = None, focus: str | Non
     size_by : {"betweenness", "degree", "strength", "eigenvector"}
     seed : int
         Layout and community seed: the same input and seed give the same picture.
+    show_ratings : bool
+        With a survey: also show what each side said of the other (confidential; by
+        default a tie's tooltip gives the tie's trust and value only).
 
     The page has a legend, a search box, a "show only barriers" switch, and tooltips with
     each tie's evidence; fragile bridges, weak, decayed, one-sided (arrow) and strained ties,
@@ -222,7 +278,8 @@ def write_map(G, path, *, barriers: pd.DataFrame | None = None, focus: str | Non
     # An ego view is a graph of its own (its sizes and layout are its own), drawn with the
     # whole partnership's findings, so a barrier on the focus actor's ties stays drawn.
     view = A.subgraph_analysis(ego_graph(G, name, radius)) if focus else A
-    data = map_data(view, barriers=barriers, colour_by=colour_by, size_by=size_by, whole=G)
+    data = map_data(view, barriers=barriers, colour_by=colour_by, size_by=size_by, whole=G,
+                    show_ratings=show_ratings)
     focus_id = None
     if focus:
         focus_id = next(n["id"] for n in data["nodes"] if n["name"] == str(name))

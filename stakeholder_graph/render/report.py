@@ -27,7 +27,8 @@ KIND_TITLES = {
     "weak_tie": "Weak tie that matters", "bridge": "Fragile bridge", "broker": "Broker the network depends on",
     "structural_hole": "Gap between groups", "silo": "Silo", "decayed_tie": "Relationship that has faded",
     "one_sided": "One-sided relationship", "isolate": "Isolated actor", "strained_tie": "Strained relationship",
-    "missing_link": "Introduction to make",
+    "missing_link": "Introduction to make", "low_trust": "Regular contact, low trust",
+    "perception_gap": "Relationship seen differently",
 }
 
 
@@ -113,7 +114,7 @@ def _start_beside_diagnosis(A, figure_dir, workers: int | None):
 
 def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str | None = None,
                  top: int = 12, title: str | None = None, seed: int = 0, figure_dir=None,
-                 rows: dict | None = None, workers: int | None = None) -> Path:
+                 rows: dict | None = None, workers: int | None = None, show_ratings: bool = False) -> Path:
     """Write the facilitator briefing for ``G`` to ``path``.
 
     Parameters
@@ -138,6 +139,15 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
         the diagnosis runs; 0: draw everything here, in turn.  Default: 1 when this machine
         has two cores or more and the graph at least 2,000 ties (below that, starting the
         worker costs more than it saves).  The page is the same either way.
+    show_ratings : bool
+        With a survey: also list what each side said of the other on the ties the survey
+        findings are about (confidential: by default the page shows ties' scores and
+        actors' aggregates from two raters or more, never a named respondent's ratings).
+
+    With a survey (``build_graph(..., survey=...)``) the page has a "Trust and value"
+    section: the partnership's scores and response rate, the figure of trust against
+    contact strength per tie (``trust_and_contact``), the actors rated lowest by their
+    partners, and the pairs named only in the survey (a note about the data).
     """
     from .figures import plot_network
     A = analysis_of(G, seed)
@@ -173,6 +183,7 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
         ("How strong are the ties?", "Ties by strength (log scale); the dashed line marks the weakest quarter.",
          plain["tie_strengths"]),
     ]
+    survey = _trust_and_value(A, barriers, figure_dir, show_ratings) if G.graph.get("survey") else None
     context = []
     if G.graph.get("as_of"):
         context.append(f"as of {G.graph['as_of']}")
@@ -190,5 +201,47 @@ def write_report(G, path, *, barriers: pd.DataFrame | None = None, map_href: str
                 for row in issues.to_dict("records")],
         introductions=[dict(row, actor_list=row["actors"].split(";")) for row in introductions.to_dict("records")],
         counts=[(KIND_TITLES.get(k, k), int(v)) for k, v in counts.items()], figures=figures, map_href=map_href,
-        total=len(barriers), more=len(problems) - len(issues), fdr=f"{100 * DEFAULT_FDR:g}%")
+        total=len(barriers), more=len(problems) - len(issues), fdr=f"{100 * DEFAULT_FDR:g}%", survey=survey)
     return write_text(path, html)
+
+
+def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
+    """The briefing's "Trust and value" section: numbers, the figure, the actors rated
+    lowest (aggregates from two raters or more), the survey-only pairs, and with
+    ``show_ratings`` each side's ratings on the ties of the survey findings."""
+    from ..survey import organisation_scores, percent_of_scale
+    from .figures import plot_trust_and_contact
+    G = A.graph
+    info, s = G.graph["survey"], A.summary
+    numbers = [
+        ("Trust", f"{number(s.get('trust'), 2)} of 4", f"{number(s.get('trust_percent'), 0)}% of the scale: "
+                                                         "reliability, mission, openness"),
+        ("Value", f"{number(s.get('value'), 2)} of 4", f"{number(s.get('value_percent'), 0)}% of the scale: "
+                                                         "influence, involvement, resources"),
+        ("Response rate", f"{number(100 * s['survey_response_rate'], 0)}%" if s.get("survey_response_rate") is not None
+         else "n/a", f"{s.get('survey_respondents', 0)} of {len(info['population'])} answered"),
+        ("Ratings", number(s.get("survey_ratings")), f"respondent-partner rows, wave {info['wave'] or '(one)'}"),
+    ]
+    received = organisation_scores(G)
+    received = received[received["raters"] >= 2].sort_values(["trust_received", "raters"]).head(8)
+    lowest = [{"actor": str(actor), "trust": number(r["trust_received"], 2), "percent":
+               number(percent_of_scale(r["trust_received"]), 0), "value": number(r["value_received"], 2),
+               "raters": int(r["raters"])} for actor, r in received.iterrows()]
+    ratings = []
+    if show_ratings:
+        said = {(r.rater, r.ratee): r for r in info["ratings"].itertuples(index=False)}
+        for row in barriers[barriers["kind"].isin(["low_trust", "perception_gap"])].itertuples():
+            a, b = row.actors.split(";")
+            for x, y in ((a, b), (b, a)):
+                r = said.get((x, y))
+                ratings.append({"who": x, "whom": y, "said": "did not answer" if r is None else
+                                ("does not work with them" if not r.named else
+                                 f"trust {number(r.trust, 2)}, value {number(r.value, 2)}")})
+    figure = _png(lambda ax: plot_trust_and_contact(A, ax, barriers=barriers), (9, 4.2), "trust_and_contact",
+                  figure_dir)
+    caption = ("Each dot a tie with logged contact rated in the survey: its trust (the mean of what the two sides "
+               "said) against how much contact it has. Purple squares: regular contact with low trust (a finding); "
+               "amber diamonds: relationships the two sides see differently.")
+    return {"numbers": numbers, "lowest": lowest, "survey_only": [f"{a} / {b}" for a, b in info["survey_only"]],
+            "added": [f"{a} / {b}" for a, b in info.get("survey_ties_added", [])], "ratings": ratings,
+            "figure": figure, "caption": caption, "wave": info["wave"], "waves": info["waves"]}

@@ -20,7 +20,19 @@ BARRIER_STYLE = {
     "strained_tie": {"color": "#B2182B", "dashes": [1, 3], "width_min": 4, "label": "strained tie (dark red, dotted)"},
     "missing_link": {"color": "#009E73", "dashes": [12, 8], "width_min": 2,
                      "label": "suggested introduction (green dashes, not yet a tie)"},
+    # With a survey (docs/survey.md).
+    "low_trust": {"color": "#5E3C99", "dashes": [10, 4, 2, 4], "width_min": 4,
+                  "label": "low trust: regular contact, trust rated low (purple, dash-dot)"},
+    "perception_gap": {"color": "#E69F00", "dashes": [3, 3], "width_min": 3,
+                       "label": "perception gap: the two sides see it differently (amber, short dashes)"},
 }
+# Kinds drawn only when the graph carries a survey (their legend lines too).
+SURVEY_STYLES = ("low_trust", "perception_gap")
+
+
+def barrier_styles(G) -> dict:
+    """The tie styles that apply to ``G``: the survey's only when it has one."""
+    return {k: s for k, s in BARRIER_STYLE.items() if k not in SURVEY_STYLES or G.graph.get("survey")}
 NODE_BARRIER_STYLE = {
     "isolate": {"border": "#B2182B", "shape": "diamond", "label": "isolated actor (red diamond)"},
     "broker": {"border": "#D55E00", "shape": "star", "label": "broker the network depends on (orange star)"},
