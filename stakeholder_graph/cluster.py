@@ -2,28 +2,34 @@
 
 :func:`build_graph_dask` is :func:`~stakeholder_graph.build_graph` for a
 :class:`~stakeholder_graph.io.lazy.LazyLog` (``read_interactions(..., engine="dask")`` or a
-``dask.dataframe.DataFrame``).  It runs the in-memory path's own code on each partition:
+``dask.dataframe.DataFrame``).  It runs the in-memory path's own code on each partition,
+in one Dask computation:
 
-1. the readers' rules (:func:`~stakeholder_graph.io.readers.check_interactions`), giving the
-   facts of the whole log (rows by reason, names and labels used, first and last date) by
-   one small tree reduction: the names are resolved to actors once, at home, as in memory
-   (:func:`~stakeholder_graph.names.spellings_of_counts`);
-2. per partition :func:`~stakeholder_graph.graph.resolve_contacts`, the filters,
+1. a first look at every partition (names and dates only; for Parquet only those columns),
+   combined by a tree reduction, from which the parameters of step 2 are worked out on the
+   cluster (:func:`_params`): the actors, as :func:`~stakeholder_graph.names.spellings_of_counts`
+   resolves the names, ``as_of`` and the periods of the ties' history;
+2. one task per partition: the readers' rules
+   (:func:`~stakeholder_graph.io.readers.check_interactions`), giving the partition's facts
+   (rows used, rejected by reason, names and labels used), then
+   :func:`~stakeholder_graph.graph.resolve_contacts`, the filters,
    :func:`~stakeholder_graph.ties.roll_up` and :func:`~stakeholder_graph.ties.partial_ties`;
-   the partial tie tables are combined by a tree reduction
-   (:func:`~stakeholder_graph.ties.combine_partials`) and only the tie table comes home
-   (:func:`~stakeholder_graph.ties.finish_ties`).
+   facts and partial tie tables are combined by tree reductions
+   (:func:`~stakeholder_graph.ties.combine_partials`) and only they come home, where
+   :func:`~stakeholder_graph.ties.finish_ties` makes the tie table and
+   :func:`~stakeholder_graph.graph.assemble_graph` the graph.
 
-A tie's decayed strength and its per-period counts need ``as_of`` and the window's first
-date, which are only known once every row is checked and every name resolved: step 2 runs
-with those worked out from the facts of step 1 (the last and first date of the rows used),
-and says what they really were; in the rare log where they differ (its last contact was
-between two spellings of one actor, or filtered out), step 2 runs once more with the true
-values.  So the graph equals the in-memory one.
+The first look sees every row, the rules leave some out: step 2 also says what the contacts
+used really were (their names' spellings, last date, the window's first date), and in the
+rare log where the first look was wrong (its last date on a rejected row, a name's most
+common spelling changed by rejected rows), step 2 runs once more with the true values.
+Programme and type labels are kept as written and spelled at home from the rows used.  So
+the graph equals the in-memory one.
 
 Meeting registers: each register file is checked as one partition (the rules about a
 meeting as a whole need all its rows, as in memory); the rows used are then shuffled by
-``event`` so that every meeting's pairs are made in one partition.
+``event`` so that every meeting's pairs are made in one partition.  A survey is small and
+read in memory.
 """
 
 from __future__ import annotations
