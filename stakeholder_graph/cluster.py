@@ -302,6 +302,8 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
             leaf.set_facts(facts)
         piece = combine_pieces([p for _, p in leaf_results] + [register_piece])
         facts = combine_facts([log.facts() for log in given])
+        if not facts.rows_read:
+            raise InputError("has a header but no rows: no contacts to build a graph from", file=given[0].name)
         if not facts.rows_used:
             raise InputError("no contacts to build a graph from")
         if not piece.filtered:

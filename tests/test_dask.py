@@ -260,6 +260,15 @@ def test_all_rows_rejected_is_an_error(dask_sync, tmp_path):
         sg.build_graph(sg.read_interactions(tmp_path / "bad.parquet", engine="dask"))
 
 
+def test_a_log_with_no_rows_says_so_as_in_memory(dask_sync, tmp_path):
+    raw_log().head(0).to_parquet(tmp_path / "empty.parquet", index=False)
+    runner = CliRunner()
+    memory = runner.invoke(cli, ["summary", str(tmp_path / "empty.parquet")])
+    dask = runner.invoke(cli, ["summary", str(tmp_path / "empty.parquet"), "--engine", "dask"])
+    assert memory.exit_code == dask.exit_code == 2
+    assert dask.stderr == memory.stderr
+
+
 def test_a_pattern_that_matches_nothing_is_an_error(dask_sync, tmp_path):
     with pytest.raises(InputError, match="no file matches"):
         sg.read_interactions(str(tmp_path / "*.parquet"), engine="dask")
