@@ -568,14 +568,14 @@ def _inputs_for_periods(opts: dict, command: str):
     if opts.get("as_of"):
         raise UserError(f"--as-of has no meaning in {command}: each period is measured as of its own end "
                         "(set the periods with --before and --after)")
-    if _engine_of(opts) == "dask":
-        raise UserError(f"{command} runs in memory only for now: drop --engine dask / --scheduler "
-                        "(summary, metrics, barriers, map, report, export and validate take them)")
     inputs = load(opts)
-    logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
-    if logs and all(r.rows_read == 0 for r in logs):
-        raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to compare")
-    say_what_was_not_used(inputs)
+    # The Dask engine learns what it did not use on its first pass: said after the work
+    # (:func:`_said_after`), as after a build.
+    if _engine_of(opts) != "dask":
+        logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
+        if logs and all(r.rows_read == 0 for r in logs):
+            raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to compare")
+        say_what_was_not_used(inputs)
     dates = typed_dates(opts)
     options = {"half_life": opts["half_life"], "programme": list(opts["programme"]) or None,
                "type": list(opts["contact_type"]) or None, "level": opts["level"], "undirected": opts["undirected"],
@@ -585,6 +585,12 @@ def _inputs_for_periods(opts: dict, command: str):
     if inputs.survey is not None:
         options.update(survey=inputs.survey, include_survey_ties=opts["include_survey_ties"])
     return inputs, options
+
+
+def _said_after(inputs, opts: dict) -> None:
+    """With the Dask engine, the rows not used, once the work has read the logs."""
+    if _engine_of(opts) == "dask":
+        say_what_was_not_used(inputs)
 
 
 def _typed_span(text, option, opts):
@@ -631,6 +637,7 @@ def compare(fmt, output, raw_cells, at, before, after, report_path, map_path, se
     C = compare_periods(inputs.interactions, inputs.meetings, inputs.actors, at=at,
                         before=_typed_span(before, "--before", opts), after=_typed_span(after, "--after", opts),
                         seed=seed, **options)
+    _said_after(inputs, opts)
     if map_path:
         from .render import write_change_map
         click.echo(f"wrote the change map to {write_change_map(C, map_path, seed=seed)}", err=True)
@@ -673,6 +680,7 @@ def timeline(fmt, output, raw_cells, every, **opts):
     from .compare import timeline as measures_over_time
     inputs, options = _inputs_for_periods(opts, "timeline")
     frame = measures_over_time(inputs.interactions, inputs.meetings, inputs.actors, every=every, **options)
+    _said_after(inputs, opts)
     emit_table(frame.round(6), fmt, output, raw_cells)
 
 

@@ -214,6 +214,20 @@ def _register_rows(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _by_event(tables: list) -> list:
+    """Checked register partitions re-cut so that all of a meeting's rows are in one: the
+    rows used, shuffled by event (one partition needs no shuffle)."""
+    if len(tables) <= 1:
+        return tables
+    dask = require_dask()
+    import dask.dataframe as dd
+    meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
+                         "participant": pd.Series(dtype=object), "type": pd.Series(dtype=object),
+                         "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
+    rows = dd.from_delayed([dask.delayed(_register_rows)(t) for t in tables], meta=meta, verify_meta=False)
+    return rows.shuffle("event", npartitions=len(tables)).to_delayed()
+
+
 def _lazy(value, what: str, **options):
     """A LazyLog for a LazyLog, a dask DataFrame, a path (read by the Dask engine) or an
     in-memory table (one partition)."""
@@ -237,8 +251,10 @@ def _nothing_left(facts, **filters) -> str:
 def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=None,
                      half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
                      type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
-                     survey=None, include_survey_ties: bool = False, survey_wave=None):
+                     survey=None, include_survey_ties: bool = False, survey_wave=None, _found: dict | None = None):
     """:func:`~stakeholder_graph.build_graph` on the active Dask scheduler (see the module).
+    ``_found`` (a dict) receives what the reduction learnt: the first and last contact, the
+    spellings and the parameters of the checked pass (:class:`LazyPrepared` uses them).
 
     The graph equals the in-memory path's on the same rows: every tie attribute (weights to
     floating-point rounding: sums are added in another order), ``G.graph["contacts_used"]``.
@@ -280,19 +296,8 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
         register_leaves = register.leaves if register is not None else []
         checked = {id(leaf): leaf.checked() for leaf in register_leaves}
         register_facts = [leaf.facts_tree(checked[id(leaf)]) for leaf in register_leaves if leaf._facts is None]
-        pieces = []
-        if register is not None:
-            tables = [t for leaf in register_leaves for t in checked[id(leaf)]]
-            if len(tables) > 1:
-                import dask.dataframe as dd
-                meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
-                                     "participant": pd.Series(dtype=object), "type": pd.Series(dtype=object),
-                                     "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
-                rows = dd.from_delayed([dask.delayed(_register_rows)(t) for t in tables], meta=meta,
-                                       verify_meta=False)
-                # A meeting's pairs are made where all its rows are: shuffled by event.
-                tables = rows.shuffle("event", npartitions=len(tables)).to_delayed()
-            pieces = [dask.delayed(_register_piece)(t, params) for t in tables]
+        pieces = [dask.delayed(_register_piece)(t, params)
+                  for t in _by_event([t for leaf in register_leaves for t in checked[id(leaf)]])]
         leaf_results, register_piece, params, register_computed = compute(
             per_leaf, tree_reduce(pieces, combine_pieces), params, register_facts)
         for leaf, (facts, _) in zip(log_leaves, leaf_results):
@@ -330,6 +335,9 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
         for column in ("programme", "type"):
             partial = respell_labels(partial, column, label_spellings(piece.labels.get(column, {})))
         ties = finish_ties(partial, as_of=measured_as_of, period_days=period_days)
+    if _found is not None:
+        _found.update(first=piece.first_kept, last=piece.last_all, spellings=spellings, params=params, logs=logs,
+                      register=register)
     unknown = unknown_actors(spellings, index) if actors is not None else []
     ratings, merged_ratings = resolve_survey(survey, spellings)
     prepared = PreparedContacts(None, actors, unknown, piece.merged_self, case_variants(spellings), bool(undirected),
@@ -378,3 +386,84 @@ def progress(minimum: float = 5.0):
     from dask.diagnostics import ProgressBar
     with ProgressBar(minimum=minimum, out=sys.stderr):
         yield
+
+
+def _block_piece(log, register, params: Params, spans: list, labels: list, first, last, half_life: float):
+    """One partition's :func:`~stakeholder_graph.compare.block_sums`."""
+    from .compare import block_sums
+    contacts, _ = resolve_contacts(log, register, params.spellings, labels=params.labels,
+                                   categories=params.categories, undirected=params.undirected)
+    if not len(contacts):
+        return None
+    kept = filter_contacts(contacts, since=first, until=last, programme=params.programme, type=params.type)
+    if params.level == "organisation":
+        kept, _ = roll_up(kept, params.organisation_of)
+    return block_sums(kept, spans, labels, half_life) if len(kept) else None
+
+
+class LazyPrepared:
+    """The Dask engine's counterpart of :class:`~stakeholder_graph.graph.PreparedContacts`
+    for :func:`~stakeholder_graph.compare.compare_periods` and
+    :func:`~stakeholder_graph.compare.timeline`: the inputs stay where they are, each
+    period's graph is :func:`build_graph_dask` and the per-block counts are one more
+    reduction (:func:`~stakeholder_graph.compare.combine_block_sums`).  Its first use (the
+    dates the contacts cover) is one build of the whole graph."""
+
+    def __init__(self, interactions, meetings, actors, *, day_first: bool = False, undirected: bool = False,
+                 survey=None):
+        from .graph import _as_table
+        from .io.readers import read_actors
+        from .io.survey import read_survey
+        self.interactions = _lazy(interactions, "interactions", day_first=day_first)
+        self.meetings = _lazy(meetings, "meetings", day_first=day_first)
+        self.actors = _as_table(actors, read_actors)
+        self._survey = _as_table(survey, read_survey)
+        self.undirected = bool(undirected)
+        self._found: dict = {}
+
+    def _whole(self) -> dict:
+        if not self._found:
+            build_graph_dask(self.interactions, self.meetings, self.actors, undirected=self.undirected,
+                             survey=self._survey, _found=self._found)
+        return self._found
+
+    def date_range(self):
+        """(first, last) contact date, as in memory."""
+        found = self._whole()
+        return found["first"], found["last"]
+
+    @property
+    def survey(self):
+        """The survey's rating rows, names resolved (as ``PreparedContacts.survey``)."""
+        from .survey import resolve_survey
+        return resolve_survey(self._survey, self._whole()["spellings"])[0] if self._survey is not None else None
+
+    def graph(self, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
+              type=None, level: str = "actor", include_survey_ties: bool = False, wave=None):
+        """:func:`~stakeholder_graph.graph.graph_of_period` on the cluster."""
+        return build_graph_dask(self.interactions, self.meetings, self.actors, as_of=as_of, half_life=half_life,
+                                since=since, until=until, programme=programme, type=type, level=level,
+                                undirected=self.undirected, survey=self._survey,
+                                include_survey_ties=include_survey_ties, survey_wave=wave)
+
+    def block_sums(self, spans: list, labels: list, *, half_life: float, level: str, programme, type) -> tuple:
+        """:func:`~stakeholder_graph.compare.block_sums` of the contacts in the spans, reduced
+        on the cluster."""
+        from .compare import combine_block_sums
+        dask = require_dask()
+        found = self._whole()
+        params = found["params"]
+        params = Params(found["spellings"], params.labels, pd.Index(sorted(set(found["spellings"].values()), key=str),
+                                                                    dtype=object),
+                        self.undirected, None, None, programme, type, level, params.organisation_of, None,
+                        half_life, None)
+        first, last = spans[0][0], spans[-1][1] - pd.Timedelta(days=1)
+        logs, register = found["logs"], found["register"]
+        tasks = [dask.delayed(_block_piece)(t, None, params, spans, labels, first, last, half_life)
+                 for t in (logs.checked() if logs is not None else [])]
+        tasks += [dask.delayed(_block_piece)(None, t, params, spans, labels, first, last, half_life)
+                  for t in _by_event(register.checked() if register is not None else [])]
+        pairs, sums = compute(tree_reduce(tasks, combine_block_sums))[0]
+        if not pairs:
+            raise InputError(f"no contact is left between {first.date()} and {last.date()} after the filters")
+        return pairs, sums

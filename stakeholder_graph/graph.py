@@ -376,6 +376,9 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
     """The graph of the prepared contacts in ``[since, until]``, measured as of ``as_of``
     (see :func:`build_graph`, which is this on all the inputs' contacts).  With a survey,
     ``wave`` is the survey round joined (default the latest)."""
+    if hasattr(prepared, "block_sums"):      # the Dask engine's inputs (cluster.LazyPrepared)
+        return prepared.graph(as_of=as_of, half_life=half_life, since=since, until=until, programme=programme,
+                              type=type, level=level, include_survey_ties=include_survey_ties, wave=wave)
     contacts = prepared.contacts
     as_of, window_end = measurement_dates(contacts["date"].max() if len(contacts) else None, as_of=as_of,
                                           until=until)

@@ -355,11 +355,35 @@ def test_cli_damaged_files_are_one_error_line(dask_sync, tmp_path, suffix):
             assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_cli_compare_says_it_runs_in_memory(dask_sync, tmp_path):
-    paths = write_parquet(tmp_path / "log", raw_log(), files=1)
-    result = CliRunner().invoke(cli, ["compare", paths[0], "--at", "2024-01-01", "--engine", "dask"])
-    assert result.exit_code == 2
-    assert result.stderr.startswith("Error: compare runs in memory only for now")
+@pytest.mark.parametrize("level", ["actor", "organisation"])
+def test_compare_and_timeline_as_in_memory(dask_sync, level):
+    """compare_periods and timeline on the Dask engine (each period's graph and the
+    per-block counts reduced on the cluster): the in-memory tables, explanations included."""
+    from pathlib import Path
+    from stakeholder_graph.compare import timeline
+    data = Path(__file__).resolve().parents[1] / "data"
+    files = ([str(data / "interactions.csv")], [str(data / "meetings.csv")], str(data / "actors.csv"))
+    memory, lazy = sg.read_inputs(*files), sg.read_inputs(*files, engine="dask")
+    expected = sg.compare_periods(memory.interactions, memory.meetings, memory.actors, at="2025-10-01", level=level)
+    got = sg.compare_periods(lazy.interactions, lazy.meetings, lazy.actors, at="2025-10-01", level=level)
+    pd.testing.assert_frame_equal(got.table(), expected.table(), check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(timeline(lazy.interactions, lazy.meetings, lazy.actors, level=level),
+                                  timeline(memory.interactions, memory.meetings, memory.actors, level=level),
+                                  check_exact=False, rtol=1e-9)
+
+
+def test_cli_compare_and_timeline_with_engine_dask(dask_sync):
+    from pathlib import Path
+    data = Path(__file__).resolve().parents[1] / "data"
+    runner = CliRunner()
+    base = [str(data / "interactions.csv"), "--meetings", str(data / "meetings.csv"), "--actors",
+            str(data / "actors.csv")]
+    for args in (["compare", *base, "--at", "2025-10-01", "--format", "csv"],
+                 ["timeline", *base, "--every", "year", "--format", "csv"]):
+        memory = runner.invoke(cli, args)
+        dask = runner.invoke(cli, args + ["--engine", "dask"])
+        assert memory.exit_code == dask.exit_code == 0, dask.output
+        assert dask.stdout == memory.stdout
 
 
 def test_without_dask_a_clear_error(monkeypatch, tmp_path):
