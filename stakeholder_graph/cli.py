@@ -6,6 +6,7 @@ No analysis happens here.  Library errors (:class:`StakeholderGraphError`) becom
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -42,7 +43,7 @@ def user_errors(func):
     def wrapper(*args, **kwargs):
         try:
             # The library's warnings (a retired threshold...) as one plain line each.
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, _engine(kwargs):
                 warnings.simplefilter("always", FutureWarning)
                 result = func(*args, **kwargs)
             for warning in caught:
@@ -59,6 +60,22 @@ def user_errors(func):
             raise UserError(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ")) from None
 
     return wrapper
+
+
+def _engine(opts: dict):
+    """With ``--engine dask`` (or ``--scheduler``): the command runs on that Dask scheduler,
+    with Dask's progress bar on stderr for long steps; else nothing to set up."""
+    if opts.get("engine") != "dask" and not opts.get("scheduler"):
+        return contextlib.nullcontext()
+    from .cluster import progress, scheduler
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(scheduler(opts.get("scheduler")))
+        stack.enter_context(progress())
+    except BaseException:
+        stack.close()
+        raise
+    return stack
 
 
 def _date(ctx, param, value):
@@ -82,7 +99,11 @@ def _rows_left_out_by_filters(inputs, opts) -> None:
         return " ".join(value) if isinstance(value, list) else str(value)
 
     said = ", ".join(f"--{k} {shown(v)}" for k, v in filters.items() if v is not None)
+    from .io.lazy import LazyLog
     for table in (inputs.interactions, inputs.meetings):
+        if isinstance(table, LazyLog):
+            click.echo(f"{table.name}: rows left out by the filters ({said}) are not counted with --engine dask")
+            continue
         if table is None or not len(table):
             continue
         kept = filter_contacts(table, **filters)
@@ -111,8 +132,8 @@ def typed_dates(opts: dict) -> dict:
 def input_options(func):
     """The INPUTS every analysis command takes, declared once."""
     options = [
-        click.argument("interaction_files", nargs=-1, type=click.Path(dir_okay=False)),
-        click.option("--meetings", "meeting_files", multiple=True, type=click.Path(dir_okay=False),
+        click.argument("interaction_files", nargs=-1, type=click.Path()),
+        click.option("--meetings", "meeting_files", multiple=True, type=click.Path(),
                      help="Meeting register (one row per participant per meeting); repeatable."),
         click.option("--actors", "actors_file", type=click.Path(dir_okay=False),
                      help="Actor registry: name, kind, sector, parent, aliases."),
@@ -148,6 +169,12 @@ def input_options(func):
                                                        "position, e.g. --column date=1 --column source=2 --column target=3."),
         click.option("--day-first", is_flag=True, help="Read 03/04/2024 as 3 April (UK)."),
         click.option("--month-first", is_flag=True, help="Read 03/04/2024 as 4 March (US)."),
+        click.option("--engine", type=click.Choice(["pandas", "dask"]), default="pandas", show_default=True,
+                     help="dask: read and reduce the logs partition by partition on a Dask scheduler (logs larger "
+                          "than memory; a log may then be a glob or a folder of Parquet/CSV files)."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="The Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
+                          "default: $DASK_SCHEDULER_ADDRESS, else local processes/threads)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -155,7 +182,9 @@ def input_options(func):
 
 
 def _progress(path, report):
-    size = Path(path).stat().st_size if isinstance(path, (str, Path)) and Path(path).exists() else 0
+    if hasattr(report, "_log"):    # the Dask engine's report is known after the build
+        return
+    size = Path(path).stat().st_size if isinstance(path, (str, Path)) and Path(path).is_file() else 0
     if size >= BIG_FILE_BYTES:
         click.echo(f"read {path}: {report.rows_used:,} of {report.rows_read:,} rows used", err=True)
 
@@ -171,15 +200,19 @@ def load(opts: dict):
     return read_inputs(interaction_files, meeting_files, opts["actors_file"], day_first=opts["day_first"],
                        month_first=opts["month_first"], on_read=_progress,
                        columns=column_mapping(opts["column_items"]), sheet=opts["sheet"],
-                       time_unit=opts["time_unit"], no_header=opts["no_header"],
+                       time_unit=opts["time_unit"], no_header=opts["no_header"], engine=_engine_of(opts),
                        epoch=_typed_epoch(opts["epoch"], opts["time_unit"], opts["day_first"], opts["month_first"]),
                        survey=opts.get("survey_file"))
+
+
+def _engine_of(opts: dict) -> str:
+    return "dask" if opts.get("scheduler") else opts.get("engine", "pandas")
 
 
 def say_what_was_not_used(inputs) -> None:
     """One line on stderr per input file with rows that were not used, and why."""
     for report in inputs.reports:
-        rejected = len(report.rejected)
+        rejected = report.rows_read - report.rows_used
         if not rejected:
             continue
         reasons = list(report.counts_by_reason().items())
@@ -191,6 +224,17 @@ def say_what_was_not_used(inputs) -> None:
 def graph_from_options(opts: dict):
     """Read the INPUTS and build the graph; returns ``(graph, inputs)``."""
     inputs = load(opts)
+    dates = typed_dates(opts)
+
+    def build():
+        return build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
+                           half_life=opts["half_life"], since=dates["since"], until=dates["until"],
+                           programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
+                           level=opts["level"], undirected=opts["undirected"], survey=inputs.survey,
+                           include_survey_ties=opts["include_survey_ties"], survey_wave=opts.get("survey_wave"))
+
+    # The Dask engine learns what it did not use while it builds (one pass over the log).
+    G = build() if _engine_of(opts) == "dask" else None
     logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
     if logs and all(r.rows_read == 0 for r in logs):
         raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to build a graph from")
@@ -201,12 +245,7 @@ def graph_from_options(opts: dict):
                           for name, close in list(hints.items())[:5])
         click.echo(f"{len(hints)} name(s) not in the registry look like one that is: {shown}"
                    + (" ..." if len(hints) > 5 else "") + ": run validate for the list", err=True)
-    dates = typed_dates(opts)
-    G = build_graph(inputs.interactions, inputs.meetings, inputs.actors, as_of=dates["as_of"],
-                    half_life=opts["half_life"], since=dates["since"], until=dates["until"],
-                    programme=list(opts["programme"]) or None, type=list(opts["contact_type"]) or None,
-                    level=opts["level"], undirected=opts["undirected"], survey=inputs.survey,
-                    include_survey_ties=opts["include_survey_ties"], survey_wave=opts.get("survey_wave"))
+    G = G if G is not None else build()
     _say_survey_only(G)
     return G, inputs
 
@@ -282,13 +321,13 @@ def validate(ctx, fmt, show_all, **opts):
         stakeholder-graph validate log.csv --meetings boards.xlsx --actors actors.csv --day-first
     """
     inputs = load(opts)
-    rejected_any = any(len(report.rejected) for report in inputs.reports)
+    rejected_any = any(report.rows_read - report.rows_used for report in inputs.reports)
     if fmt == "json":
         click.echo(json.dumps(inputs.validation(), indent=1, ensure_ascii=False))
         ctx.exit(1 if rejected_any else 0)
     unknown = inputs.unknown_actors()
     for report in inputs.reports:
-        rejected = len(report.rejected)
+        rejected = report.rows_read - report.rows_used
         click.echo(f"{report.file} ({report.what}): {report.rows_read:,} rows read, "
                    f"{report.rows_used:,} used, {rejected:,} rejected")
         for note in report.notes:
@@ -300,10 +339,14 @@ def validate(ctx, fmt, show_all, **opts):
         for reason, count in report.counts_by_reason().items():
             click.echo(f"  {count:>6,} {reason}")
             rows = report.rejected[report.rejected["reason"] == reason]
-            for row in (rows if show_all else rows.head(3)).itertuples():
-                click.echo(f"           row {row.row}, column '{row.column}'")
-            if not show_all and count > 3:
-                click.echo(f"           ... and {count - 3:,} more rows (--all lists them)")
+            shown = rows if show_all else rows.head(3)
+            for row in shown.itertuples():
+                click.echo(f"           {row.file + ', ' if row.file != report.file else ''}row {row.row}, "
+                           f"column '{row.column}'")
+            if count > len(shown):
+                click.echo(f"           ... and {count - len(shown):,} more rows "
+                           + ("(--all lists them)" if len(rows) > len(shown) else
+                              "(the Dask engine keeps a sample; LazyLog.rejected_rows() has them all)"))
     _rows_left_out_by_filters(inputs, opts)
     if inputs.actors is not None:
         hints = inputs.did_you_mean()
@@ -532,10 +575,13 @@ def _inputs_for_periods(opts: dict, command: str):
         raise UserError(f"--as-of has no meaning in {command}: each period is measured as of its own end "
                         "(set the periods with --before and --after)")
     inputs = load(opts)
-    logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
-    if logs and all(r.rows_read == 0 for r in logs):
-        raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to compare")
-    say_what_was_not_used(inputs)
+    # The Dask engine learns what it did not use on its first pass: said after the work
+    # (:func:`_said_after`), as after a build.
+    if _engine_of(opts) != "dask":
+        logs = [r for r in inputs.reports if r.what in ("interactions", "meetings")]
+        if logs and all(r.rows_read == 0 for r in logs):
+            raise UserError(f"{logs[0].file}: has a header but no rows: no contacts to compare")
+        say_what_was_not_used(inputs)
     dates = typed_dates(opts)
     options = {"half_life": opts["half_life"], "programme": list(opts["programme"]) or None,
                "type": list(opts["contact_type"]) or None, "level": opts["level"], "undirected": opts["undirected"],
@@ -545,6 +591,12 @@ def _inputs_for_periods(opts: dict, command: str):
     if inputs.survey is not None:
         options.update(survey=inputs.survey, include_survey_ties=opts["include_survey_ties"])
     return inputs, options
+
+
+def _said_after(inputs, opts: dict) -> None:
+    """With the Dask engine, the rows not used, once the work has read the logs."""
+    if _engine_of(opts) == "dask":
+        say_what_was_not_used(inputs)
 
 
 def _typed_span(text, option, opts):
@@ -591,6 +643,7 @@ def compare(fmt, output, raw_cells, at, before, after, report_path, map_path, se
     C = compare_periods(inputs.interactions, inputs.meetings, inputs.actors, at=at,
                         before=_typed_span(before, "--before", opts), after=_typed_span(after, "--after", opts),
                         seed=seed, **options)
+    _said_after(inputs, opts)
     if map_path:
         from .render import write_change_map
         click.echo(f"wrote the change map to {write_change_map(C, map_path, seed=seed)}", err=True)
@@ -633,6 +686,7 @@ def timeline(fmt, output, raw_cells, every, **opts):
     from .compare import timeline as measures_over_time
     inputs, options = _inputs_for_periods(opts, "timeline")
     frame = measures_over_time(inputs.interactions, inputs.meetings, inputs.actors, every=every, **options)
+    _said_after(inputs, opts)
     emit_table(frame.round(6), fmt, output, raw_cells)
 
 

@@ -39,7 +39,7 @@ from .analysis import Analysis
 from .barriers import DEFAULT_FDR, _listing, find_barriers, tie_dispersion
 from .chance import bh_qvalues
 from .errors import InputError
-from .graph import LEVELS, PreparedContacts, graph_of_period, period_contacts, prepare_contacts
+from .graph import LEVELS, PreparedContacts, _is_lazy, graph_of_period, period_contacts, prepare_contacts
 from .io.survey import wave_order
 from .survey import wave_change_rows
 from .ties import DEFAULT_HALF_LIFE_DAYS
@@ -246,7 +246,27 @@ def blocks(prepared: PreparedContacts, windows: list, *, half_life: float, level
             spans.append((start, stop))
             labels.append(index)
     first, last = spans[0][0], spans[-1][1] - pd.Timedelta(days=1)
-    contacts, _ = period_contacts(prepared, since=first, until=last, programme=programme, type=type, level=level)
+    if hasattr(prepared, "block_sums"):       # the Dask engine's inputs: a reduction on the cluster
+        pairs, sums = prepared.block_sums(spans, labels, half_life=half_life, level=level, programme=programme,
+                                          type=type)
+    else:
+        contacts, _ = period_contacts(prepared, since=first, until=last, programme=programme, type=type, level=level)
+        pairs, sums = block_sums(contacts, spans, labels, half_life)
+    starts = np.array([s for s, _ in spans], dtype="datetime64[ns]")
+    stops = np.array([e for _, e in spans], dtype="datetime64[ns]")
+    return Blocks(pairs=pairs, count=sums["count"], a_to_b=sums["a_to_b"], b_to_a=sums["b_to_a"],
+                  strength=sums["strength"], ends=stops - np.timedelta64(1, "D"),
+                  days=((stops - starts) / np.timedelta64(1, "D")).astype(float), period=np.array(labels))
+
+
+BLOCK_SUMS = ("count", "a_to_b", "b_to_a", "strength")
+
+
+def block_sums(contacts: pd.DataFrame, spans: list, labels: list, half_life: float) -> tuple:
+    """``(pairs, sums)``: the ties of ``contacts`` (sorted ``(actor_a, actor_b)``) and per tie
+    (rows) and block (columns) the contacts, initiations each way and decayed strength
+    (see :class:`Blocks`).  Sums over contacts: those of parts of the contacts add up
+    (:func:`combine_block_sums`), so the Dask engine computes them per partition."""
     dates = contacts["date"].to_numpy()
     starts = np.array([s for s, _ in spans], dtype="datetime64[ns]")
     stops = np.array([e for _, e in spans], dtype="datetime64[ns]")
@@ -277,14 +297,24 @@ def blocks(prepared: PreparedContacts, windows: list, *, half_life: float, level
     age = np.maximum(to_period_end.astype("timedelta64[s]").astype(float) / 86400.0 - 1, 0)
     age -= block_stop_to_period[block]
     decayed = contacts["weight"].to_numpy(dtype=float) * np.exp2(-age / half_life)
-    return Blocks(
-        pairs=list(pair_index), count=per_block().astype(float),
-        a_to_b=per_block(contacts["a_to_b"].to_numpy(dtype=float)),
-        b_to_a=per_block(contacts["b_to_a"].to_numpy(dtype=float)),
-        strength=per_block(decayed),
-        ends=stops - np.timedelta64(1, "D"),
-        days=((stops - starts) / np.timedelta64(1, "D")).astype(float),
-        period=np.array(labels))
+    return list(pair_index), {"count": per_block().astype(float),
+                              "a_to_b": per_block(contacts["a_to_b"].to_numpy(dtype=float)),
+                              "b_to_a": per_block(contacts["b_to_a"].to_numpy(dtype=float)),
+                              "strength": per_block(decayed)}
+
+
+def combine_block_sums(parts) -> tuple:
+    """:func:`block_sums` of several parts of the contacts as one (ties united, sums added)."""
+    parts = [p for p in parts if p is not None]
+    pairs = sorted(set().union(*(p[0] for p in parts))) if parts else []
+    where = {pair: i for i, pair in enumerate(pairs)}
+    width = next((p[1]["count"].shape[1] for p in parts if p[1]["count"].ndim == 2), 0)
+    sums = {k: np.zeros((len(pairs), width)) for k in BLOCK_SUMS}
+    for own, values in parts:
+        rows = np.array([where[pair] for pair in own], dtype=np.intp)
+        for k in BLOCK_SUMS:
+            np.add.at(sums[k], rows, values[k])
+    return pairs, sums
 
 
 def block_days(before: Period, after: Period) -> int:
@@ -679,7 +709,7 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active
 # ---------------------------------------------------------------------------
 
 BUILD_OPTIONS = {"half_life", "programme", "type", "level", "day_first", "undirected", "since", "until", "survey",
-                 "include_survey_ties"}
+                 "include_survey_ties", "engine"}
 
 
 def compare_periods(interactions=None, meetings=None, actors=None, *, at, before=None, after=None,
@@ -801,8 +831,12 @@ def _window(interactions, meetings, actors, build_options: dict, what: str):
     if level not in LEVELS:
         raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
     half_life = float(build_options.get("half_life", DEFAULT_HALF_LIFE_DAYS))
-    if isinstance(interactions, PreparedContacts):
+    if isinstance(interactions, PreparedContacts) or hasattr(interactions, "block_sums"):
         prepared = interactions
+    elif build_options.get("engine") == "dask" or any(_is_lazy(v) for v in (interactions, meetings)):
+        from .cluster import LazyPrepared
+        prepared = LazyPrepared(interactions, meetings, actors, day_first=build_options.get("day_first", False),
+                                undirected=build_options.get("undirected", False), survey=build_options.get("survey"))
     else:
         prepared = prepare_contacts(interactions, meetings, actors, day_first=build_options.get("day_first", False),
                                     undirected=build_options.get("undirected", False),

@@ -8,6 +8,7 @@ __all__ = [
     "RegistryError",
     "UnknownActorError",
     "OutputError",
+    "MissingLibraryError",
 ]
 
 
@@ -49,3 +50,7 @@ class UnknownActorError(StakeholderGraphError):
 
 class OutputError(StakeholderGraphError):
     """An output file cannot be written where the user asked (a missing or read-only folder)."""
+
+
+class MissingLibraryError(StakeholderGraphError):
+    """An optional library a feature needs is not installed; the message says how to install it."""

@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._codes import counts as code_counts
 from ._codes import date_ticks, distinct, relabel_columns
 from .errors import InputError
 from .io.readers import read_actors, read_interactions, read_meetings
@@ -28,6 +29,13 @@ from .ties import (DEFAULT_HALF_LIFE_DAYS, actor_categories, combine_contacts, f
 __all__ = ["build_graph", "initiation_graph", "ego_graph", "tie_frame", "actor_frame", "LEVELS"]
 
 LEVELS = ("actor", "organisation")
+
+
+def _is_lazy(value) -> bool:
+    """A log for the Dask engine: a LazyLog or a dask DataFrame (known without importing dask)."""
+    from .io.lazy import LazyLog
+    from .io.readers import _is_dask_frame
+    return isinstance(value, LazyLog) or _is_dask_frame(value)
 
 
 def _as_table(value, reader):
@@ -76,25 +84,38 @@ def _resolve(*columns: pd.Series, spellings: dict) -> list:
     return relabel_columns(*columns, labels_of=lambda names: [spellings.get(n, n) for n in names])
 
 
-def _one_spelling_per_label(logs, register, column: str):
-    """Programme (or type) labels that differ only in case or spacing are one label
-    ("Diabetes", "diabetes ", "DIABETES"), spelled as the logs write it most often (ties:
-    the first in sorted order).  Counted over the distinct labels, not the rows."""
-    tables = [t for t in (logs, register) if t is not None and column in t]
-    if not tables:
-        return logs, register
+def label_counts(tables, column: str) -> dict:
+    """``{label: rows}`` of a programme (or type) column over the given tables."""
     counts: dict = {}
     for table in tables:
-        for label, n in table[column].astype(object).value_counts().items():
-            counts[label] = counts.get(label, 0) + int(n)
+        if table is None or column not in table:
+            continue
+        # Rows per distinct label from the codes (a million labels are not made into strings).
+        rows, labels = code_counts(table[column])
+        for label, n in zip(labels, rows.tolist()):
+            if n:
+                counts[label] = counts.get(label, 0) + n
+    return counts
+
+
+def label_spellings(counts: dict) -> dict:
+    """Programme (or type) labels that differ only in case or spacing are one label
+    ("Diabetes", "diabetes ", "DIABETES"), spelled as the logs write it most often (ties:
+    the first in sorted order): ``{label: its spelling}``, from :func:`label_counts`."""
     by_key: dict = {}
     for label in sorted(counts, key=str):
         key = " ".join(str(label).split()).casefold()
         best = by_key.get(key)
         if best is None or counts[label] > counts[best]:
             by_key[key] = label
-    spelled = {label: by_key[" ".join(str(label).split()).casefold()] for label in counts}
-    if all(spelled[label] == label for label in spelled):
+    return {label: by_key[" ".join(str(label).split()).casefold()] for label in counts}
+
+
+def _respell(logs, register, column: str, spelled: dict):
+    """The tables with their ``column`` labels spelled as ``spelled`` says (a label not in it
+    stays as it is).  Counted over the distinct labels, not the rows."""
+    tables = [t for t in (logs, register) if t is not None and column in t]
+    if not tables or all(spelled.get(label, label) == label for label in spelled):
         return logs, register
     relabelled = relabel_columns(*(t[column] for t in tables), labels_of=lambda names: [
         spelled.get(n, n) for n in names])
@@ -105,7 +126,8 @@ def _one_spelling_per_label(logs, register, column: str):
 def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                 half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
                 type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
-                survey=None, include_survey_ties: bool = False, survey_wave=None) -> nx.Graph:
+                survey=None, include_survey_ties: bool = False, survey_wave=None,
+                engine: str = "pandas") -> nx.Graph:
     """Build the weighted stakeholder graph.
 
     Parameters
@@ -152,6 +174,10 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
         Add the pairs named in the survey but never logged as ties (``count`` 0,
         ``survey_only``); by default they are only listed, and kept out of the structural
         measures.
+    engine : {"pandas", "dask"}
+        ``"dask"`` (or a log read with ``engine="dask"``, or a ``dask.dataframe.DataFrame``)
+        reduces the log to the tie table on the active Dask scheduler, partition by
+        partition (:mod:`stakeholder_graph.cluster`); the graph is the same.
 
     Returns
     -------
@@ -184,6 +210,14 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
     """
     if level not in LEVELS:
         raise InputError(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
+    if engine not in ("pandas", "dask"):
+        raise InputError(f"engine must be pandas or dask, not '{engine}'")
+    if engine == "dask" or any(_is_lazy(v) for v in (interactions, meetings)):
+        from .cluster import build_graph_dask
+        return build_graph_dask(interactions, meetings, actors, as_of=as_of, half_life=half_life, since=since,
+                                until=until, programme=programme, type=type, level=level, day_first=day_first,
+                                undirected=undirected, survey=survey, include_survey_ties=include_survey_ties,
+                                survey_wave=survey_wave)
     prepared = prepare_contacts(interactions, meetings, actors, day_first=day_first, undirected=undirected,
                                 survey=survey)
     return graph_of_period(prepared, as_of=as_of, half_life=half_life, since=since, until=until,
@@ -249,6 +283,25 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
         raise InputError("give an interaction log, a meeting register, or both")
     index = actor_name_index(actors)
     spellings = actor_spellings(name_columns(interactions, meetings) + survey_name_columns(survey), index)
+    contacts, merged_self = resolve_contacts(interactions, meetings, spellings, undirected=undirected)
+    unknown = unknown_actors(spellings, index) if actors is not None else []
+    ratings, merged_ratings = resolve_survey(survey, spellings)
+    prepared = PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected),
+                                survey=ratings)
+    prepared.survey_merged_self = merged_ratings
+    return prepared
+
+
+def resolve_contacts(interactions, meetings, spellings: dict, *, labels: dict | None = None,
+                     categories: pd.Index | None = None, undirected: bool = False, counted: dict | None = None) -> tuple:
+    """The contact table of a log and a register (either may be None): names resolved to
+    actors by ``spellings`` (:func:`~stakeholder_graph.names.actor_spellings`), programme
+    and type labels to one spelling each (``labels``: ``{"programme": {label: spelling}}``,
+    by default worked out from these tables), actors coded by ``categories`` (by default
+    those of ``spellings``).  Returns ``(contacts, merged_self)``, ``merged_self`` the
+    contacts left out as between two spellings of one actor.  The Dask engine runs this on
+    each partition with the whole log's spellings, labels and categories (and gets the
+    rows per label, ``{"programme": {label: rows}}``, in ``counted``, to check them)."""
     merged_self = 0
     logs = register = None
     if interactions is not None and len(interactions):
@@ -263,10 +316,18 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
             logs = logs[~merged]
     if meetings is not None and len(meetings):
         register = meetings.assign(participant=_resolve(meetings["participant"], spellings=spellings)[0])
-    logs, register = _one_spelling_per_label(logs, register, "programme")
-    logs, register = _one_spelling_per_label(logs, register, "type")
-    # Every actor named in the logs, in name order (the spellings already list them).
-    categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
+    for column in ("programme", "type"):
+        spelled = (labels or {}).get(column)
+        if spelled is None or counted is not None:
+            rows = label_counts([logs, register], column)
+            if counted is not None:
+                counted[column] = rows
+            if spelled is None:
+                spelled = label_spellings(rows)
+        logs, register = _respell(logs, register, column, spelled)
+    if categories is None:
+        # Every actor named in the logs, in name order (the spellings already list them).
+        categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
     pairwise = pairwise_contacts(logs, categories) if logs is not None else None
     if pairwise is not None and undirected:
         pairwise["a_to_b"] = 0
@@ -275,12 +336,7 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
         pairwise,
         meeting_contacts(register, categories) if register is not None else None,
     ])
-    unknown = unknown_actors(spellings, index) if actors is not None else []
-    ratings, merged_ratings = resolve_survey(survey, spellings)
-    prepared = PreparedContacts(contacts, actors, unknown, merged_self, case_variants(spellings), bool(undirected),
-                                survey=ratings)
-    prepared.survey_merged_self = merged_ratings
-    return prepared
+    return contacts, merged_self
 
 
 # A tie's rhythm is measured over periods of one half-life, or shorter in a short window:
@@ -293,8 +349,29 @@ def history_period(contacts: pd.DataFrame, as_of, half_life: float) -> float:
     the half-life, or a fifth of a shorter window (but at least 28 days), so that even a
     window of a year holds the several periods per tie that the partnership's burstiness
     is estimated from (with one or two, bursts went unseen and quiet spells looked like decay)."""
-    window = (pd.Timestamp(as_of) - contacts["date"].min()) / pd.Timedelta(days=1)
+    return history_period_from(contacts["date"].min(), as_of, half_life)
+
+
+def history_period_from(first, as_of, half_life: float) -> float:
+    """:func:`history_period` from the window's first contact date."""
+    window = (pd.Timestamp(as_of) - pd.Timestamp(first)) / pd.Timedelta(days=1)
     return float(min(half_life, max(window / HISTORY_PERIODS, 28.0)))
+
+
+def measurement_dates(last, *, as_of=None, until=None) -> tuple:
+    """``(as_of, window_end)``: the date ties are measured at and the window's last date.
+    ``last`` is the last contact's date (None without contacts)."""
+    if as_of is None:
+        # A window's end is its measurement date: a window that stops before the log does
+        # is measured as of its end, not as of the log's last date (which would make every
+        # tie look silent since the window closed).
+        if until is not None:
+            as_of = pd.Timestamp(until)
+        else:
+            as_of = last if last is not None else pd.Timestamp.today().normalize()
+    as_of = pd.Timestamp(as_of)
+    window_end = min(pd.Timestamp(until), as_of) if until is not None else as_of
+    return as_of, window_end
 
 
 def period_contacts(prepared: PreparedContacts, *, since=None, until=None, programme=None, type=None,
@@ -320,30 +397,35 @@ def graph_of_period(prepared: PreparedContacts, *, as_of=None, half_life: float 
     """The graph of the prepared contacts in ``[since, until]``, measured as of ``as_of``
     (see :func:`build_graph`, which is this on all the inputs' contacts).  With a survey,
     ``wave`` is the survey round joined (default the latest)."""
-    contacts, actors = prepared.contacts, prepared.actors
-    if as_of is None:
-        # A window's end is its measurement date: a window that stops before the log does
-        # is measured as of its end, not as of the log's last date (which would make every
-        # tie look silent since the window closed).
-        if until is not None:
-            as_of = pd.Timestamp(until)
-        else:
-            as_of = contacts["date"].max() if len(contacts) else pd.Timestamp.today().normalize()
-    as_of = pd.Timestamp(as_of)
-    window_end = min(pd.Timestamp(until), as_of) if until is not None else as_of
+    if hasattr(prepared, "block_sums"):      # the Dask engine's inputs (cluster.LazyPrepared)
+        return prepared.graph(as_of=as_of, half_life=half_life, since=since, until=until, programme=programme,
+                              type=type, level=level, include_survey_ties=include_survey_ties, wave=wave)
+    contacts = prepared.contacts
+    as_of, window_end = measurement_dates(contacts["date"].max() if len(contacts) else None, as_of=as_of,
+                                          until=until)
     kept, internal = period_contacts(prepared, since=since, until=window_end, programme=programme,
                                      type=type, level=level)
-    unknown = prepared.unknown
     period_days = history_period(kept, as_of, half_life)
     ties = tie_table(kept, as_of=as_of, half_life=half_life, period_days=period_days)
-    activity = _monthly_activity(kept)
+    used = int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum())
+    return assemble_graph(prepared, ties, activity=_monthly_activity(kept), contacts_used=used, internal=internal,
+                          as_of=as_of, half_life=half_life, since=since, window_end=window_end,
+                          programme=programme, type=type, level=level, period_days=period_days,
+                          include_survey_ties=include_survey_ties, wave=wave)
 
+
+def assemble_graph(prepared: PreparedContacts, ties: pd.DataFrame, *, activity: dict, contacts_used: int,
+                   internal, as_of, half_life, since, window_end, programme, type, level, period_days,
+                   include_survey_ties: bool = False, wave=None) -> nx.Graph:
+    """The networkx graph of a tie table (:func:`graph_of_period`'s last step; the Dask
+    engine's too, with a tie table computed on the cluster)."""
+    actors, unknown = prepared.actors, prepared.unknown
     G = nx.Graph()
     G.graph.update({
         "as_of": as_of.date().isoformat(), "half_life": float(half_life), "level": level,
         "since": str(pd.Timestamp(since).date()) if since is not None else "",
         "until": str(window_end.date()), "programme": _label(programme), "type": _label(type),
-        "contacts_used": int(len(kept)) if internal is None else int(len(kept) + internal["internal_count"].sum()),
+        "contacts_used": contacts_used,
         "unknown_actors": unknown, "merged_self_contacts": prepared.merged_self, "undirected": prepared.undirected,
         "case_variants": prepared.case_variants,
         "activity": activity, "period_days": period_days,

@@ -8,7 +8,7 @@ import pandas as pd
 from ._codes import counts
 from .errors import UnknownActorError
 
-__all__ = ["suggestions", "aliases_of", "actor_name_index", "actor_spellings", "name_columns", "unknown_actors", "case_variants",
+__all__ = ["suggestions", "aliases_of", "actor_name_index", "actor_spellings", "count_names", "spellings_of_counts", "name_columns", "unknown_actors", "case_variants",
            "find_actor"]
 
 
@@ -45,6 +45,11 @@ def actor_spellings(name_columns, index: dict) -> dict:
     spell it most often (ties: mixed case, then the first in sort order).  Spacing is already folded by the
     readers.
     """
+    return spellings_of_counts(count_names(name_columns), index)
+
+
+def count_names(name_columns) -> dict:
+    """``{name: rows}`` over the given columns (names on no row left out)."""
     used = {}
     for column in name_columns:
         if column is None or not len(column):
@@ -53,6 +58,12 @@ def actor_spellings(name_columns, index: dict) -> dict:
         for name, n in zip(uniques, rows.tolist()):
             if n:
                 used[name] = used.get(name, 0) + n
+    return used
+
+
+def spellings_of_counts(used: dict, index: dict) -> dict:
+    """:func:`actor_spellings` from the rows per name (:func:`count_names`; the Dask engine
+    adds up each partition's)."""
     spellings = {}
     for name in used:
         spellings.setdefault(str(name).casefold(), []).append(name)

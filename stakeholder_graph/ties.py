@@ -24,6 +24,8 @@ board does not look like 780 close relationships.  Meeting contacts have no init
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
@@ -209,12 +211,11 @@ def roll_up(contacts: pd.DataFrame, organisation_of: dict) -> tuple[pd.DataFrame
     return between, internal
 
 
-def _joined_labels(pair: np.ndarray, labels, groups: int) -> np.ndarray | None:
-    """The sorted, ``;``-joined distinct labels of each pair (``pair`` is the dense pair
-    number of each contact, ``groups`` the number of pairs); None when no contact has one.
-
-    Each pair gets a bitmask of its labels, and the join is done once per distinct
-    combination, not once per pair (a per-group Python join took seconds at 100,000 pairs).
+def _label_masks(pair: np.ndarray, labels, groups: int):
+    """For each pair a bitmask of its distinct labels (``pair`` is the dense pair number of
+    each contact, ``groups`` the number of pairs): ``(names, masks)``, ``names`` the sorted
+    labels the bits stand for; None when no contact has a label.  Masks combine by OR, so
+    partial tie tables carry them (see :func:`_joined`).
     """
     codes, uniques = distinct(labels)
     names = sorted(str(u) for u in uniques if str(u) != "")
@@ -222,7 +223,7 @@ def _joined_labels(pair: np.ndarray, labels, groups: int) -> np.ndarray | None:
         return None
     # More than 62 distinct labels is unusual for types or programmes; they all still count
     # in the filters, only the joined list stops at 62.
-    names = names[:62]
+    names = names[:MAX_LABELS]
     position = {name: i for i, name in enumerate(names)}
     bit = np.array([position.get(str(u), -1) for u in uniques] + [-1], dtype=np.int8)[codes]
     labelled = bit >= 0
@@ -238,10 +239,19 @@ def _joined_labels(pair: np.ndarray, labels, groups: int) -> np.ndarray | None:
     else:
         seen = pd.DataFrame({"pair": pair, "bit": np.int64(1) << bit.astype(np.int64)}).drop_duplicates()
         masks = seen.groupby("pair")["bit"].sum().reindex(range(groups), fill_value=0).to_numpy()
+    return names, masks
+
+
+def _joined(names: list, masks: np.ndarray) -> np.ndarray:
+    """The sorted, ``;``-joined labels of each mask: the join is done once per distinct
+    combination, not once per pair (a per-group Python join took seconds at 100,000 pairs)."""
     distinct_masks, which = np.unique(masks, return_inverse=True)
     joined = np.array([";".join(names[i] for i in range(len(names)) if (int(m) >> i) & 1)
                        for m in distinct_masks], dtype=object)
     return joined[which]
+
+
+MAX_LABELS = 62
 
 
 def _pair_keys(contacts: pd.DataFrame):
@@ -287,75 +297,108 @@ def _pair_groups(key: np.ndarray, actors: int) -> tuple[np.ndarray, np.ndarray]:
     return number[key].astype(np.intp), pairs
 
 
-def _period_history(pair, number, groups: int, first, last, as_of_tick, ticks_per_period) -> dict:
+def _period_history(days_per_period: np.ndarray, first, last, as_of_tick, ticks_per_period) -> dict:
     """Each tie's rhythm while it was active, in days with contact.
 
-    ``pair`` and ``number`` give, for every (tie, day with contact), the tie and the
-    period (one half-life, 0 the most recent) the day falls in.  Returns the full periods
-    strictly between the tie's first and last contact (``history_periods``) and the sum and
-    sum of squares of its days with contact in them (``history_days``, ``history_days_sq``):
-    how regular or bursty the tie was; the decay test allows for it.  Days, not contacts:
-    a sensor logs one conversation as dozens of contacts, a board meeting as one.
+    ``days_per_period`` holds, per tie, its days with contact in each period (one
+    half-life, column 0 the most recent).  Returns the full periods strictly between the
+    tie's first and last contact (``history_periods``) and the sum and sum of squares of
+    its days with contact in them (``history_days``, ``history_days_sq``): how regular or
+    bursty the tie was; the decay test allows for it.  Days, not contacts: a sensor logs
+    one conversation as dozens of contacts, a board meeting as one.
     """
     first_period = ((as_of_tick - first) // ticks_per_period).astype(np.int64)
     last_period = ((as_of_tick - last) // ticks_per_period).astype(np.int64)
     np.maximum(last_period, 0, out=last_period)
-    per_period = np.bincount(pair * (int(number.max()) + 1) + number) if len(pair) else np.zeros(0)
-    key = np.flatnonzero(per_period)
-    width = int(number.max()) + 1 if len(pair) else 1
-    tie, period = np.divmod(key, width)
-    n = per_period[key].astype(float)
-    inside = (period < first_period[tie]) & (period > last_period[tie])
+    period = np.arange(days_per_period.shape[1])
+    inside = (period < first_period[:, None]) & (period > last_period[:, None])
+    n = np.where(inside, days_per_period, 0.0)
     return {
         "history_periods": np.maximum(first_period - last_period - 1, 0),
-        "history_days": np.bincount(tie[inside], weights=n[inside], minlength=groups).astype(np.int64),
-        "history_days_sq": np.bincount(tie[inside], weights=n[inside] ** 2, minlength=groups),
+        "history_days": n.sum(axis=1).astype(np.int64),
+        "history_days_sq": (n * n).sum(axis=1),
     }
 
 
-def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
-              period_days: float | None = None) -> pd.DataFrame:
-    """Aggregate contacts into one row per pair of actors.
+@dataclass
+class TiePartial:
+    """The tie table of some of the contacts, as sums that combine: the tie model as a
+    reduction.  Partial tables of the parts of a log, combined by :func:`combine_partials`
+    (in any grouping: sums, minima, maxima, ORs), give the partial table of the whole, and
+    :func:`finish_ties` turns it into the tie table.  :func:`tie_table` is this on one part;
+    the Dask engine makes one per partition and combines them by a tree reduction.
 
-    Columns (one row per pair ``actor_a < actor_b``):
-
-    - ``weight``: tie strength, the sum of contact weights decayed by age with ``half_life``
-      days, as of ``as_of``.  ``distance = 1 / weight``.
-    - ``volume``: the undecayed sum of contact weights.
-    - ``count``: contacts (pairwise contacts plus meetings shared); ``contacts`` and
-      ``meetings`` split it.
-    - ``first``, ``last``: dates of the first and last contact.
-    - ``a_to_b``, ``b_to_a``: pairwise contacts initiated by ``actor_a`` / ``actor_b``.
-    - ``reciprocity``: min / max of the two initiation counts, from 0 (one side only) to 1
-      (balanced); NaN when no contact has an initiator (meetings only).
-    - ``rated``, ``negative``: contacts with a sentiment recorded, and those below zero;
-      ``negative_share = negative / rated`` (NaN when none rated); ``mean_sentiment``.
-    - ``types``, ``programmes``: the distinct labels, ``;``-separated.
-    - ``peak_volume``, ``peak_end``, ``recent_volume``: the contact volume in the busiest
-      period of ``period_days`` (default: the half-life), counted back from ``as_of``, the
-      end of that period, and the volume in the most recent period: a tie's decline is
-      measured against its own past.  ``recent_count``: contacts in the most recent period.
-    - ``days``: days with a contact.  ``history_periods``, ``history_days``,
-      ``history_days_sq``: the full periods strictly between the first and the last
-      contact, and the days with contact in them (sum and sum of squares): how regular or
-      bursty the tie was while it was active.
+    Every part must share ``categories`` (the actors: a pair's key is ``code_a * actors +
+    code_b``), the date ``unit``, and the frame of the per-period counts: ``day0`` and
+    ``span`` (days with contact are kept as bits, one per day from ``day0``: bounded by pairs
+    x days, however many contacts) and ``periods`` (contact volume per pair and period of
+    ``period_days`` counted back from ``as_of``).
     """
-    if contacts.empty:
-        return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
+
+    pairs: np.ndarray            # the pairs' keys, ascending
+    categories: pd.Index
+    unit: str
+    sums: dict                   # per pair: weight (decayed), volume, count, ... (see SUMS)
+    first: np.ndarray            # per pair: first and last contact, as integers in ``unit``
+    last: np.ndarray
+    labels: dict                 # "type"/"programme" -> (names, bitmask per pair) or None
+    day0: int
+    span: int
+    day_bits: np.ndarray         # pairs x ceil(span / 8) bytes: the days with contact
+    period_volume: np.ndarray    # pairs x periods: contact volume, period 0 the most recent
+
+
+# The additive columns of a partial tie table (floats: decayed and summed weights; the rest counts).
+SUMS = ["weight", "volume", "count", "contacts", "meetings", "a_to_b", "b_to_a", "rated", "negative",
+        "sentiment_sum", "recent_count"]
+
+
+def contact_frame(contacts: pd.DataFrame, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
+                  period_days: float | None = None) -> dict:
+    """The frame partial tie tables share for ``contacts`` as a whole: ``as_of`` (default the
+    last contact), ``period_days`` (default the half-life), the first day, the days spanned
+    and the number of periods.  The Dask engine works these out from the whole log first."""
     period_days = float(period_days or half_life)
     as_of = pd.Timestamp(as_of) if as_of is not None else contacts["date"].max()
+    return frame_of(contacts["date"].min(), contacts["date"].max(), as_of, period_days)
+
+
+def frame_of(first, last, as_of, period_days: float) -> dict:
+    """:func:`contact_frame` from the first and last contact dates."""
+    per_day = 86_400_000_000                      # the frame is in days; microseconds suffice
+    day0 = int(np.datetime64(pd.Timestamp(first).to_datetime64(), "us").astype(np.int64) // per_day)
+    day1 = int(np.datetime64(pd.Timestamp(last).to_datetime64(), "us").astype(np.int64) // per_day)
+    age = max((pd.Timestamp(as_of) - pd.Timestamp(first)) / pd.Timedelta(days=1), 0.0)
+    return {"as_of": pd.Timestamp(as_of), "period_days": float(period_days), "day0": day0,
+            # One period more than the oldest contact needs: a float's rounding at a period's
+            # edge must not put a contact outside (an empty period changes no result).
+            "span": day1 - day0 + 1, "periods": int(age / period_days) + 2}
+
+
+def partial_ties(contacts: pd.DataFrame, *, as_of, half_life: float, period_days: float, day0: int,
+                 span: int, periods: int, categories: pd.Index | None = None) -> TiePartial | None:
+    """The :class:`TiePartial` of ``contacts`` (None without contacts), in the frame of
+    :func:`contact_frame`.  Contacts after ``as_of`` count as made at ``as_of``; a contact
+    outside the frame's days or periods is an error (the frame was not the whole log's)."""
+    if contacts.empty:
+        return None
+    as_of = pd.Timestamp(as_of)
     # Ages from the dates as integers (in their own unit): no Timedelta objects for a
     # million contacts.  This table is as long as the log, so each per-contact array is
     # made once and updated in place (in a new process, each new array also costs its
     # memory pages' first touch).
     dates = contacts["date"].to_numpy()
     ticks, per_day = date_ticks(dates)
-    as_of_tick = np.datetime64(as_of.to_datetime64(), np.datetime_data(dates.dtype)[0]).astype(np.int64)
+    unit = np.datetime_data(dates.dtype)[0]
+    as_of_tick = np.datetime64(as_of.to_datetime64(), unit).astype(np.int64)
     # As floats straight away, with no integer array between: a float holds a date's
     # ticks to well under a second, and ages are counted in days.
     age_days = np.subtract(as_of_tick, ticks, dtype=float)
     age_days /= per_day
     np.maximum(age_days, 0, out=age_days)
+    if categories is not None and not contacts["actor_a"].cat.categories.equals(categories):
+        contacts = contacts.assign(actor_a=pd.Categorical(contacts["actor_a"], categories=categories),
+                                   actor_b=pd.Categorical(contacts["actor_b"], categories=categories))
     pair, categories = _pair_keys(contacts)
     # Sums by np.bincount over dense group codes: one pass per column, no hashing per column.
     codes, pairs = _pair_groups(pair, len(categories))
@@ -386,75 +429,235 @@ def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_
     decayed *= weight
     rated = ~np.isnan(sentiment)
     any_rated = bool(rated.any())
-    ties = pd.DataFrame({
+    sums = {
         "weight": total(decayed),
         "volume": total(weight),
         "count": np.bincount(codes, minlength=groups),
         "contacts": count_where(meeting == 0),
         "meetings": count_where(meeting),
-        "first": first.view(dates.dtype),
-        "last": last.view(dates.dtype),
         "a_to_b": count_where(contacts["a_to_b"].to_numpy()),
         "b_to_a": count_where(contacts["b_to_a"].to_numpy()),
         "rated": count_where(rated),
         "negative": count_where(sentiment < 0) if any_rated else np.zeros(groups, dtype=np.int64),
-    })
+        "sentiment_sum": total(np.nan_to_num(sentiment)) if any_rated else np.zeros(groups),
+        "recent_count": np.bincount(codes[age_days < period_days], minlength=groups),
+    }
     del decayed
-    sentiment_sum = total(np.nan_to_num(sentiment)) if any_rated else np.zeros(groups)
+    labels = {column: (_label_masks(codes, contacts[column], groups) if column in contacts else None)
+              for column in ("type", "programme")}
+    # Days with contact per tie (a sensor's dozens of records of one conversation, or a
+    # day of meetings, are one day), as one bit per pair and day of the frame.
+    day = ticks // per_day
+    day -= day0
+    if len(day) and (day.min() < 0 or day.max() >= span):
+        raise ValueError("a contact lies outside the days of the tie table's frame")
+    day_bits = _day_bits(codes, day, groups, span)
+    del day
+    # Contact volume per pair and period (counted back from as_of): a dense pairs x
+    # periods table.
+    age_days /= period_days
+    period = age_days.astype(np.int64)       # ages are >= 0: truncation is floor
+    del age_days
+    if len(period) and period.max() >= periods:
+        raise ValueError("a contact lies outside the periods of the tie table's frame")
+    # The pair-and-period key, made in the period array.  This spoils codes, which
+    # nothing needs after it.
+    codes *= periods
+    period += codes
+    table = np.bincount(period, weights=weight, minlength=groups * periods).reshape(groups, periods)
+    return TiePartial(pairs=np.asarray(pairs, dtype=np.int64), categories=categories, unit=unit, sums=sums,
+                      first=first, last=last, labels=labels, day0=int(day0), span=int(span),
+                      day_bits=day_bits, period_volume=table)
+
+
+def _day_bits(codes: np.ndarray, day: np.ndarray, groups: int, span: int) -> np.ndarray:
+    """pairs x ceil(span / 8) bytes, bit ``d`` of row ``p`` set when pair ``p`` had a contact
+    on day ``d``: a dense presence table when it is small, else the distinct (pair, day)."""
+    width = (span + 7) // 8
+    if groups * span <= 1 << 26:
+        present = np.zeros(groups * span, dtype=bool)
+        present[codes.astype(np.int64) * span + day] = True
+        return np.packbits(present.reshape(groups, span), axis=1, bitorder="little")
+    key = np.unique(codes.astype(np.int64) * span + day)
+    pair, offset = np.divmod(key, span)
+    bits = np.zeros(groups * width, dtype=np.uint8)
+    np.bitwise_or.at(bits, pair * width + (offset >> 3), (1 << (offset & 7)).astype(np.uint8))
+    return bits.reshape(groups, width)
+
+
+def combine_partials(parts) -> TiePartial | None:
+    """One :class:`TiePartial` from several of the same frame: sums added, first and last
+    the minimum and maximum, label sets and days with contact united, period volumes added."""
+    parts = [p for p in parts if p is not None]
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    head = parts[0]
+    for p in parts[1:]:
+        if (not p.categories.equals(head.categories) or p.unit != head.unit or p.day0 != head.day0
+                or p.span != head.span or p.period_volume.shape[1] != head.period_volume.shape[1]):
+            raise ValueError("partial tie tables of different frames cannot be combined")
+    pairs, where = np.unique(np.concatenate([p.pairs for p in parts]), return_inverse=True)
+    groups = len(pairs)
+    sums = {}
+    for column in SUMS:
+        values = np.concatenate([p.sums[column] for p in parts])
+        if values.dtype.kind == "f":
+            sums[column] = np.bincount(where, weights=values, minlength=groups)
+        else:
+            sums[column] = np.zeros(groups, dtype=np.int64)
+            np.add.at(sums[column], where, values)
+    first = np.full(groups, np.iinfo(np.int64).max)
+    last = np.full(groups, np.iinfo(np.int64).min)
+    np.minimum.at(first, where, np.concatenate([p.first for p in parts]))
+    np.maximum.at(last, where, np.concatenate([p.last for p in parts]))
+    labels = {}
+    for column in ("type", "programme"):
+        given = [(p.labels[column], n) for p, n in zip(parts, _lengths(parts)) if p.labels[column] is not None]
+        if not given:
+            labels[column] = None
+            continue
+        names = sorted(set().union(*(set(names) for (names, _), _ in given)))[:MAX_LABELS]
+        position = {name: i for i, name in enumerate(names)}
+        masks = np.zeros(groups, dtype=np.int64)
+        offsets = dict(zip(map(id, parts), np.cumsum([0] + _lengths(parts))[:-1]))
+        for p in parts:
+            if p.labels[column] is None:
+                continue
+            own, own_masks = p.labels[column]
+            moved = np.zeros(len(own_masks), dtype=np.int64)
+            for i, name in enumerate(own):
+                if name in position:
+                    moved |= ((own_masks >> i) & 1) << position[name]
+            start = offsets[id(p)]
+            np.bitwise_or.at(masks, where[start:start + len(p.pairs)], moved)
+        labels[column] = (names, masks)
+    day_bits = np.zeros((groups, head.day_bits.shape[1]), dtype=np.uint8)
+    np.bitwise_or.at(day_bits, where, np.concatenate([p.day_bits for p in parts]))
+    period_volume = np.zeros((groups, head.period_volume.shape[1]))
+    np.add.at(period_volume, where, np.concatenate([p.period_volume for p in parts]))
+    return TiePartial(pairs=pairs, categories=head.categories, unit=head.unit, sums=sums, first=first, last=last,
+                      labels=labels, day0=head.day0, span=head.span, day_bits=day_bits,
+                      period_volume=period_volume)
+
+
+def respell_labels(partial: TiePartial, column: str, spelled: dict) -> TiePartial:
+    """The partial table with its ``column`` ("type" or "programme") labels spelled as
+    ``spelled`` says (``{label: spelling}``; labels differing only in case become one): the
+    Dask engine learns the spellings from the rows used, after the partitions are reduced."""
+    given = partial.labels.get(column)
+    if given is None or all(spelled.get(n, n) == n for n in given[0]):
+        return partial
+    names, masks = given
+    new_names = sorted({spelled.get(n, n) for n in names})[:MAX_LABELS]
+    position = {name: i for i, name in enumerate(new_names)}
+    moved = np.zeros(len(masks), dtype=np.int64)
+    for i, name in enumerate(names):
+        target = position.get(spelled.get(name, name))
+        if target is not None:
+            moved |= ((masks >> i) & 1) << target
+    partial.labels = {**partial.labels, column: (new_names, moved)}
+    return partial
+
+
+def _lengths(parts) -> list:
+    return [len(p.pairs) for p in parts]
+
+
+def finish_ties(partial: TiePartial, *, as_of, period_days: float) -> pd.DataFrame:
+    """The tie table (see :func:`tie_table`) from the partial table of all the contacts."""
+    as_of = pd.Timestamp(as_of)
+    groups = len(partial.pairs)
+    sums = partial.sums
+    dtype = np.dtype(f"datetime64[{partial.unit}]")
+    ties = pd.DataFrame({
+        "weight": sums["weight"], "volume": sums["volume"], "count": sums["count"].astype(np.int64),
+        "contacts": sums["contacts"], "meetings": sums["meetings"],
+        "first": partial.first.view(dtype), "last": partial.last.view(dtype),
+        "a_to_b": sums["a_to_b"], "b_to_a": sums["b_to_a"], "rated": sums["rated"], "negative": sums["negative"],
+    })
     high = np.maximum(ties["a_to_b"], ties["b_to_a"])
     ties["reciprocity"] = np.where(high > 0, np.minimum(ties["a_to_b"], ties["b_to_a"]) / high.where(high > 0, 1),
                                    np.nan)
     rated = ties["rated"].where(ties["rated"] > 0)
     ties["negative_share"] = ties["negative"] / rated
-    ties["mean_sentiment"] = sentiment_sum / rated
+    ties["mean_sentiment"] = sums["sentiment_sum"] / rated
     ties["distance"] = 1.0 / ties["weight"]
     for column, out in [("type", "types"), ("programme", "programmes")]:
-        joined = _joined_labels(codes, contacts[column], groups) if column in contacts else None
-        ties[out] = joined if joined is not None else ""
-    ties["recent_count"] = np.bincount(codes[age_days < period_days], minlength=groups)
-    # Days with contact per tie (a sensor's dozens of records of one conversation, or a
-    # day of meetings, are one day), and in which period each day falls.
-    day = ticks // per_day
-    day0 = int(day.min())
-    span = int(day.max()) - day0 + 1
-    day_pair, day_offset = np.divmod(np.unique(codes.astype(np.int64) * span + (day - day0)), span)
-    ties["days"] = np.bincount(day_pair, minlength=groups)
-    day_age = np.maximum(as_of_tick / per_day - (day_offset + day0 + 0.5), 0)
-    history = _period_history(day_pair, (day_age // period_days).astype(np.int64), groups, first, last,
-                              as_of_tick, per_day * period_days)
-    del day, day_pair, day_offset, day_age
-    # Contact volume per pair and period (counted back from as_of): a dense pairs x
-    # periods table when it is small, else sums over a combined key.
-    age_days /= period_days
-    period = age_days.astype(np.int64)       # ages are >= 0: truncation is floor
-    del age_days
-    periods = int(period.max()) + 1
-    # The pair-and-period key, made in the period array.  This spoils codes, which
-    # nothing needs after it.
-    codes *= periods
-    period += codes
-    if groups * periods <= 5_000_000:
-        table = np.bincount(period, weights=weight, minlength=groups * periods)
-        table = table.reshape(groups, periods)
-        busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
-        peak_volume = table[np.arange(groups), busiest]
-        recent_volume = table[:, 0]
-        del table
-    else:
-        per = pd.Series(weight).groupby(period).sum()
-        pair_of, number = np.divmod(per.index.to_numpy(), periods)
-        frame = pd.DataFrame({"pair": pair_of, "period": number, "volume": per.to_numpy()})
-        peak = (frame.sort_values(["volume", "period"], ascending=[False, True], kind="stable")
-                .drop_duplicates("pair").set_index("pair").reindex(range(groups)))
-        busiest, peak_volume = peak["period"].to_numpy(), peak["volume"].to_numpy()
-        recent_volume = (frame[frame["period"] == 0].set_index("pair")["volume"]
-                         .reindex(range(groups)).fillna(0.0).to_numpy())
+        given = partial.labels.get(column)
+        ties[out] = _joined(*given) if given is not None else ""
+    ties["recent_count"] = sums["recent_count"].astype(np.int64)
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, partial.unit))
+    as_of_tick = np.datetime64(as_of.to_datetime64(), partial.unit).astype(np.int64)
+    # Days with contact per tie and period: the days of a period (counted back from as_of)
+    # are a run of the frame's days, so each run's bits are summed per pair, a block of
+    # pairs at a time (pairs x days is never held one byte per bit whole).
+    day_age = np.maximum(as_of_tick / per_day - (np.arange(partial.span) + partial.day0 + 0.5), 0)
+    day_period = (day_age // period_days).astype(np.int64)
+    runs = np.flatnonzero(np.diff(day_period, prepend=-1))          # where each run of one period starts
+    days_per_period = np.zeros((groups, int(day_period.max()) + 1 if partial.span else 1))
+    for start, present in _days_with_contact(partial.day_bits, partial.span):
+        if len(runs):
+            days_per_period[start:start + len(present), day_period[runs]] = np.add.reduceat(
+                present, runs, axis=1, dtype=np.int64)
+    ties["days"] = days_per_period.sum(axis=1).astype(np.int64)
+    history = _period_history(days_per_period, partial.first, partial.last, as_of_tick, per_day * period_days)
+    table = partial.period_volume
+    busiest = table.argmax(axis=1)     # among equal periods the first, i.e. the most recent
     ties = ties.assign(**history)
-    ties["peak_volume"] = peak_volume
+    ties["peak_volume"] = table[np.arange(groups), busiest]
     ties["peak_end"] = as_of - pd.to_timedelta(busiest * period_days, unit="D")
-    ties["recent_volume"] = recent_volume
-    a_code, b_code = np.divmod(pairs, len(categories))
-    names = np.asarray(categories, dtype=object)
+    ties["recent_volume"] = table[:, 0]
+    a_code, b_code = np.divmod(partial.pairs, len(partial.categories))
+    names = np.asarray(partial.categories, dtype=object)
     ties.insert(0, "actor_b", pd.Series(names[b_code], dtype=object))
     ties.insert(0, "actor_a", pd.Series(names[a_code], dtype=object))
     return ties
+
+
+DAY_BLOCK_CELLS = 1 << 20
+
+
+def _days_with_contact(day_bits: np.ndarray, span: int):
+    """For each block of pairs: ``(first pair, pairs x days presence as 0/1 bytes)``; a
+    block is about ``DAY_BLOCK_CELLS`` pairs x days, so a large table of pairs x days is
+    never held one byte per bit."""
+    rows = max(1, DAY_BLOCK_CELLS // max(span, 1))
+    for start in range(0, len(day_bits), rows):
+        yield start, np.unpackbits(day_bits[start:start + rows], axis=1, count=span, bitorder="little")
+
+
+def tie_table(contacts: pd.DataFrame, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS,
+              period_days: float | None = None) -> pd.DataFrame:
+    """Aggregate contacts into one row per pair of actors.
+
+    Columns (one row per pair ``actor_a < actor_b``):
+
+    - ``weight``: tie strength, the sum of contact weights decayed by age with ``half_life``
+      days, as of ``as_of``.  ``distance = 1 / weight``.
+    - ``volume``: the undecayed sum of contact weights.
+    - ``count``: contacts (pairwise contacts plus meetings shared); ``contacts`` and
+      ``meetings`` split it.
+    - ``first``, ``last``: dates of the first and last contact.
+    - ``a_to_b``, ``b_to_a``: pairwise contacts initiated by ``actor_a`` / ``actor_b``.
+    - ``reciprocity``: min / max of the two initiation counts, from 0 (one side only) to 1
+      (balanced); NaN when no contact has an initiator (meetings only).
+    - ``rated``, ``negative``: contacts with a sentiment recorded, and those below zero;
+      ``negative_share = negative / rated`` (NaN when none rated); ``mean_sentiment``.
+    - ``types``, ``programmes``: the distinct labels, ``;``-separated.
+    - ``peak_volume``, ``peak_end``, ``recent_volume``: the contact volume in the busiest
+      period of ``period_days`` (default: the half-life), counted back from ``as_of``, the
+      end of that period, and the volume in the most recent period: a tie's decline is
+      measured against its own past.  ``recent_count``: contacts in the most recent period.
+    - ``days``: days with a contact.  ``history_periods``, ``history_days``,
+      ``history_days_sq``: the full periods strictly between the first and the last
+      contact, and the days with contact in them (sum and sum of squares): how regular or
+      bursty the tie was while it was active.
+
+    Computed as :func:`finish_ties` of the :func:`partial_ties` of all the contacts: the
+    same code the Dask engine runs on each partition and combines.
+    """
+    if contacts.empty:
+        return pd.DataFrame(columns=["actor_a", "actor_b", "weight", "distance", "volume", "count"])
+    frame = contact_frame(contacts, as_of, half_life, period_days)
+    partial = partial_ties(contacts, half_life=half_life, **frame)
+    return finish_ties(partial, as_of=frame["as_of"], period_days=frame["period_days"])

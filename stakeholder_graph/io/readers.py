@@ -11,16 +11,17 @@ import pandas as pd
 
 from .._codes import distinct, is_categorical, relabel, share_categories
 from ..errors import InputError
-from ..names import actor_name_index, actor_spellings, case_variants, name_columns, unknown_actors
+from ..names import (actor_name_index, actor_spellings, case_variants, count_names, name_columns,
+                     spellings_of_counts, unknown_actors)
 from .cells import _optional_columns, _several_names, _text, _texts, parse_sentiment
 from .columns import (ACTOR_ALIASES, INTERACTION_ALIASES, MEETING_ALIASES, SURVEY_ALIASES, _column_kinds, header_test,
                       map_columns)
 from .dates import _note_future_dates, parse_dates
 from .files import load_table
 from .registry import _check_registry, _organisations
-from .report import ReadReport, _first_reason, _reject_rows, _sparse, _usable_rows
+from .report import ReadReport, _first_reason, _reject_rows, _require_usable, _sparse
 
-__all__ = ["read_interactions", "read_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
+__all__ = ["read_interactions", "check_interactions", "read_meetings", "check_meetings", "read_actors", "Inputs", "read_inputs", "meeting_numbers",
            "column_mapping"]
 
 
@@ -80,15 +81,68 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
     return out
 
 
+def check_interactions(df: pd.DataFrame, name: str, first_row: int, *, day_first: bool = False,
+                       month_first: bool = False, time_unit: str | None = None, epoch=None) -> tuple:
+    """The interaction log's row rules, on a table whose columns are already mapped to the
+    canonical names: ``(columns, keep, rejected)``, the parsed columns (a dict), which rows
+    pass, and the rejected rows with their reasons (file ``name``, rows numbered from
+    ``first_row``).  The one place the rules live: :func:`read_interactions` runs it on a
+    whole table, the Dask engine on each partition."""
+    raw = df  # read-only from here: only rejected rows quote their original cells
+    # Columns gathered in a dict and made into one frame at the end: setting a million-row
+    # frame's columns one by one copies them.
+    out = {}
+    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
+                                           time_unit=time_unit, epoch=epoch,
+                                           name=name, first_row=first_row)
+    out["source"], out["target"] = _texts(df["source"], df["target"])
+    reasons = {"date": date_reason}
+    several = "names several actors (one actor per cell; ';' separates a registry's aliases)"
+    reasons["source"] = _first_reason(_sparse(out["source"] == "", "missing source actor"),
+                                      _sparse(_several_names(out["source"]), several))
+    same = (out["source"] != "") & _same_actor(out["source"], out["target"])
+    reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
+                                      _sparse(out["target"] == "", "missing target actor"),
+                                      _sparse(_several_names(out["target"]), several))
+    _optional_columns(df, out, reasons, ["type", "programme", "note"])
+    if "sentiment" in df.columns:
+        out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
+    else:
+        out["sentiment"] = np.full(len(df), np.nan)
+    for extra in df.columns:
+        if extra not in out and extra not in INTERACTION_ALIASES:
+            out[extra] = df[extra]
+    keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    return out, keep, rejected
+
+
+def load_interactions(source, *, columns: dict | None = None, sheet: str | None = None,
+                      no_header: bool = False) -> tuple:
+    """An interaction log's table as loaded, its columns mapped to the canonical names:
+    ``(frame, name, first_row, notes)`` (see :func:`~stakeholder_graph.io.files.load_table`)."""
+    df, name, first_row, notes = load_table(source, "interactions",
+                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}),
+                                            is_header=header_test(INTERACTION_ALIASES, ["date", "source", "target"],
+                                                                  columns), sheet=sheet, no_header=no_header)
+    return map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns), name, first_row, notes
+
+
+def _is_dask_frame(source) -> bool:
+    """A dask DataFrame, known without importing dask."""
+    return type(source).__module__.startswith(("dask.", "dask_expr")) and hasattr(source, "npartitions")
+
+
 def read_interactions(source, *, columns: dict | None = None, day_first: bool = False,
                       month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
-                      epoch=None, no_header: bool = False) -> pd.DataFrame:
+                      epoch=None, no_header: bool = False, engine: str = "pandas"):
     """Read a pairwise interaction log: one row per contact between two actors.
 
     Parameters
     ----------
     source : path or DataFrame
         CSV, TSV, XLSX, Parquet, JSON lines, ``.gz`` of a text format, or a DataFrame.
+        With ``engine="dask"`` also a glob (``logs/*.parquet``) or a folder of such files;
+        a ``dask.dataframe.DataFrame`` is always read by the Dask engine.
     columns : dict, optional
         Explicit mapping from canonical name to the input's column, e.g.
         ``{"source": "From organisation"}``.  Wins over the built-in header aliases.
@@ -97,6 +151,11 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     sheet : str, optional
         For a workbook, the sheet to read (default: the first whose header holds the
         required columns, found below title and blank rows).
+    engine : {"pandas", "dask"}
+        ``"dask"`` returns a :class:`~stakeholder_graph.io.lazy.LazyLog`: nothing is read
+        until it is used; each partition is then checked by the same rules as here, and
+        :func:`~stakeholder_graph.build_graph` reduces it to the tie table on the active
+        Dask scheduler (see ``docs/dask.md``).
     time_unit, epoch : optional
         How to read plain numbers in the date column (``"s"``, ``"ms"`` or ``"days"`` after
         ``epoch``): without both, a number is rejected as "a number, not a date".
@@ -131,79 +190,26 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
     >>> len(log), log.attrs["report"].rejected["reason"].tolist()
     (1, ['self-contact: source and target are both the same actor', "unparseable date 'bad'"])
     """
-    df, name, first_row, notes = load_table(source, "interactions",
-                                            _column_kinds(INTERACTION_ALIASES, columns, {"date": "date", "note": "text"}),
-                                            is_header=header_test(INTERACTION_ALIASES, ["date", "source", "target"],
-                                                                  columns), sheet=sheet, no_header=no_header)
-    df = map_columns(df, INTERACTION_ALIASES, ["date", "source", "target"], name, columns)
-    raw = df  # read-only from here: only rejected rows quote their original cells
-    # Columns gathered in a dict and made into one frame at the end: setting a million-row
-    # frame's columns one by one copies them.
-    out = {}
-    out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
-                                           time_unit=time_unit, epoch=epoch,
-                                           name=name, first_row=first_row)
-    out["source"], out["target"] = _texts(df["source"], df["target"])
-    reasons = {"date": date_reason}
-    several = "names several actors (one actor per cell; ';' separates a registry's aliases)"
-    reasons["source"] = _first_reason(_sparse(out["source"] == "", "missing source actor"),
-                                      _sparse(_several_names(out["source"]), several))
-    same = (out["source"] != "") & _same_actor(out["source"], out["target"])
-    reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
-                                      _sparse(out["target"] == "", "missing target actor"),
-                                      _sparse(_several_names(out["target"]), several))
-    _optional_columns(df, out, reasons, ["type", "programme", "note"])
-    if "sentiment" in df.columns:
-        out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
-    else:
-        out["sentiment"] = np.full(len(df), np.nan)
-    for extra in df.columns:
-        if extra not in out and extra not in INTERACTION_ALIASES:
-            out[extra] = df[extra]
-    keep, rejected = _usable_rows(reasons, df, raw, name, first_row)
+    if engine == "dask" or _is_dask_frame(source):
+        from .lazy import read_lazy
+        return read_lazy(source, "interactions", columns=columns, day_first=day_first, month_first=month_first,
+                         time_unit=time_unit, epoch=epoch, no_header=no_header, sheet=sheet)
+    if engine != "pandas":
+        raise InputError(f"engine must be pandas or dask, not '{engine}'")
+    df, name, first_row, notes = load_interactions(source, columns=columns, sheet=sheet, no_header=no_header)
+    out, keep, rejected = check_interactions(df, name, first_row, day_first=day_first, month_first=month_first,
+                                             time_unit=time_unit, epoch=epoch)
+    _require_usable(keep, rejected, len(df), name)
     return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
 
 
-def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
-                  month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
-                  epoch=None, no_header: bool = False, actors: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Read a meeting register: one row per participant per meeting; or a calendar (``.ics``).
-
-    Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
-    and ``weight`` (the meeting's weight, e.g. minutes; default 1).  A meeting is identified
-    by ``event`` and ``date`` together.  Rows are rejected for a missing or bad date,
-    missing event or participant, a bad weight, the same participant listed twice for one
-    meeting, and a meeting with a single participant (it gives no tie).
-
-    A calendar export (``.ics``, RFC 5545) is read as a register: each event is a meeting
-    (its UID and start date), its organiser and every attendee who did not decline are
-    participants, CATEGORIES gives the programme.  Addresses are matched to the actors of
-    ``actors`` (a registry from :func:`read_actors`): an ``email`` column or an address
-    among ``aliases``, else the address's domain in a ``domains`` column.  Unmatched or
-    declined attendees, cancelled events and recurring events (not expanded) are rejected
-    rows with their reason; addresses are never kept.
-
-    Examples
-    --------
-    >>> import pandas as pd, stakeholder_graph as sg
-    >>> reg = sg.read_meetings(pd.DataFrame({"meeting": ["Board"] * 3 + ["Solo"],
-    ...     "date": ["2024-01-05"] * 4, "attendee": ["A", "B", "A", "C"]}))
-    >>> sorted(reg.attrs["report"].rejected["reason"])
-    ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
-    """
-    calendar_reasons = {}
-    if isinstance(source, (str, Path)) and str(source).lower().endswith(".ics"):
-        from .calendar import read_calendar_rows
-        if not Path(source).exists():
-            raise InputError("file not found", file=str(source))
-        df, calendar_reasons, notes = read_calendar_rows(Path(source), str(source), actors)
-        name, first_row = str(source), 1
-    else:
-        df, name, first_row, notes = load_table(source, "meetings",
-                                                _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
-                                                is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
-                                                                      columns), sheet=sheet, no_header=no_header)
-    df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
+def check_meetings(df: pd.DataFrame, name: str, first_row: int, *, day_first: bool = False,
+                   month_first: bool = False, time_unit: str | None = None, epoch=None,
+                   calendar_reasons: dict | None = None) -> tuple:
+    """The meeting register's row rules (see :func:`check_interactions`).  The rules about
+    a meeting as a whole (a participant listed twice, a single participant) need all of
+    its rows: the Dask engine gives each meeting's rows to one partition."""
+    calendar_reasons = calendar_reasons or {}
     raw = df  # read-only from here: only rejected rows quote their original cells
     out = {"event": _text(df["event"])}         # one frame at the end, as in read_interactions
     out["date"], date_reason = parse_dates(df["date"], day_first=day_first, month_first=month_first,
@@ -234,6 +240,65 @@ def read_meetings(source, *, columns: dict | None = None, day_first: bool = Fals
     single = pd.Series(counted & (size < 2), index=df.index, copy=False)
     reasons["event"] = _first_reason(_sparse(single, "meeting has a single participant: no tie"), reasons["event"])
     keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
+    return out, keep, rejected
+
+
+def load_meetings(source, *, columns: dict | None = None, sheet: str | None = None,
+                  no_header: bool = False) -> tuple:
+    """A meeting register's table as loaded, columns mapped (see :func:`load_interactions`)."""
+    df, name, first_row, notes = load_table(source, "meetings",
+                                            _column_kinds(MEETING_ALIASES, columns, {"date": "date"}),
+                                            is_header=header_test(MEETING_ALIASES, ["event", "date", "participant"],
+                                                                  columns), sheet=sheet, no_header=no_header)
+    return map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns), name, first_row, notes
+
+
+def read_meetings(source, *, columns: dict | None = None, day_first: bool = False,
+                  month_first: bool = False, sheet: str | None = None, time_unit: str | None = None,
+                  epoch=None, no_header: bool = False, actors: pd.DataFrame | None = None, engine: str = "pandas"):
+    """Read a meeting register: one row per participant per meeting; or a calendar (``.ics``).
+
+    Required columns ``event``, ``date``, ``participant``; optional ``programme``, ``type``
+    and ``weight`` (the meeting's weight, e.g. minutes; default 1).  A meeting is identified
+    by ``event`` and ``date`` together.  Rows are rejected for a missing or bad date,
+    missing event or participant, a bad weight, the same participant listed twice for one
+    meeting, and a meeting with a single participant (it gives no tie).
+
+    A calendar export (``.ics``, RFC 5545) is read as a register: each event is a meeting
+    (its UID and start date), its organiser and every attendee who did not decline are
+    participants, CATEGORIES gives the programme.  Addresses are matched to the actors of
+    ``actors`` (a registry from :func:`read_actors`): an ``email`` column or an address
+    among ``aliases``, else the address's domain in a ``domains`` column.  Unmatched or
+    declined attendees, cancelled events and recurring events (not expanded) are rejected
+    rows with their reason; addresses are never kept.
+
+    Examples
+    --------
+    >>> import pandas as pd, stakeholder_graph as sg
+    >>> reg = sg.read_meetings(pd.DataFrame({"meeting": ["Board"] * 3 + ["Solo"],
+    ...     "date": ["2024-01-05"] * 4, "attendee": ["A", "B", "A", "C"]}))
+    >>> sorted(reg.attrs["report"].rejected["reason"])
+    ['meeting has a single participant: no tie', 'participant listed twice for this meeting']
+    """
+    calendar_reasons = {}
+    is_calendar = isinstance(source, (str, Path)) and str(source).lower().endswith(".ics")
+    if (engine == "dask" or _is_dask_frame(source)) and not is_calendar:
+        from .lazy import read_lazy
+        return read_lazy(source, "meetings", columns=columns, day_first=day_first, month_first=month_first,
+                         time_unit=time_unit, epoch=epoch, no_header=no_header, sheet=sheet)
+    if engine not in ("pandas", "dask"):
+        raise InputError(f"engine must be pandas or dask, not '{engine}'")
+    if is_calendar:
+        from .calendar import read_calendar_rows
+        if not Path(source).exists():
+            raise InputError("file not found", file=str(source))
+        df, calendar_reasons, notes = read_calendar_rows(Path(source), str(source), actors)
+        name, first_row = str(source), 1
+        df = map_columns(df, MEETING_ALIASES, ["event", "date", "participant"], name, columns)
+    else:
+        df, name, first_row, notes = load_meetings(source, columns=columns, sheet=sheet, no_header=no_header)
+    out, keep, rejected = check_meetings(df, name, first_row, day_first=day_first, month_first=month_first,
+                                         time_unit=time_unit, epoch=epoch, calendar_reasons=calendar_reasons)
     return _finish(out, keep, rejected, name, "meetings", first_row, notes, len(df))
 
 
@@ -354,8 +419,19 @@ class Inputs:
 
     @functools.cached_property
     def _spellings(self) -> dict:
-        """Every name in the logs -> its actor (:func:`actor_spellings`), worked out once."""
+        """Every name in the logs and the survey -> its actor (:func:`actor_spellings`), worked
+        out once (for logs read by the Dask engine, from the names their partitions counted)."""
         from ..survey import survey_name_columns
+        from .lazy import LazyLog
+        if any(isinstance(t, LazyLog) for t in (self.interactions, self.meetings)):
+            counts = count_names(survey_name_columns(self.survey))
+            for table in (self.interactions, self.meetings):
+                more = (table.facts().names if isinstance(table, LazyLog)
+                        else count_names(name_columns(table, None) if table is self.interactions
+                                         else name_columns(None, table)) if table is not None else {})
+                for name, n in more.items():
+                    counts[name] = counts.get(name, 0) + n
+            return spellings_of_counts(counts, self._registry_index)
         return actor_spellings(name_columns(self.interactions, self.meetings) + survey_name_columns(self.survey),
                                self._registry_index)
 
@@ -412,7 +488,7 @@ def _stack(frames: list) -> pd.DataFrame:
 def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bool = False,
                 month_first: bool = False, on_read=None, columns: dict | None = None,
                 sheet: str | None = None, time_unit: str | None = None, epoch=None,
-                no_header: bool = False, survey=None) -> Inputs:
+                no_header: bool = False, survey=None, engine: str = "pandas") -> Inputs:
     """Read several logs and registers (concatenated), the registry and the survey
     (:func:`~stakeholder_graph.io.survey.read_survey`), keeping every report.
 
@@ -420,7 +496,10 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     ``columns`` maps headers for each kind of file: ``{"interactions": {"source": "From
     organisation"}, "meetings": {...}, "actors": {...}}`` (see :func:`column_mapping`).
     ``sheet`` is read from each workbook that has it, the survey's included (the others:
-    their first sheet whose header holds the required columns).
+    their first sheet whose header holds the required columns).  ``engine="dask"``: logs
+    and registers are read by the Dask engine (each a
+    :class:`~stakeholder_graph.io.lazy.LazyLog`; a path may be a glob or a folder), the
+    registry and the survey in memory.
     """
     columns = columns or {}
     reports = []
@@ -435,13 +514,15 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
         if sheet is not None and str(source).lower().endswith((".xlsx", ".xlsm", ".xls")):
             options["sheet"] = sheet if _has_sheet(source, sheet) else None
         df = reader(source, **options)
-        reports.append(df.attrs["report"])
+        # A log read by the Dask engine is checked when first used: its report waits too.
+        report = df.deferred_report() if hasattr(df, "deferred_report") else df.attrs["report"]
+        reports.append(report)
         if on_read:
-            on_read(source, df.attrs["report"])
+            on_read(source, report)
         return df
 
     dates = {"day_first": day_first, "month_first": month_first, "time_unit": time_unit, "epoch": epoch,
-             "no_header": no_header}
+             "no_header": no_header, "engine": engine}
     logs = [read(read_interactions, source, columns=columns.get("interactions"), **dates)
             for source in interaction_files or ()]
     # The registry is read before the registers (a calendar's addresses are matched to its
@@ -461,6 +542,11 @@ def read_inputs(interaction_files=(), meetings=(), actors=None, *, day_first: bo
     def combine(frames):
         if not frames:
             return None
+        from .lazy import LazyLog
+        if any(isinstance(f, LazyLog) for f in frames):
+            from .lazy import read_lazy
+            what = next(f.what for f in frames if isinstance(f, LazyLog))
+            return LazyLog.combine([read_lazy(f, what) for f in frames])
         out = frames[0] if len(frames) == 1 else _stack(frames)
         # build_graph takes a frame carrying a report as already read and validated.
         out.attrs["report"] = frames[0].attrs["report"]

@@ -122,7 +122,12 @@ def _reject_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, 
 def _usable_rows(reasons: dict, df: pd.DataFrame, raw: pd.DataFrame, name: str, first_row: int) -> tuple:
     """:func:`_reject_rows`, and an InputError naming the file when no row is left to use."""
     keep, rejected = _reject_rows(reasons, df, raw, name, first_row)
-    if not keep.any() and len(df):
-        top = rejected["reason"].value_counts().index[0]
-        raise InputError(f"no usable rows: all {len(df)} rows were rejected (most often: {top})", file=name)
+    _require_usable(keep, rejected, len(df), name)
     return keep, rejected
+
+
+def _require_usable(keep: pd.Series, rejected: pd.DataFrame, rows: int, name: str) -> None:
+    """An InputError naming the file when every one of its ``rows`` was rejected."""
+    if not keep.any() and rows:
+        top = rejected["reason"].value_counts().index[0]
+        raise InputError(f"no usable rows: all {rows} rows were rejected (most often: {top})", file=name)

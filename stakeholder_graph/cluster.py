@@ -1,0 +1,469 @@
+"""The tie table of a log past one machine: partial tie tables per partition, combined on Dask.
+
+:func:`build_graph_dask` is :func:`~stakeholder_graph.build_graph` for a
+:class:`~stakeholder_graph.io.lazy.LazyLog` (``read_interactions(..., engine="dask")`` or a
+``dask.dataframe.DataFrame``).  It runs the in-memory path's own code on each partition,
+in one Dask computation:
+
+1. a first look at every partition (names and dates only; for Parquet only those columns),
+   combined by a tree reduction, from which the parameters of step 2 are worked out on the
+   cluster (:func:`_params`): the actors, as :func:`~stakeholder_graph.names.spellings_of_counts`
+   resolves the names, ``as_of`` and the periods of the ties' history;
+2. one task per partition: the readers' rules
+   (:func:`~stakeholder_graph.io.readers.check_interactions`), giving the partition's facts
+   (rows used, rejected by reason, names and labels used), then
+   :func:`~stakeholder_graph.graph.resolve_contacts`, the filters,
+   :func:`~stakeholder_graph.ties.roll_up` and :func:`~stakeholder_graph.ties.partial_ties`;
+   facts and partial tie tables are combined by tree reductions
+   (:func:`~stakeholder_graph.ties.combine_partials`) and only they come home, where
+   :func:`~stakeholder_graph.ties.finish_ties` makes the tie table and
+   :func:`~stakeholder_graph.graph.assemble_graph` the graph.
+
+The first look sees every row, the rules leave some out: step 2 also says what the contacts
+used really were (their names' spellings, last date, the window's first date), and in the
+rare log where the first look was wrong (its last date on a rejected row, a name's most
+common spelling changed by rejected rows), step 2 runs once more with the true values.
+Programme and type labels are kept as written and spelled at home from the rows used.  So
+the graph equals the in-memory one.
+
+Meeting registers: each register file is checked as one partition (the rules about a
+meeting as a whole need all its rows, as in memory); the rows used are then shuffled by
+``event`` so that every meeting's pairs are made in one partition.  A survey is small and
+read in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import InputError, MissingLibraryError
+from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
+                    measurement_dates, resolve_contacts)
+from .io.lazy import INSTALL_HINT, Facts, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
+from .names import actor_name_index, case_variants, count_names, spellings_of_counts, unknown_actors
+from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
+                   respell_labels, roll_up)
+
+__all__ = ["build_graph_dask", "scheduler", "progress"]
+
+
+@dataclass
+class Piece:
+    """What one partition (or several, combined) gives step 2."""
+
+    partial: object = None               # TiePartial or None
+    last_all: object = None              # last contact before the filters (for as_of)
+    first_kept: object = None            # first contact after them (for the history's periods)
+    filtered: int = 0                    # contacts left by the filters (before a roll-up)
+    used: int = 0                        # contacts used (with contacts inside organisations)
+    merged_self: int = 0
+    labels: dict = field(default_factory=dict)     # exact label counts, "programme"/"type" -> {label: rows}
+    activity: dict = field(default_factory=dict)
+    internal: object = None              # DataFrame of internal_count, internal_volume per organisation
+    outside: bool = False                # a contact fell outside the frame asked for
+
+
+def _add_nested(a: dict, b: dict) -> dict:
+    out = {k: dict(v) for k, v in a.items()}
+    for key, inner in b.items():
+        bucket = out.setdefault(key, {})
+        for k, n in inner.items():
+            bucket[k] = bucket.get(k, 0) + n
+    return out
+
+
+def _extreme(a, b, pick):
+    return b if a is None else (a if b is None else pick(a, b))
+
+
+def combine_pieces(pieces) -> Piece:
+    """Pieces of several partitions as one (tie tables by :func:`combine_partials`)."""
+    pieces = list(pieces)
+    out = Piece()
+    out.partial = combine_partials([p.partial for p in pieces])
+    for p in pieces:
+        out.last_all = _extreme(out.last_all, p.last_all, max)
+        out.first_kept = _extreme(out.first_kept, p.first_kept, min)
+        out.filtered += p.filtered
+        out.used += p.used
+        out.merged_self += p.merged_self
+        out.labels = _add_nested(out.labels, p.labels)
+        out.activity = _add_nested(out.activity, p.activity)
+        out.outside = out.outside or p.outside
+    internal = [p.internal for p in pieces if p.internal is not None and len(p.internal)]
+    if internal:
+        out.internal = pd.concat(internal).groupby(level=0).sum()
+    return out
+
+
+@dataclass
+class Params:
+    """Everything a partition needs for step 2, worked out at home."""
+
+    spellings: dict
+    labels: dict
+    categories: pd.Index
+    undirected: bool
+    since: object
+    window_end: object
+    programme: object
+    type: object
+    level: str
+    organisation_of: dict
+    as_of: object
+    half_life: float
+    frame: dict
+
+
+def _params(facts: Facts, *, index: dict, extra_names: dict, as_of, since, until, half_life: float, undirected: bool,
+            programme, type, level: str, organisation_of: dict) -> Params:
+    """The parameters of the checked pass from what the log is known (or guessed) to hold:
+    actors by the spellings of its names (and ``extra_names``, the survey's), as_of from its
+    last date, the periods of the ties' history from the window's first date."""
+    names = dict(facts.names)
+    for name, n in extra_names.items():
+        names[name] = names.get(name, 0) + n
+    spellings = spellings_of_counts(names, index)
+    categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
+    labels = {"programme": {}, "type": {}}
+    if facts.first is None or facts.last is None:
+        # No date could be read on the first look: the checked pass finds the dates (and
+        # says what is wrong with them) and runs again with them.
+        return Params(spellings, labels, categories, undirected, since, until, programme, type, level,
+                      organisation_of, None, half_life, None)
+    first = max(pd.Timestamp(facts.first), pd.Timestamp(since)) if since is not None else pd.Timestamp(facts.first)
+    measured_as_of, window_end = measurement_dates(facts.last, as_of=as_of, until=until)
+    period_days = history_period_from(first, measured_as_of, half_life)
+    frame = frame_of(first, max(pd.Timestamp(window_end), first), measured_as_of, period_days)
+    frame["first"] = first
+    # Labels are kept as written in the partitions (labels = {}) and spelled once at home,
+    # from the rows per label of the contacts used (label sets and activity respell exactly).
+    return Params(spellings, labels, categories, undirected, since, window_end, programme, type, level,
+                  organisation_of, measured_as_of, half_life, frame)
+
+
+def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Params) -> Piece:
+    counted: dict = {}
+    contacts, merged = resolve_contacts(log, register, params.spellings, labels=params.labels,
+                                        categories=params.categories, undirected=params.undirected, counted=counted)
+    piece = Piece(merged_self=merged, labels=counted)
+    if not len(contacts):
+        return piece
+    piece.last_all = contacts["date"].max()
+    kept = filter_contacts(contacts, since=params.since, until=params.window_end, programme=params.programme,
+                           type=params.type)
+    piece.filtered = len(kept)
+    if not len(kept):
+        return piece
+    internal = None
+    if params.level == "organisation":
+        kept, internal = roll_up(kept, params.organisation_of)
+        piece.internal = internal
+    piece.used = int(len(kept)) + (int(internal["internal_count"].sum()) if internal is not None else 0)
+    if not len(kept):
+        return piece
+    piece.first_kept = kept["date"].min()
+    piece.activity = _monthly_activity(kept)
+    frame = params.frame
+    if frame is None:
+        piece.outside = True
+        return piece
+    first_day = pd.Timestamp(piece.first_kept).normalize()
+    # The frame holds whole days from its first to the window's end (a window ending on a
+    # date holds that whole day).
+    if (first_day < pd.Timestamp(frame["first"]).normalize()
+            or kept["date"].max().normalize() > pd.Timestamp(params.window_end).normalize()):
+        piece.outside = True
+        return piece
+    piece.partial = partial_ties(kept, as_of=params.as_of, half_life=params.half_life,
+                                 period_days=frame["period_days"], day0=frame["day0"], span=frame["span"],
+                                 periods=frame["periods"])
+    return piece
+
+
+def _checked_piece(part, options: dict, params: Params, want_facts: bool) -> tuple:
+    """A log partition checked (the in-memory reader's rules), its facts and its piece."""
+    from .io.lazy import _checked, _facts
+    table = _checked(part, "interactions", options)
+    return (_facts(table, "interactions") if want_facts else None), _piece(table, None, params)
+
+
+def _combine_both(items) -> tuple:
+    facts = [f for f, _ in items if f is not None]
+    return (combine_facts(facts) if facts else None), combine_pieces([p for _, p in items])
+
+
+def _register_piece(table, params):
+    return _piece(None, table, params)
+
+
+REGISTER_COLUMNS = ["event", "date", "participant", "type", "programme", "weight"]
+
+
+def _register_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """A checked register partition as plain columns, ready to be shuffled by event."""
+    out = table[REGISTER_COLUMNS].copy()
+    for column in ("event", "participant", "type", "programme"):
+        out[column] = out[column].astype(object)
+    out.attrs = {}
+    return out
+
+
+def _by_event(tables: list) -> list:
+    """Checked register partitions re-cut so that all of a meeting's rows are in one: the
+    rows used, shuffled by event (one partition needs no shuffle)."""
+    if len(tables) <= 1:
+        return tables
+    dask = require_dask()
+    import dask.dataframe as dd
+    meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
+                         "participant": pd.Series(dtype=object), "type": pd.Series(dtype=object),
+                         "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
+    rows = dd.from_delayed([dask.delayed(_register_rows)(t) for t in tables], meta=meta, verify_meta=False)
+    return rows.shuffle("event", npartitions=len(tables)).to_delayed()
+
+
+def _lazy(value, what: str, **options):
+    """A LazyLog for a LazyLog, a dask DataFrame, a path (read by the Dask engine) or an
+    in-memory table (one partition)."""
+    if value is None or isinstance(value, LazyLog):
+        return value
+    return read_lazy(value, what, **options)
+
+
+def _nothing_left(facts, **filters) -> str:
+    given = ", ".join(f"{k} {v if isinstance(v, str) else (';'.join(v) if isinstance(v, list) else pd.Timestamp(v).date())}"
+                      for k, v in filters.items() if v is not None and v != [])
+    held = [f"the {facts.rows_used:,} contacts run from {pd.Timestamp(facts.first).date()} to "
+            f"{pd.Timestamp(facts.last).date()}"]
+    for column in ["programme", "type"]:
+        labels = sorted({str(x) for x in facts.labels.get(column, {}) if str(x)})
+        if labels:
+            held.append(f"{column}s: {', '.join(labels[:12])}")
+    return f"no contact is left after the filters ({given}); " + "; ".join(held)
+
+
+def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=None,
+                     half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
+                     type=None, level: str = "actor", day_first: bool = False, undirected: bool = False,
+                     survey=None, include_survey_ties: bool = False, survey_wave=None, _found: dict | None = None):
+    """:func:`~stakeholder_graph.build_graph` on the active Dask scheduler (see the module).
+    ``_found`` (a dict) receives what the reduction learnt: the first and last contact, the
+    spellings and the parameters of the checked pass (:class:`LazyPrepared` uses them).
+
+    The graph equals the in-memory path's on the same rows: every tie attribute (weights to
+    floating-point rounding: sums are added in another order), ``G.graph["contacts_used"]``.
+    """
+    dask = require_dask()
+    from .graph import _as_table
+    from .io.readers import read_actors
+    logs = _lazy(interactions, "interactions", day_first=day_first)
+    register = _lazy(meetings, "meetings", day_first=day_first)
+    from .io.survey import read_survey
+    from .survey import resolve_survey, survey_name_columns
+    actors = _as_table(actors, read_actors)
+    survey = _as_table(survey, read_survey)      # a survey is small: read in memory
+    if logs is None and register is None:
+        raise InputError("give an interaction log, a meeting register, or both")
+    given = [log for log in (logs, register) if log is not None]
+    index = actor_name_index(actors)
+    organisation_of = dict(zip(actors["name"], actors["organisation"])) if actors is not None else {}
+    # What the build starts from: the logs' facts when known (rows used), else a cheap
+    # first look at every row.  Step 2 checks it: the spellings of the names used and the
+    # frame of dates must be those of the contacts used, or step 2 runs again.
+    options = {"index": index, "extra_names": count_names(survey_name_columns(survey)), "as_of": as_of, "since": since, "until": until, "half_life": float(half_life),
+               "undirected": bool(undirected), "programme": programme, "type": type, "level": level,
+               "organisation_of": organisation_of}
+    if all(log.has_facts() for log in given):
+        params = _params(combine_facts([log.facts() for log in given]), **options)
+    else:
+        # Worked out on the cluster, in the same computation as the checked pass: no
+        # round trip between the first look and the pass that uses it.
+        scans = tree_reduce([s for log in given for s in log.scans], combine_facts)
+        params = dask.delayed(_params)(scans, **options)
+    for _attempt in range(3):
+        # One task per partition checks it and gives both its facts (rows used, rejected
+        # by reason) and its partial tie table: one read of the log gives both, and no
+        # checked table outlives its task.
+        log_leaves = logs.leaves if logs is not None else []
+        per_leaf = [tree_reduce([dask.delayed(_checked_piece)(part, leaf.options, params, leaf._facts is None)
+                                 for part in leaf.parts], _combine_both) for leaf in log_leaves]
+        register_leaves = register.leaves if register is not None else []
+        checked = {id(leaf): leaf.checked() for leaf in register_leaves}
+        register_facts = [leaf.facts_tree(checked[id(leaf)]) for leaf in register_leaves if leaf._facts is None]
+        pieces = [dask.delayed(_register_piece)(t, params)
+                  for t in _by_event([t for leaf in register_leaves for t in checked[id(leaf)]])]
+        leaf_results, register_piece, params, register_computed = compute(
+            per_leaf, tree_reduce(pieces, combine_pieces), params, register_facts)
+        for leaf, (facts, _) in zip(log_leaves, leaf_results):
+            if facts is not None:
+                leaf.set_facts(facts)
+        for leaf, facts in zip([leaf for leaf in register_leaves if leaf._facts is None], register_computed):
+            leaf.set_facts(facts)
+        piece = combine_pieces([p for _, p in leaf_results] + [register_piece])
+        facts = combine_facts([log.facts() for log in given])
+        if not facts.rows_read:
+            raise InputError("has a header but no rows: no contacts to build a graph from", file=given[0].name)
+        if not facts.rows_used:
+            raise InputError("no contacts to build a graph from")
+        if not piece.filtered:
+            raise InputError(_nothing_left(facts, since=since, until=params.window_end, programme=programme, type=type))
+        # What the contacts used really were: the spellings of their names, their last
+        # date (as_of) and the window's first (the history's periods).
+        first_kept = (piece.first_kept if piece.first_kept is not None
+                      else params.frame["first"] if params.frame is not None else facts.first)
+        true = _params(Facts(names=facts.names, first=first_kept, last=piece.last_all), **options)
+        if (not piece.outside and true.as_of == params.as_of and true.window_end == params.window_end
+                and true.frame["period_days"] == params.frame["period_days"]
+                and all(params.spellings.get(n) == a for n, a in true.spellings.items())):
+            break
+        params = true
+    else:
+        raise RuntimeError("the Dask engine's tie table frame did not settle in three passes")  # a bug, not input
+    spellings, measured_as_of, window_end = true.spellings, params.as_of, params.window_end
+    period_days = params.frame["period_days"]
+    if piece.partial is None:
+        from .ties import tie_table
+        ties = tie_table(pd.DataFrame(columns=["date"]))
+    else:
+        partial = piece.partial
+        for column in ("programme", "type"):
+            partial = respell_labels(partial, column, label_spellings(piece.labels.get(column, {})))
+        ties = finish_ties(partial, as_of=measured_as_of, period_days=period_days)
+    if _found is not None:
+        _found.update(first=piece.first_kept, last=piece.last_all, spellings=spellings, params=params, logs=logs,
+                      register=register)
+    unknown = unknown_actors(spellings, index) if actors is not None else []
+    ratings, merged_ratings = resolve_survey(survey, spellings)
+    prepared = PreparedContacts(None, actors, unknown, piece.merged_self, case_variants(spellings), bool(undirected),
+                                survey=ratings)
+    prepared.survey_merged_self = merged_ratings
+    spelled = label_spellings(piece.labels.get("programme", {}))
+    respelled: dict = {}
+    for label, months in piece.activity.items():
+        label = spelled.get(label, label)
+        respelled = _add_nested(respelled, {label: months})
+    activity = {label: dict(sorted(respelled[label].items())) for label in sorted(respelled)}
+    return assemble_graph(prepared, ties, activity=activity, contacts_used=piece.used,
+                          internal=piece.internal if level == "organisation" else None, as_of=measured_as_of,
+                          half_life=half_life, since=since, window_end=window_end, programme=programme, type=type,
+                          level=level, period_days=period_days, include_survey_ties=include_survey_ties,
+                          wave=survey_wave)
+
+
+@contextlib.contextmanager
+def scheduler(address: str | None = None):
+    """Run the Dask work inside on the scheduler at ``address`` (``tcp://host:8786``; default
+    the environment's ``DASK_SCHEDULER_ADDRESS``), through a ``distributed.Client``; without
+    either, on Dask's default (or the ``Client`` already made in this process)."""
+    address = address or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if not address:
+        yield None
+        return
+    require_dask()
+    try:
+        from distributed import Client
+    except ImportError:
+        raise MissingLibraryError(f"a Dask scheduler address needs distributed: {INSTALL_HINT}") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=True)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        raise InputError(f"cannot reach the Dask scheduler at '{address}': {err}") from None
+    with client:
+        yield client
+
+
+@contextlib.contextmanager
+def progress(minimum: float = 5.0):
+    """Dask's progress bar on stderr for computations longer than ``minimum`` seconds on a
+    local scheduler (a ``distributed`` cluster shows its progress on its dashboard)."""
+    require_dask()
+    from dask.diagnostics import ProgressBar
+    with ProgressBar(minimum=minimum, out=sys.stderr):
+        yield
+
+
+def _block_piece(log, register, params: Params, spans: list, labels: list, first, last, half_life: float):
+    """One partition's :func:`~stakeholder_graph.compare.block_sums`."""
+    from .compare import block_sums
+    contacts, _ = resolve_contacts(log, register, params.spellings, labels=params.labels,
+                                   categories=params.categories, undirected=params.undirected)
+    if not len(contacts):
+        return None
+    kept = filter_contacts(contacts, since=first, until=last, programme=params.programme, type=params.type)
+    if params.level == "organisation":
+        kept, _ = roll_up(kept, params.organisation_of)
+    return block_sums(kept, spans, labels, half_life) if len(kept) else None
+
+
+class LazyPrepared:
+    """The Dask engine's counterpart of :class:`~stakeholder_graph.graph.PreparedContacts`
+    for :func:`~stakeholder_graph.compare.compare_periods` and
+    :func:`~stakeholder_graph.compare.timeline`: the inputs stay where they are, each
+    period's graph is :func:`build_graph_dask` and the per-block counts are one more
+    reduction (:func:`~stakeholder_graph.compare.combine_block_sums`).  Its first use (the
+    dates the contacts cover) is one build of the whole graph."""
+
+    def __init__(self, interactions, meetings, actors, *, day_first: bool = False, undirected: bool = False,
+                 survey=None):
+        from .graph import _as_table
+        from .io.readers import read_actors
+        from .io.survey import read_survey
+        self.interactions = _lazy(interactions, "interactions", day_first=day_first)
+        self.meetings = _lazy(meetings, "meetings", day_first=day_first)
+        self.actors = _as_table(actors, read_actors)
+        self._survey = _as_table(survey, read_survey)
+        self.undirected = bool(undirected)
+        self._found: dict = {}
+
+    def _whole(self) -> dict:
+        if not self._found:
+            build_graph_dask(self.interactions, self.meetings, self.actors, undirected=self.undirected,
+                             survey=self._survey, _found=self._found)
+        return self._found
+
+    def date_range(self):
+        """(first, last) contact date, as in memory."""
+        found = self._whole()
+        return found["first"], found["last"]
+
+    @property
+    def survey(self):
+        """The survey's rating rows, names resolved (as ``PreparedContacts.survey``)."""
+        from .survey import resolve_survey
+        return resolve_survey(self._survey, self._whole()["spellings"])[0] if self._survey is not None else None
+
+    def graph(self, *, as_of=None, half_life: float = DEFAULT_HALF_LIFE_DAYS, since=None, until=None, programme=None,
+              type=None, level: str = "actor", include_survey_ties: bool = False, wave=None):
+        """:func:`~stakeholder_graph.graph.graph_of_period` on the cluster."""
+        return build_graph_dask(self.interactions, self.meetings, self.actors, as_of=as_of, half_life=half_life,
+                                since=since, until=until, programme=programme, type=type, level=level,
+                                undirected=self.undirected, survey=self._survey,
+                                include_survey_ties=include_survey_ties, survey_wave=wave)
+
+    def block_sums(self, spans: list, labels: list, *, half_life: float, level: str, programme, type) -> tuple:
+        """:func:`~stakeholder_graph.compare.block_sums` of the contacts in the spans, reduced
+        on the cluster."""
+        from .compare import combine_block_sums
+        dask = require_dask()
+        found = self._whole()
+        params = found["params"]
+        params = Params(found["spellings"], params.labels, pd.Index(sorted(set(found["spellings"].values()), key=str),
+                                                                    dtype=object),
+                        self.undirected, None, None, programme, type, level, params.organisation_of, None,
+                        half_life, None)
+        first, last = spans[0][0], spans[-1][1] - pd.Timedelta(days=1)
+        logs, register = found["logs"], found["register"]
+        tasks = [dask.delayed(_block_piece)(t, None, params, spans, labels, first, last, half_life)
+                 for t in (logs.checked() if logs is not None else [])]
+        tasks += [dask.delayed(_block_piece)(None, t, params, spans, labels, first, last, half_life)
+                  for t in _by_event(register.checked() if register is not None else [])]
+        pairs, sums = compute(tree_reduce(tasks, combine_block_sums))[0]
+        if not pairs:
+            raise InputError(f"no contact is left between {first.date()} and {last.date()} after the filters")
+        return pairs, sums

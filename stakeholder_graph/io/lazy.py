@@ -1,0 +1,470 @@
+"""Logs past one machine's memory: read and checked partition by partition on Dask.
+
+A :class:`LazyLog` is a list of partitions, each a Dask task that loads some rows and runs
+the readers' own rules on them (:func:`~stakeholder_graph.io.readers.check_interactions`,
+:func:`~stakeholder_graph.io.readers.check_meetings`): nothing is read until it is used.
+What the whole log holds (rows read, used, rejected by reason, the names and labels it
+uses, its first and last date) is one small tree reduction, :meth:`LazyLog.facts`, kept
+once computed.  Partitions:
+
+- a Parquet file gives one partition per group of row groups (about
+  ``ROWS_PER_PARTITION`` rows), its rows numbered within the file;
+- any other file (CSV, TSV, Excel, JSON lines, ``.gz``) is one partition, loaded exactly as
+  the in-memory reader loads it;
+- a ``dask.dataframe.DataFrame`` keeps its own partitions, rows numbered within each
+  (``file`` is ``"DataFrame partition i"``).
+
+Dask is imported only here and in :mod:`stakeholder_graph.cluster`, inside functions.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, MissingLibraryError
+from .report import ReadReport
+
+__all__ = ["LazyLog", "LazyReport", "read_lazy", "require_dask"]
+
+# Rows per partition of a Parquet file (whole row groups are never split).
+ROWS_PER_PARTITION = 1_000_000
+# Rejected rows kept as a sample in the report; the full list is LazyLog.rejected_rows().
+SAMPLE_ROWS = 1_000
+READABLE = (".parquet", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".jsonl", ".json", ".gz")
+INSTALL_HINT = "pip install 'stakeholder-graph[dask]'"
+
+
+def require_dask():
+    """The ``dask`` module, or :class:`MissingLibraryError` saying how to install it."""
+    try:
+        import dask
+        import dask.dataframe  # noqa: F401  (the engine needs both)
+    except ImportError as err:
+        raise MissingLibraryError(f"the Dask engine needs dask and distributed ({err.name or 'dask'} is not "
+                                  f"installed): {INSTALL_HINT}") from None
+    return dask
+
+
+@dataclass(eq=False)
+class LazyReport(ReadReport):
+    """A :class:`ReadReport` of a log read by the Dask engine: the counts are exact, while
+    ``rejected`` holds a sample (the first ``SAMPLE_ROWS`` rejected rows, with file and
+    row); :meth:`LazyLog.rejected_rows` gives them all, as a Dask DataFrame."""
+
+    reasons: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64", name="rows"))
+
+    @property
+    def rows_rejected(self) -> int:
+        return int(self.rows_read - self.rows_used)
+
+    def counts_by_reason(self) -> pd.Series:
+        return self.reasons
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["rows_rejected"] = self.rows_rejected
+        out["rejected_sample"] = len(self.rejected) < self.rows_rejected
+        return out
+
+
+@dataclass
+class Facts:
+    """What a log's partitions hold, added up (see :meth:`LazyLog.facts`)."""
+
+    rows_read: int = 0
+    rows_used: int = 0
+    reasons: dict = field(default_factory=dict)
+    sample: list = field(default_factory=list)      # rejected-row tables, in partition order
+    sampled: int = 0
+    notes: list = field(default_factory=list)
+    names: dict = field(default_factory=dict)       # name -> rows using it (source/target or participant)
+    labels: dict = field(default_factory=dict)      # "programme"/"type" -> {label: rows}
+    first: object = None
+    last: object = None
+
+
+def _add(counts: dict, more: dict) -> dict:
+    out = dict(counts)
+    for key, n in more.items():
+        out[key] = out.get(key, 0) + n
+    return out
+
+
+def combine_facts(parts) -> Facts:
+    """The facts of several partitions, in their order."""
+    out = Facts()
+    for f in parts:
+        out.rows_read += f.rows_read
+        out.rows_used += f.rows_used
+        out.reasons = _add(out.reasons, f.reasons)
+        for table in f.sample:
+            if out.sampled < SAMPLE_ROWS:
+                out.sample.append(table.head(SAMPLE_ROWS - out.sampled))
+                out.sampled += len(out.sample[-1])
+        out.notes += [n for n in f.notes if n not in out.notes][:20]
+        out.names = _add(out.names, f.names)
+        out.labels = {c: _add(out.labels.get(c, {}), f.labels.get(c, {})) for c in set(out.labels) | set(f.labels)}
+        if f.first is not None:
+            out.first = f.first if out.first is None else min(out.first, f.first)
+            out.last = f.last if out.last is None else max(out.last, f.last)
+    return out
+
+
+# Partial results combined at a time: a worker holds at most this many (and their
+# concatenation) while it combines them.
+TREE_WIDTH = 4
+
+
+def tree_reduce(items: list, combine, every: int = TREE_WIDTH):
+    """``combine`` (which takes a list) over Dask delayed ``items`` as a tree, ``every``
+    at a time: no task ever holds more than ``every`` partial results."""
+    dask = require_dask()
+    items = list(items)
+    if not items:
+        return dask.delayed(combine)([])
+    while len(items) > 1:
+        items = [dask.delayed(combine)(items[i:i + every]) for i in range(0, len(items), every)]
+    return items[0]
+
+
+class LazyLog:
+    """An interaction log or meeting register read by the Dask engine (see the module).
+
+    ``parts`` are Dask delayed objects, each giving ``(frame, file, first_row, notes)``:
+    the raw rows, columns mapped.  :meth:`checked` gives each partition as the in-memory
+    reader returns a table (with ``file`` and ``row``, and its ``ReadReport``).
+    """
+
+    def __init__(self, parts: list, what: str, name: str, options: dict, scans: list | None = None):
+        self.parts, self.what, self.name, self.options = parts, what, name, options
+        # One cheap look per partition (names, labels, first and last date of every row,
+        # read from the few columns they need): what step 2 of the build starts from.
+        self.scans = scans if scans is not None else [require_dask().delayed(_scan)(p, what, options) for p in parts]
+        self.leaves = [self]     # the logs read one by one (several when combined)
+        self._facts = None
+
+    def __repr__(self):
+        return f"<LazyLog {self.what} {self.name}: {len(self.parts)} partitions>"
+
+    def __len__(self):
+        """Rows used (computes the facts once)."""
+        return self.facts().rows_used
+
+    def checked(self) -> list:
+        """One delayed checked table per partition."""
+        dask = require_dask()
+        return [dask.delayed(_checked)(part, self.what, self.options) for part in self.parts]
+
+    def facts(self) -> Facts:
+        """Rows read, used and rejected by reason, names and labels used and the first and
+        last date: one pass over the log, computed on the active scheduler once (building a
+        graph computes them on the way)."""
+        if self._facts is None:
+            missing = [leaf for leaf in self.leaves if leaf._facts is None]
+            if missing:
+                dask = require_dask()
+                trees = [leaf.facts_tree(leaf.checked()) for leaf in missing]
+                for leaf, facts in zip(missing, compute(*trees)):
+                    leaf.set_facts(facts)
+            self._facts = combine_facts([leaf._facts for leaf in self.leaves])
+        return self._facts
+
+    def facts_tree(self, checked: list):
+        """The delayed facts of these checked partitions (see :meth:`checked`)."""
+        dask = require_dask()
+        return tree_reduce([dask.delayed(_facts)(table, self.what) for table in checked], combine_facts)
+
+    def set_facts(self, facts: Facts) -> None:
+        """Keep the facts computed (by :meth:`facts` or on the way by a build); a log whose
+        every row was rejected is an error, as in memory."""
+        if facts.rows_read and not facts.rows_used:
+            top = max(facts.reasons, key=facts.reasons.get)
+            raise InputError(f"no usable rows: all {facts.rows_read} rows were rejected (most often: {top})",
+                             file=self.name)
+        self._facts = facts
+
+    def has_facts(self) -> bool:
+        return all(leaf._facts is not None for leaf in self.leaves)
+
+    def deferred_report(self) -> "DeferredReport":
+        """The report, computed only when first looked at (after a build, for free)."""
+        return DeferredReport(self)
+
+    @property
+    def report(self) -> LazyReport:
+        f = self.facts()
+        sample = (pd.concat(f.sample, ignore_index=True) if f.sample
+                  else ReadReport(self.name, "").rejected)
+        reasons = pd.Series(f.reasons, dtype="int64", name="rows").sort_values(ascending=False, kind="stable")
+        return LazyReport(file=self.name, what=self.what, rows_read=f.rows_read, rows_used=f.rows_used,
+                          rejected=sample, notes=list(f.notes), reasons=reasons)
+
+    @property
+    def attrs(self) -> dict:
+        """As a reader's table: ``attrs["report"]``."""
+        return {"report": self.report}
+
+    def rejected_rows(self):
+        """Every rejected row (``file``, ``row``, ``column``, ``value``, ``reason``) as a Dask
+        DataFrame: a billion-row log's rejected rows are themselves a table (write it with
+        ``.to_parquet(...)``).  Checks the log again, partition by partition."""
+        dask = require_dask()
+        import dask.dataframe as dd
+        meta = ReadReport(self.name, "").rejected.astype({"row": "int64"}).astype(
+            {c: object for c in ("file", "column", "value", "reason")})
+        parts = [dask.delayed(_rejected)(table) for table in self.checked()]
+        return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+    def to_dask(self):
+        """The rows used, as a Dask DataFrame (text columns as strings)."""
+        dask = require_dask()
+        import dask.dataframe as dd
+        parts = [dask.delayed(_plain)(table) for table in self.checked()]
+        return dd.from_delayed(parts)
+
+    @staticmethod
+    def combine(logs: list) -> "LazyLog":
+        """Several logs of one kind as one (their partitions one after another)."""
+        if len(logs) == 1:
+            return logs[0]
+        out = LazyLog([p for log in logs for p in log.parts], logs[0].what, "; ".join(log.name for log in logs),
+                      logs[0].options, scans=[s for log in logs for s in log.scans])
+        out.leaves = [leaf for log in logs for leaf in log.leaves]
+        return out
+
+
+class DeferredReport:
+    """A :class:`LazyLog`'s report, computed when first looked at: reading a log with the
+    Dask engine costs nothing, and a build computes the report on its way."""
+
+    def __init__(self, log: LazyLog):
+        self._log = log
+
+    def __getattr__(self, name):
+        return getattr(self._log.report, name)
+
+
+def compute(*values):
+    """``dask.compute`` on the active scheduler (a ``distributed.Client`` when one is
+    connected, else Dask's default); a library error raised in a task is raised as itself."""
+    dask = require_dask()
+    return dask.compute(*values)
+
+
+def _checked(part, what: str, options: dict) -> pd.DataFrame:
+    from .readers import _finish, check_interactions, check_meetings
+    df, name, first_row, notes = part
+    check = check_interactions if what == "interactions" else check_meetings
+    out, keep, rejected = check(df, name, first_row, **options)
+    return _finish(out, keep, rejected, name, what, first_row, list(notes), len(df))
+
+
+def _facts(table: pd.DataFrame, what: str) -> Facts:
+    from ..graph import label_counts
+    from ..names import count_names
+    report = table.attrs["report"]
+    names = count_names([table["source"], table["target"]] if what == "interactions" else [table["participant"]])
+    dates = table["date"]
+    return Facts(rows_read=report.rows_read, rows_used=report.rows_used,
+                 reasons={str(k): int(v) for k, v in report.counts_by_reason().items()},
+                 sample=[report.rejected.head(SAMPLE_ROWS)] if len(report.rejected) else [],
+                 notes=list(report.notes), names=names,
+                 labels={c: label_counts([table], c) for c in ("programme", "type")},
+                 first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
+
+
+def _scan_frame(df: pd.DataFrame, what: str, options: dict) -> Facts:
+    """Names and dates of every row of a loaded partition (no row rules): the cheap first
+    look of a build.  Names are cleaned as the readers clean them, dates parsed by the same
+    parser."""
+    from ..names import count_names
+    from .cells import _text, _texts
+    names = count_names(_texts(df["source"], df["target"]) if what == "interactions" else [_text(df["participant"])])
+    return _scanned(len(df), names, df["date"], options)
+
+
+def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
+    from .dates import parse_dates
+    names.pop("", None)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        try:
+            dates = parse_dates(dates, name="", first_row=1, **options)[0]
+        except Exception:  # the checked pass says what is wrong with the column
+            dates = pd.Series([], dtype="datetime64[us]")
+    dates = dates.dropna()
+    return Facts(rows_read=rows, names=names,
+                 first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
+
+
+def _scan(part, what: str, options: dict) -> Facts:
+    df, _, _, _ = part
+    return _scan_frame(df, what, options)
+
+
+def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) -> Facts:
+    """:func:`_scan_frame` of row groups of a Parquet file, reading only the name and date
+    columns, counting names with Arrow (no string is made per row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from .cells import _clean_text
+    from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
+    aliases, required = ((INTERACTION_ALIASES, ["date", "source", "target"]) if what == "interactions"
+                         else (MEETING_ALIASES, ["event", "date", "participant"]))
+    try:
+        file = _dictionary_file(path)
+        header = list(file.schema_arrow.names)
+        # The file's own column names, mapped as the reader maps them (a one-row probe).
+        canonical = map_columns(pd.DataFrame([header], columns=header), aliases, required, path, columns).columns
+        wanted = {c: h for h, c in zip(header, canonical) if c in ("date", "source", "target", "participant")}
+        table = file.read_row_groups(groups, columns=list(wanted.values()))
+    except InputError:
+        raise
+    except Exception as err:
+        raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
+    names: dict = {}
+    for column in (("source", "target") if what == "interactions" else ("participant",)):
+        # Rows per distinct name: one bincount per chunk of dictionary codes.
+        for chunk in table.column(wanted[column]).chunks:
+            if not pa.types.is_dictionary(chunk.type):
+                chunk = pc.dictionary_encode(chunk)
+            codes = chunk.indices.to_numpy(zero_copy_only=False)
+            valid = chunk.indices.is_valid().to_numpy(zero_copy_only=False)
+            rows = np.bincount(codes[valid].astype(np.int64), minlength=len(chunk.dictionary))
+            values = chunk.dictionary.to_pandas()
+            cleaned = _clean_text(pd.Index(values.astype(object).where(values.notna(), "")))
+            for name, n in zip(cleaned, rows.tolist()):
+                if n:
+                    names[name] = names.get(name, 0) + n
+    return _scanned(table.num_rows, names, table.column(wanted["date"]).to_pandas(), options)
+
+
+def _rejected(table: pd.DataFrame) -> pd.DataFrame:
+    rejected = table.attrs["report"].rejected
+    return rejected.astype({"row": "int64"}).astype({c: object for c in ("file", "column", "value", "reason")})
+
+
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(str)
+    out.attrs = {}
+    return out
+
+
+def source_files(source) -> list:
+    """The files a path, glob or folder names, sorted; an error when there are none."""
+    text = str(source)
+    if any(c in text for c in "*?["):
+        files = sorted(glob.glob(text, recursive=True))
+        files = [f for f in files if Path(f).is_file()]
+        if not files:
+            raise InputError("no file matches this pattern", file=text)
+        return files
+    path = Path(text)
+    if not path.exists():
+        raise InputError("file not found", file=text)
+    if path.is_dir():
+        files = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(READABLE)
+                       and not p.name.startswith((".", "_")))
+        if not files:
+            raise InputError(f"folder holds no file to read ({', '.join(READABLE)})", file=text)
+        return files
+    return [text]
+
+
+def _parquet_groups(path: str) -> list:
+    """Row groups of a Parquet file in runs of about ROWS_PER_PARTITION rows: ``[(groups, offset)]``."""
+    import pyarrow.parquet as pq
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception as err:  # pyarrow raises ArrowInvalid, OSError and others on a damaged file
+        raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
+    runs, current, rows, offset = [], [], 0, 0
+    for i in range(meta.num_row_groups):
+        current.append(i)
+        rows += meta.row_group(i).num_rows
+        if rows >= ROWS_PER_PARTITION:
+            runs.append((current, offset))
+            offset += rows
+            current, rows = [], 0
+    if current or not runs:
+        runs.append((current, offset))
+    return runs
+
+
+def _dictionary_file(path: str):
+    """The Parquet file, its text columns read as dictionaries (as Parquet stores them by
+    default): they arrive as Categoricals, each distinct name made into a string once."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    schema = pq.read_schema(path)
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    return pq.ParquetFile(path, read_dictionary=text)
+
+
+def _load_parquet(path: str, groups: list, offset: int, what: str, columns) -> tuple:
+    from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
+    try:
+        file = _dictionary_file(path)
+        df = file.read_row_groups(groups).to_pandas() if groups else file.schema_arrow.empty_table().to_pandas()
+    except Exception as err:  # as in load_table: a damaged file is one clear error
+        raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
+    aliases, required = ((INTERACTION_ALIASES, ["date", "source", "target"]) if what == "interactions"
+                         else (MEETING_ALIASES, ["event", "date", "participant"]))
+    return map_columns(df, aliases, required, path, columns), path, offset + 1, []
+
+
+def _load_file(path: str, what: str, columns, sheet, no_header) -> tuple:
+    from .readers import load_interactions, load_meetings
+    load = load_interactions if what == "interactions" else load_meetings
+    return load(path, columns=columns, sheet=sheet, no_header=no_header)
+
+
+def _dask_part(frame, index: int, what: str, columns) -> tuple:
+    from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
+    aliases, required = ((INTERACTION_ALIASES, ["date", "source", "target"]) if what == "interactions"
+                         else (MEETING_ALIASES, ["event", "date", "participant"]))
+    name = f"DataFrame partition {index}"
+    return map_columns(frame.reset_index(drop=True), aliases, required, name, columns), name, 1, []
+
+
+def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=False, time_unit=None, epoch=None,
+              no_header=False, sheet=None) -> LazyLog:
+    """``read_interactions(..., engine="dask")`` and ``read_meetings``: a :class:`LazyLog`."""
+    dask = require_dask()
+    options = {"day_first": day_first, "month_first": month_first, "time_unit": time_unit, "epoch": epoch}
+    if day_first and month_first:
+        raise InputError("day_first and month_first cannot both be set")
+    if isinstance(source, LazyLog):
+        return source
+    if isinstance(source, pd.DataFrame):
+        import dask.dataframe as dd
+        source = dd.from_pandas(source, npartitions=1)
+    if hasattr(source, "to_delayed") and hasattr(source, "npartitions"):
+        parts = [dask.delayed(_dask_part)(frame, i, what, columns) for i, frame in enumerate(source.to_delayed())]
+        return LazyLog(parts, what, "DataFrame", options)
+    parts, scans = [], []
+    if what == "meetings" and any(str(f).lower().endswith(".ics") for f in source_files(source)):
+        raise InputError("a calendar (.ics) is read in memory: give it without the Dask engine", file=str(source))
+    for path in source_files(source):
+        if path.lower().endswith(".parquet"):
+            # A meeting's rows must stay together for the rules about a meeting as a whole:
+            # a register file is one partition, as in memory.
+            runs = _parquet_groups(path) if what == "interactions" else [(None, 0)]
+            for groups, offset in runs:
+                if groups is None:
+                    parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
+                    scans.append(dask.delayed(_scan)(parts[-1], what, options))
+                else:
+                    parts.append(dask.delayed(_load_parquet)(path, groups, offset, what, columns))
+                    scans.append(dask.delayed(_scan_parquet)(path, groups, what, columns, options))
+        else:
+            parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
+            scans.append(dask.delayed(_scan)(parts[-1], what, options))
+    return LazyLog(parts, what, str(source), options, scans=scans)

@@ -1,0 +1,422 @@
+"""The Dask engine (issue #13): a log checked partition by partition and reduced to the tie
+table by partial tie tables gives the graph the in-memory path gives.
+
+Where the expected values come from: the in-memory path (``read_interactions`` /
+``read_meetings`` of the same files, ``build_graph``), an independent peer path over the
+same rows (one table, one tie table, no partitions, no tree reduction, no first look);
+every tie attribute is compared (floats to 1e-9: sums are added in another order), the
+node sets and attributes, ``G.graph`` (``contacts_used``, ``activity``, ``as_of``...), and
+the rows not used (counts by reason, and file, row, column, value and reason of each).
+
+The data are small and planted with a bad row of every kind the reader rejects (bad date,
+blank actor, self-contact, several actors in a cell, bad weight, bad sentiment), names
+that differ only in case, programme spellings that differ only in case, and a rejected
+row holding the log's last date (so the build's first look guesses ``as_of`` wrong and
+must run its checked pass again).  Dask runs synchronously (fast, deterministic); one
+test runs on a small ``distributed`` LocalCluster.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import stakeholder_graph as sg
+from stakeholder_graph.cli import cli
+from stakeholder_graph.errors import InputError, MissingLibraryError
+from stakeholder_graph.io.readers import _stack
+
+REASON = "the Dask engine's tests need dask and distributed: pip install 'stakeholder-graph[dask]'"
+
+
+@pytest.fixture
+def dask_sync():
+    dask = pytest.importorskip("dask", reason=REASON)
+    pytest.importorskip("dask.dataframe", reason=REASON)
+    pytest.importorskip("distributed", reason=REASON)
+    with dask.config.set(scheduler="synchronous"):
+        yield dask
+
+
+@pytest.fixture
+def small_partitions(monkeypatch):
+    """Several partitions per Parquet file (row groups of 50 rows, partitions of ~100)."""
+    from stakeholder_graph.io import lazy
+    monkeypatch.setattr(lazy, "ROWS_PER_PARTITION", 100)
+
+
+NAMES = ["Northvale ICB", "Northvale Council", "Riverside Trust", "Hill Hospice", "Carers Link",
+         "Eastside PCN", "TRUST A", "Trust A", "trust a"]
+
+
+def raw_log(rows=600, seed=7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    dates = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 600 * 24, rows), unit="h")
+    log = pd.DataFrame({
+        "date": dates.strftime("%Y-%m-%d %H:%M"),
+        "source": rng.choice(NAMES, rows), "target": rng.choice(NAMES, rows),
+        "type": rng.choice(["email", "call", "Email", "meeting"], rows),
+        "programme": rng.choice(["diabetes", "Diabetes", "end of life care", ""], rows),
+        "weight": rng.integers(1, 40, rows).astype(str),
+        "sentiment": rng.choice(["", "", "negative", "0.5", "positive", "-0.2"], rows),
+    })
+    log.loc[log["source"] == log["target"], "target"] = "Northvale ICB"
+    log.loc[log["source"] == log["target"], "source"] = "Carers Link"
+    # One bad row of each kind the reader rejects.
+    log.loc[3, "date"] = "2023-02-31"
+    log.loc[10, "date"] = "not a date"
+    log.loc[17, "source"] = ""
+    log.loc[24, "target"] = log.loc[24, "source"]
+    log.loc[31, "source"] = "Riverside Trust; Hill Hospice"
+    log.loc[38, "weight"] = "-3"
+    log.loc[45, "weight"] = "lots"
+    log.loc[52, "sentiment"] = "7"
+    # The last date of the log is on a rejected row: the first look's as_of is wrong.
+    log.loc[rows - 2, "date"] = "2024-12-31 23:00"
+    log.loc[rows - 2, "weight"] = "0"
+    return log
+
+
+def write_files(folder, log, files=3, suffix=".parquet"):
+    """The log split over ``files`` files in ``folder`` (Parquet in row groups of 50 rows)."""
+    folder.mkdir()
+    paths = []
+    for i, part in enumerate(np.array_split(np.arange(len(log)), files)):
+        path = folder / f"part{i}{suffix}"
+        if suffix == ".parquet":
+            log.iloc[part].to_parquet(path, index=False, row_group_size=50)
+        else:
+            log.iloc[part].to_csv(path, index=False)
+        paths.append(str(path))
+    return paths
+
+
+def write_parquet(folder, log, files=3):
+    return write_files(folder, log, files)
+
+
+def write_csv(folder, log, files=3):
+    return write_files(folder, log, files, ".csv")
+
+
+def in_memory(paths):
+    """The in-memory reader's table of several files (as the CLI reads them)."""
+    return sg.read_inputs(paths).interactions
+
+
+def assert_same_graph(G, H):
+    assert set(G) == set(H)
+    for node in G:
+        assert G.nodes[node] == H.nodes[node], node
+    assert {frozenset(e) for e in G.edges} == {frozenset(e) for e in H.edges}
+    for u, v, d in G.edges(data=True):
+        e = H[u][v]
+        assert set(d) == set(e), (u, v)
+        for key, value in d.items():
+            other = e[key]
+            if isinstance(value, float) and not isinstance(value, bool):
+                assert (math.isnan(value) and math.isnan(other)) or other == pytest.approx(value, rel=1e-9, abs=1e-12), \
+                    (u, v, key, value, other)
+            else:
+                assert value == other, (u, v, key, value, other)
+    assert G.graph.keys() == H.graph.keys()
+    for key, value in G.graph.items():
+        if key == "survey":          # holds the survey's rating rows as a DataFrame
+            assert value.keys() == H.graph[key].keys()
+            for k, v in value.items():
+                if isinstance(v, pd.DataFrame):
+                    pd.testing.assert_frame_equal(v, H.graph[key][k])
+                else:
+                    assert v == H.graph[key][k], (key, k)
+        else:
+            assert value == H.graph[key], key
+
+
+def rejected_of(reports) -> pd.DataFrame:
+    table = pd.concat([r.rejected for r in reports], ignore_index=True)
+    table = table.astype({"row": int, **{c: str for c in ("file", "column", "value", "reason")}})
+    return table.sort_values(["file", "row"]).reset_index(drop=True)[["file", "row", "column", "value", "reason"]]
+
+
+OPTIONS = [{}, {"since": "2023-03-01", "until": "2024-06-30"}, {"programme": "Diabetes"},
+           {"type": ["call", "email"], "half_life": 90}, {"as_of": "2025-06-01"}, {"undirected": True}]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "default")
+def test_parquet_dataset_gives_the_in_memory_graph(dask_sync, small_partitions, tmp_path, options):
+    paths = write_parquet(tmp_path / "log", raw_log())
+    G = sg.build_graph(in_memory(paths), **options)
+    H = sg.build_graph(sg.read_interactions(str(tmp_path / "log"), engine="dask"), **options)
+    assert_same_graph(G, H)
+    assert len(H.graph["case_variants"]) == 2          # three spellings of one actor
+
+
+def test_parquet_dataset_reports_the_rows_not_used(dask_sync, small_partitions, tmp_path):
+    paths = write_parquet(tmp_path / "log", raw_log())
+    expected = [sg.read_interactions(p).attrs["report"] for p in paths]
+    log = sg.read_interactions(str(tmp_path / "log" / "*.parquet"), engine="dask")
+    assert len(log.parts) > len(paths)                       # several partitions per file
+    report = log.report
+    assert report.rows_read == sum(r.rows_read for r in expected) == 600
+    assert report.rows_used == sum(r.rows_used for r in expected)
+    assert report.rows_used < 600 - 9                        # 9 planted, and self-contacts of case variants
+    by_reason = pd.concat([r.counts_by_reason() for r in expected]).groupby(level=0).sum()
+    assert report.counts_by_reason().sort_index().to_dict() == by_reason.sort_index().to_dict()
+    # The sample (here every rejected row) and the full list name file and row as in memory.
+    pd.testing.assert_frame_equal(rejected_of([report]), rejected_of(expected))
+    pd.testing.assert_frame_equal(rejected_of([type("R", (), {"rejected": log.rejected_rows().compute()})]),
+                                  rejected_of(expected))
+    assert report.to_dict()["rows_rejected"] == sum(len(r.rejected) for r in expected)
+
+
+def test_csv_glob_gives_the_in_memory_graph_and_report(dask_sync, tmp_path):
+    paths = write_csv(tmp_path / "csv", raw_log(seed=3))
+    G = sg.build_graph(in_memory(paths))
+    log = sg.read_interactions(str(tmp_path / "csv" / "part*.csv"), engine="dask")
+    H = sg.build_graph(log)
+    assert_same_graph(G, H)
+    expected = [sg.read_interactions(p).attrs["report"] for p in paths]
+    pd.testing.assert_frame_equal(rejected_of([log.report]), rejected_of(expected))
+
+
+def test_a_dask_dataframe_gives_the_in_memory_graph(dask_sync):
+    import dask.dataframe as dd
+    raw = raw_log(seed=5)
+    G = sg.build_graph(sg.read_interactions(raw))
+    log = sg.read_interactions(dd.from_pandas(raw, npartitions=4))
+    H = sg.build_graph(log, level="actor")
+    assert_same_graph(G, H)
+    assert set(log.report.rejected["file"]) <= {f"DataFrame partition {i}" for i in range(4)}
+    assert log.report.rows_used == len(sg.read_interactions(raw))
+
+
+ACTORS = pd.DataFrame({
+    "name": ["Northvale ICB", "Northvale Council", "Riverside Trust", "Riverside Diabetes Team", "Hill Hospice",
+             "Trust A"],
+    "kind": ["organisation", "organisation", "organisation", "team", "voluntary", "organisation"],
+    "parent": ["", "", "", "Riverside Trust", "", ""],
+    "aliases": ["NHS Northvale ICB", "", "", "", "", "Carers Link"],
+})
+
+
+def raw_register(seed=11) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    people = NAMES + ["Riverside Diabetes Team", "NHS Northvale ICB"]
+    for m in range(40):
+        day = (pd.Timestamp("2023-02-01") + pd.Timedelta(days=int(rng.integers(0, 550)))).date().isoformat()
+        for person in rng.choice(people, size=int(rng.integers(1, 6)), replace=False):
+            rows.append({"meeting": f"Board {m % 7}", "date": day, "attendee": person,
+                         "programme": rng.choice(["diabetes", "Diabetes", ""])})
+    register = pd.DataFrame(rows)
+    register.loc[len(register)] = {"meeting": "Board 1", "date": "soon", "attendee": "Hill Hospice", "programme": ""}
+    return register
+
+
+@pytest.mark.parametrize("level", ["actor", "organisation"])
+def test_meetings_and_registry_give_the_in_memory_graph(dask_sync, tmp_path, level):
+    """Registers split over two files (meetings spread over both: the engine shuffles the
+    rows by event), aliases and a parent in the registry, both levels."""
+    log_paths = write_parquet(tmp_path / "log", raw_log(seed=9), files=2)
+    register = raw_register()
+    (tmp_path / "reg").mkdir()
+    halves = [register.iloc[::2], register.iloc[1::2]]
+    reg_paths = []
+    for i, half in enumerate(halves):
+        reg_paths.append(str(tmp_path / "reg" / f"r{i}.csv"))
+        half.to_csv(reg_paths[-1], index=False)
+    actors_path = tmp_path / "actors.csv"
+    ACTORS.to_csv(actors_path, index=False)
+    memory = sg.read_inputs(log_paths, reg_paths, str(actors_path))
+    G = sg.build_graph(memory.interactions, memory.meetings, memory.actors, level=level)
+    lazy = sg.read_inputs([str(tmp_path / "log")], [str(tmp_path / "reg" / "*.csv")], str(actors_path),
+                          engine="dask")
+    H = sg.build_graph(lazy.interactions, lazy.meetings, lazy.actors, level=level)
+    assert_same_graph(G, H)
+    assert G.graph["merged_self_contacts"] > 0          # "Carers Link" is an alias of "Trust A"
+    assert lazy.unknown_actors() == memory.unknown_actors()
+    assert lazy.rows() == memory.rows()
+
+
+def test_partial_tie_tables_combine_to_the_tie_table():
+    """The reduction itself: partial tables of any split of the contacts, combined in any
+    grouping, finish to the tie table of all of them (tie_table, one partial)."""
+    from stakeholder_graph.ties import combine_partials, contact_frame, finish_ties, partial_ties, tie_table
+    G_contacts = sg.graph.prepare_contacts(raw_log(seed=2)).contacts
+    expected = tie_table(G_contacts, half_life=120)
+    frame = contact_frame(G_contacts, None, 120)
+    parts = [partial_ties(G_contacts.iloc[i::5], half_life=120, **frame) for i in range(5)]
+    combined = combine_partials([combine_partials(parts[:2]), combine_partials(parts[2:])])
+    got = finish_ties(combined, as_of=frame["as_of"], period_days=frame["period_days"])
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
+
+
+def test_all_rows_rejected_is_an_error(dask_sync, tmp_path):
+    log = raw_log().head(5).assign(weight="-1")
+    log.to_parquet(tmp_path / "bad.parquet", index=False)
+    with pytest.raises(InputError, match="no usable rows: all 5 rows were rejected"):
+        sg.build_graph(sg.read_interactions(tmp_path / "bad.parquet", engine="dask"))
+
+
+def test_a_log_with_no_rows_says_so_as_in_memory(dask_sync, tmp_path):
+    raw_log().head(0).to_parquet(tmp_path / "empty.parquet", index=False)
+    runner = CliRunner()
+    memory = runner.invoke(cli, ["summary", str(tmp_path / "empty.parquet")])
+    dask = runner.invoke(cli, ["summary", str(tmp_path / "empty.parquet"), "--engine", "dask"])
+    assert memory.exit_code == dask.exit_code == 2
+    assert dask.stderr == memory.stderr
+
+
+def test_a_pattern_that_matches_nothing_is_an_error(dask_sync, tmp_path):
+    with pytest.raises(InputError, match="no file matches"):
+        sg.read_interactions(str(tmp_path / "*.parquet"), engine="dask")
+
+
+def test_on_a_local_cluster(tmp_path):
+    """The same code on a distributed LocalCluster (two worker processes): the same graph."""
+    pytest.importorskip("dask.dataframe", reason=REASON)
+    distributed = pytest.importorskip("distributed", reason=REASON)
+    paths = write_parquet(tmp_path / "log", raw_log(seed=4), files=2)
+    G = sg.build_graph(in_memory(paths))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
+            distributed.Client(c):
+        H = sg.build_graph(sg.read_interactions(str(tmp_path / "log"), engine="dask"))
+    assert_same_graph(G, H)
+
+
+# ---- the command line -----------------------------------------------------------------
+
+
+def test_cli_engine_dask_gives_the_in_memory_summary(dask_sync, small_partitions, tmp_path):
+    paths = write_parquet(tmp_path / "log", raw_log())
+    runner = CliRunner()
+    memory = runner.invoke(cli, ["summary", *paths, "--format", "json"])
+    dask = runner.invoke(cli, ["summary", str(tmp_path / "log"), "--engine", "dask", "--format", "json"])
+    assert memory.exit_code == 0 and dask.exit_code == 0, dask.output
+    import json
+    got, expected = json.loads(dask.stdout), json.loads(memory.stdout)
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert got[key] == (pytest.approx(value, rel=1e-9) if isinstance(value, float) else value), key
+    used = sg.read_inputs(paths).rows()["used"]
+    assert f"used {used:,} of 600 rows" in dask.stderr
+
+
+def test_cli_validate_with_engine_dask(dask_sync, tmp_path):
+    paths = write_parquet(tmp_path / "log", raw_log())
+    used = sg.read_inputs(paths).rows()["used"]
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "log"), "--engine", "dask"])
+    assert result.exit_code == 1                       # rows were rejected
+    assert f"{tmp_path / 'log'} (interactions): 600 rows read, {used} used, {600 - used} rejected" in result.output
+    # Row 4 of the first file: the fourth row below the header (index 3), a bad date.
+    assert f"{tmp_path / 'log' / 'part0.parquet'}, row 4, column 'date'" in result.output
+
+
+def test_cli_bad_scheduler_address_is_one_error_line(dask_sync, tmp_path):
+    write_parquet(tmp_path / "log", raw_log())
+    result = CliRunner().invoke(cli, ["summary", str(tmp_path / "log"), "--scheduler", "nonsense://nowhere"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: cannot reach the Dask scheduler at 'nonsense://nowhere'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_scheduler_from_the_environment(dask_sync, tmp_path, monkeypatch):
+    """DASK_SCHEDULER_ADDRESS is used with --engine dask (and only then)."""
+    write_parquet(tmp_path / "log", raw_log(), files=1)
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "nonsense://nowhere")
+    result = CliRunner().invoke(cli, ["summary", str(tmp_path / "log"), "--engine", "dask"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: cannot reach the Dask scheduler at 'nonsense://nowhere'")
+    result = CliRunner().invoke(cli, ["summary", str(tmp_path / "log" / "part0.parquet")])
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_cli_damaged_files_are_one_error_line(dask_sync, tmp_path, suffix):
+    """Bytes changed in the middle of a file (a Parquet page, a CSV row) and a file cut short:
+    one ``Error:`` line or a report, never a traceback."""
+    raw = raw_log()
+    folder = tmp_path / "log"
+    paths = write_parquet(folder, raw, files=1) if suffix == ".parquet" else write_csv(folder, raw, files=1)
+    data = bytearray(open(paths[0], "rb").read())
+    for cut, flip in [(len(data) // 2, True), (len(data) - 7, False), (40, True)]:
+        damaged = bytearray(data[:cut] if not flip else data)
+        if flip:
+            for i in range(cut, min(cut + 64, len(damaged))):
+                damaged[i] ^= 0x5A
+        open(paths[0], "wb").write(bytes(damaged))
+        result = CliRunner().invoke(cli, ["summary", str(folder), "--engine", "dask"])
+        assert result.exit_code in (0, 2), result.output
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        if result.exit_code == 2:
+            assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("level", ["actor", "organisation"])
+def test_compare_and_timeline_as_in_memory(dask_sync, level):
+    """compare_periods and timeline on the Dask engine (each period's graph and the
+    per-block counts reduced on the cluster): the in-memory tables, explanations included."""
+    from pathlib import Path
+    from stakeholder_graph.compare import timeline
+    data = Path(__file__).resolve().parents[1] / "data"
+    files = ([str(data / "interactions.csv")], [str(data / "meetings.csv")], str(data / "actors.csv"))
+    memory, lazy = sg.read_inputs(*files), sg.read_inputs(*files, engine="dask")
+    expected = sg.compare_periods(memory.interactions, memory.meetings, memory.actors, at="2025-10-01", level=level)
+    got = sg.compare_periods(lazy.interactions, lazy.meetings, lazy.actors, at="2025-10-01", level=level)
+    pd.testing.assert_frame_equal(got.table(), expected.table(), check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(timeline(lazy.interactions, lazy.meetings, lazy.actors, level=level),
+                                  timeline(memory.interactions, memory.meetings, memory.actors, level=level),
+                                  check_exact=False, rtol=1e-9)
+
+
+def test_cli_compare_and_timeline_with_engine_dask(dask_sync):
+    from pathlib import Path
+    data = Path(__file__).resolve().parents[1] / "data"
+    runner = CliRunner()
+    base = [str(data / "interactions.csv"), "--meetings", str(data / "meetings.csv"), "--actors",
+            str(data / "actors.csv")]
+    for args in (["compare", *base, "--at", "2025-10-01", "--format", "csv"],
+                 ["timeline", *base, "--every", "year", "--format", "csv"]):
+        memory = runner.invoke(cli, args)
+        dask = runner.invoke(cli, args + ["--engine", "dask"])
+        assert memory.exit_code == dask.exit_code == 0, dask.output
+        assert dask.stdout == memory.stdout
+
+
+def test_without_dask_a_clear_error(monkeypatch, tmp_path):
+    """Dask missing (its import made to fail): a library error naming the extra to install,
+    and one Error line from the CLI."""
+    import builtins
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name == "dask" or name.startswith(("dask.", "distributed")):
+            raise ImportError(f"No module named '{name}'", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    raw_log().head(20).to_csv(tmp_path / "log.csv", index=False)
+    with pytest.raises(MissingLibraryError, match=r"pip install 'stakeholder-graph\[dask\]'"):
+        sg.read_interactions(tmp_path / "log.csv", engine="dask")
+    result = CliRunner().invoke(cli, ["summary", str(tmp_path / "log.csv"), "--engine", "dask"])
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: the Dask engine needs dask and distributed (dask is not installed): "
+                             "pip install 'stakeholder-graph[dask]'\n")
+
+
+def test_survey_joins_as_in_memory(dask_sync):
+    """A relationship survey (read in memory) joins the Dask engine's ties as it joins the
+    in-memory ones: names resolved with the logs' spellings, ratings on the same ties."""
+    from pathlib import Path
+    data = Path(__file__).resolve().parents[1] / "data"
+    files = ([str(data / "interactions.csv")], [str(data / "meetings.csv")], str(data / "actors.csv"))
+    memory = sg.read_inputs(*files, survey=str(data / "survey.csv"))
+    lazy = sg.read_inputs(*files, survey=str(data / "survey.csv"), engine="dask")
+    for level in ("actor", "organisation"):
+        G = sg.build_graph(memory.interactions, memory.meetings, memory.actors, survey=memory.survey, level=level)
+        H = sg.build_graph(lazy.interactions, lazy.meetings, lazy.actors, survey=lazy.survey, level=level)
+        assert_same_graph(G, H)
+        assert any("trust" in d for _, _, d in H.edges(data=True))
