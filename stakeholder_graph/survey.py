@@ -278,15 +278,22 @@ def survey_summary(G) -> dict:
 
 def organisation_scores(G) -> pd.DataFrame:
     """Per actor (organisation at organisation level): the mean trust and value its
-    partners gave it (``trust_received``, ``value_received``, ``raters``) and the mean it
-    gave them (``trust_given``): aggregates, not any one respondent's ratings."""
+    partners gave it (``trust_received``, ``value_received``; ``raters`` who named it,
+    ``trust_raters`` and ``value_raters`` who answered each score) and the mean it gave
+    them (``trust_given``): aggregates, not any one respondent's ratings."""
     info = G.graph.get("survey")
     if not info or not len(info["ratings"]):
-        return pd.DataFrame(columns=["trust_received", "value_received", "raters", "trust_given"])
+        return pd.DataFrame(columns=["trust_received", "value_received", "raters", "trust_raters", "value_raters",
+                                     "trust_given"])
     r = info["ratings"]
     named = r[r["named"]]
+    # Raters counted per score, among the rows that answered it: a row that rated trust only
+    # is no rater of value (else one rater's value could pass for a mean of three).
+    trust_raters = named[named["trust"].notna()].groupby("ratee")["rater"].nunique().rename("trust_raters")
+    value_raters = named[named["value"].notna()].groupby("ratee")["rater"].nunique().rename("value_raters")
     received = named.groupby("ratee").agg(trust_received=("trust", "mean"), value_received=("value", "mean"),
                                           raters=("rater", "nunique"))
+    received = received.join(trust_raters).join(value_raters).fillna({"trust_raters": 0, "value_raters": 0})
     given = named.groupby("rater").agg(trust_given=("trust", "mean"))
     out = received.join(given, how="outer")
     out.index.name = "actor"
@@ -300,10 +307,16 @@ def logged_pairs(inputs) -> set:
     name = lambda n: spell.get(n, n)  # noqa: E731
     logged = set()
     if inputs.interactions is not None and len(inputs.interactions):
-        pairs = inputs.interactions[["source", "target"]].astype(str).drop_duplicates()
+        if hasattr(inputs.interactions, "to_dask"):          # a log read by the Dask engine: pairs only come home
+            pairs = inputs.interactions.to_dask()[["source", "target"]].astype(str).drop_duplicates().compute()
+        else:
+            pairs = inputs.interactions[["source", "target"]].astype(str).drop_duplicates()
         logged |= {frozenset((name(a), name(b))) for a, b in pairs.itertuples(index=False)}
     if inputs.meetings is not None and len(inputs.meetings):
-        register = inputs.meetings.assign(participant=inputs.meetings["participant"].astype(str).map(name))
+        meetings = inputs.meetings
+        if hasattr(meetings, "to_dask"):
+            meetings = meetings.to_dask()[["event", "date", "participant"]].compute()
+        register = meetings.assign(participant=meetings["participant"].astype(str).map(name))
         for _, people in register.groupby(["event", "date"], observed=True)["participant"]:
             people = sorted(set(people))
             logged |= {frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1:]}
@@ -338,7 +351,8 @@ def wave_change_rows(before, after, fdr: float = 0.05) -> list:
     Test: the ratings given in both waves (the same respondent of the same partner) are
     paired, and a Wilcoxon signed-rank test (two-sided; zero differences dropped) asks
     whether they moved beyond chance; the two measures' p-values are adjusted together
-    (Benjamini-Hochberg).  ``change`` is ``up`` or ``down`` when ``q <= fdr``, else
+    (Benjamini-Hochberg).  ``change`` is ``up`` or ``down`` (the sign of the paired
+    ratings' signed-rank sum) when ``q <= fdr``, else
     ``unchanged``; with one wave (or no pair rated in both) the rows say so and name no
     change.  The scores shown are each wave's mean over all its ratings (as
     :func:`survey_summary`), which may include partners rated in one wave only.
@@ -372,7 +386,11 @@ def wave_change_rows(before, after, fdr: float = 0.05) -> list:
             p = float(wilcoxon(moved, zero_method="wilcox", alternative="two-sided").pvalue)
         else:
             p = 1.0
+        # The test's direction: the sign of the signed-rank sum (ranks of |difference|).
+        from scipy.stats import rankdata
+        direction = float((np.sign(moved) * rankdata(np.abs(moved))).sum()) if len(moved) else 0.0
         row.update(p_value=p, _pairs=len(diff), _up=int((diff > 0).sum()), _down=int((diff < 0).sum()),
+                   _direction=direction,
                    _label=label, _waves=(b_info["wave"], a_info["wave"]))
         rows.append(row)
         p_values.append(p)
@@ -382,7 +400,9 @@ def wave_change_rows(before, after, fdr: float = 0.05) -> list:
         for i, qi in zip(tested, q):
             r = rows[i]
             r["q_value"] = float(qi)
-            r["change"] = ("up" if r["after"] > r["before"] else "down") if qi <= fdr else "unchanged"
+            # The direction of the test's own evidence, the paired ratings (not the two waves'
+            # means, which also hold ratings given in one wave only).
+            r["change"] = ("up" if r["_direction"] > 0 else "down") if qi <= fdr else "unchanged"
             verdict = (f"{r['change']} beyond chance" if r["change"] != "unchanged" else "no change beyond chance")
             r["explanation"] = (
                 f"{r['_label']}: {r['before']:.2f} in wave {r['_waves'][0]}, {r['after']:.2f} in wave "

@@ -420,3 +420,18 @@ def test_survey_joins_as_in_memory(dask_sync):
         H = sg.build_graph(lazy.interactions, lazy.meetings, lazy.actors, survey=lazy.survey, level=level)
         assert_same_graph(G, H)
         assert any("trust" in d for _, _, d in H.edges(data=True))
+
+
+def test_cli_validate_with_a_survey_says_what_the_in_memory_path_says(dask_sync, tmp_path):
+    """validate --survey on the Dask engine lists the same survey-only pairs (the logged
+    pairs computed on the cluster) and the same counts; it once ended in a traceback."""
+    paths = sg.write_demo_files(tmp_path / "demo")
+    args = ["validate", str(paths["interactions"]), "--meetings", str(paths["meetings"]), "--actors",
+            str(paths["actors"]), "--survey", str(paths["survey"])]
+    plain = CliRunner().invoke(cli, args)
+    lazy = CliRunner().invoke(cli, [*args, "--engine", "dask"])
+    assert plain.exit_code == lazy.exit_code == 0, lazy.output
+    said = lambda out: [line for line in out.splitlines() if "survey" in line]  # noqa: E731
+    assert said(lazy.output) == said(plain.output) and "no logged contact" in lazy.output
+    as_json = CliRunner().invoke(cli, [*args, "--engine", "dask", "--format", "json"])
+    assert as_json.exit_code == 0 and "survey_only_pairs" in as_json.output

@@ -314,6 +314,25 @@ def test_a_fall_in_trust_between_waves_is_called_down():
     assert trust["p_value"] == pytest.approx(wilcoxon(-np.ones(60)).pvalue)
 
 
+def test_the_direction_of_a_change_is_that_of_the_paired_ratings():
+    """Hand-made (review): the 60 ratings given in both waves all fall by one point, while
+    wave 2 also holds many new ratings of 4, so wave 2's mean is the higher. The test is on
+    the paired ratings, so the change it names is "down", not the means' "up"."""
+    log, registry, _ = make_world(seed=29)
+    rows = _survey_for(log, np.random.default_rng(1))
+    rows = rows[rows["works_with"] == "yes"]
+    first = rows.head(60)
+    fell = first.assign(reliability=first["reliability"] - 1, mission=first["mission"] - 1,
+                        openness=first["openness"] - 1)
+    new = rows.iloc[60:].assign(reliability=4, mission=4, openness=4)
+    survey = pd.concat([first.assign(wave="1"), fell.assign(wave="2"), new.assign(wave="2")], ignore_index=True)
+    middle = pd.Timestamp(log["date"].min()) + (pd.Timestamp(log["date"].max()) - pd.Timestamp(log["date"].min())) / 2
+    trust = sg.compare_periods(log, actors=registry, at=middle.date().isoformat(), survey=survey) \
+        .measures.set_index("kind").loc["trust"]
+    assert trust["after"] > trust["before"]                   # the means rose...
+    assert trust["change"] == "down"                          # ...the ratings given twice fell
+
+
 def test_data_readme_tells_the_survey_story():
     from pathlib import Path
     text = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text()
@@ -405,3 +424,17 @@ def test_survey_findings_closed_or_new_say_what_the_ratings_did(demo_change):
     assert "no sign of it" not in text and "false-discovery rate of 25%" not in text
     everything = " ".join(C.barriers["explanation"])
     assert "q = 0 " not in everything and "q = 0)" not in everything and " 1 days " not in everything
+
+
+def test_a_row_without_a_wave_in_a_survey_of_waves_is_reported():
+    """Hand-made (review): two rows in wave 1 and one with the wave left blank. The blank
+    one belongs to no round, so it is rejected with its row and reason, not counted as used
+    and then left out of every wave's scores; a survey with no waves at all keeps its rows."""
+    df = pd.DataFrame({"respondent": ["A", "B", "A"], "partner": ["B", "A", "C"], "reliability": [3, 3, 3],
+                       "wave": ["1", "1", ""]})
+    table = sg.read_survey(df)
+    report = table.attrs["report"]
+    assert len(table) == 2 and report.rows_used + len(report.rejected) == report.rows_read == 3
+    row = report.rejected.iloc[0]
+    assert (row["row"], row["column"]) == (3, "wave") and "no survey round" in row["reason"]
+    assert len(sg.read_survey(df.assign(wave=""))) == 3

@@ -117,3 +117,19 @@ def test_a_low_trust_finding_states_trust_but_not_a_one_sided_value():
     assert "one side rated" in row["explanation"]
     for name in (a, b):
         assert f"{name} rated" not in row["explanation"] and f"{name} rates" not in row["explanation"]
+
+
+def test_an_actor_mean_needs_three_raters_of_that_score():
+    """Hand-made (review of the trial fixes): P rates X on trust only (1), Q on value only
+    (4), R names X and answers no item. Three partners named X, but each score had one
+    rater: its "mean" would be that rater's rating, so neither the map nor the briefing's
+    lowest-rated table shows it."""
+    from stakeholder_graph.survey import organisation_scores
+    log = pd.DataFrame([(f"2024-03-{d:02d}", a, "X") for d in range(1, 21) for a in "PQR"],
+                       columns=["date", "source", "target"])
+    survey = pd.DataFrame([("P", "X", 1, 1, 1, None, None, None), ("Q", "X", None, None, None, 4, 4, 4),
+                           ("R", "X", None, None, None, None, None, None)], columns=["respondent", "partner", *ITEMS])
+    G = sg.build_graph(log, survey=survey)
+    scores = organisation_scores(G).loc["X"]
+    assert (scores["trust_raters"], scores["value_raters"]) == (1, 1)
+    assert not [line for line in tooltip(map_data(G), "node", "X") if line.startswith("survey")]

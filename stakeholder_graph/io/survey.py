@@ -188,6 +188,12 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
     out["works_with"] = (works.fillna(1.0) > 0).to_numpy()
     for optional in ("frequency", "wave"):
         out[optional] = _text(df[optional]) if optional in df.columns else blank(len(df))
+    # A row without a wave in a survey of waves belongs to no round: it would be in no
+    # wave's scores, so it is reported, not quietly left out.
+    waves = pd.Series(np.asarray(out["wave"], dtype=object), index=df.index).astype(str)
+    no_wave = (waves == "") & (waves != "").any()
+    reasons["wave"] = _sparse(no_wave,
+                              "no wave, while other rows have one: this rating belongs to no survey round")
     # One rating per respondent, partner and wave: a second is a mistake, not a second vote.
     # Rows with the first's answers are repeats (the first used); rows that disagree are
     # conflicting, and none of them is used.

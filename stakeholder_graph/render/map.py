@@ -245,7 +245,7 @@ def _actor_survey_lines(received, n) -> list:
     if received is None or n not in received.index:
         return []
     r = received.loc[n]
-    if not (r["raters"] >= MIN_RATERS):
+    if not (r["trust_raters"] >= MIN_RATERS and r["value_raters"] >= MIN_RATERS):
         return []
     return [f"survey: partners rate its trust {_score(r['trust_received'])}, value {_score(r['value_received'])} "
             f"(the mean of {MIN_RATERS} or more partners' ratings)"]

@@ -225,7 +225,7 @@ def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
     received = organisation_scores(G)
     # From three raters on, and without the count: with two, either rater could work out
     # the other's rating from the mean (docs/survey.md, confidentiality).
-    received = received[received["raters"] >= MIN_RATERS]
+    received = received[(received["trust_raters"] >= MIN_RATERS) & (received["value_raters"] >= MIN_RATERS)]
     received = received.assign(_name=received.index.astype(str)).sort_values(["trust_received", "_name"]).head(8)
     lowest = [{"actor": str(actor), "trust": number(r["trust_received"], 2), "percent":
                number(percent_of_scale(r["trust_received"]), 0), "value": number(r["value_received"], 2)}
