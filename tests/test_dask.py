@@ -435,3 +435,17 @@ def test_cli_validate_with_a_survey_says_what_the_in_memory_path_says(dask_sync,
     assert said(lazy.output) == said(plain.output) and "no logged contact" in lazy.output
     as_json = CliRunner().invoke(cli, [*args, "--engine", "dask", "--format", "json"])
     assert as_json.exit_code == 0 and "survey_only_pairs" in as_json.output
+
+
+def test_a_register_split_across_dask_partitions_keeps_its_meetings_whole(dask_sync):
+    """A Dask DataFrame of a register whose meetings straddle partitions (5 partitions of 5
+    rows): each meeting is still checked whole, so the graph is the in-memory one (the
+    review's case: a partition holding one attendee once rejected the meeting as a meeting
+    of one). Expected: the in-memory path on the same rows."""
+    import dask.dataframe as dd
+    meetings = pd.DataFrame({"event": ["M"] * 3 + ["N"] * 2, "date": ["2024-01-01"] * 3 + ["2024-02-01"] * 2,
+                             "participant": ["A", "B", "C", "A", "B"]})
+    log = pd.DataFrame({"date": ["2024-03-01"], "source": ["A"], "target": ["C"]})
+    expected = sg.build_graph(log, meetings=meetings)
+    got = sg.build_graph(dd.from_pandas(log, npartitions=1), meetings=dd.from_pandas(meetings, npartitions=5))
+    assert_same_graph(got, expected)

@@ -447,6 +447,11 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
         import dask.dataframe as dd
         source = dd.from_pandas(source, npartitions=1)
     if hasattr(source, "to_delayed") and hasattr(source, "npartitions"):
+        if what == "meetings" and source.npartitions > 1:
+            # A meeting's rows must stay together for the rules about a meeting as a whole
+            # (a partition holding one of its attendees would reject it as a meeting of
+            # one): a register is one partition, as a register file is.
+            source = source.repartition(npartitions=1)
         parts = [dask.delayed(_dask_part)(frame, i, what, columns) for i, frame in enumerate(source.to_delayed())]
         return LazyLog(parts, what, "DataFrame", options)
     parts, scans = [], []
