@@ -587,6 +587,22 @@ def _q(row) -> str:
 SURVEY_KINDS = ("low_trust", "perception_gap")
 
 
+def _rated_without_contact(G, actors) -> str:
+    """A clause when the survey wave of the period of ``G`` named the pair but the pair had
+    no logged contact in that period (``""`` otherwise)."""
+    info = G.graph.get("survey") or {}
+    ratings = info.get("ratings")
+    a, b = sorted(actors)
+    if G.has_edge(a, b) or ratings is None or not len(ratings):
+        return ""
+    pair = ((ratings["rater"].astype(str) == a) & (ratings["ratee"].astype(str) == b)) | \
+           ((ratings["rater"].astype(str) == b) & (ratings["ratee"].astype(str) == a))
+    if not (pair & ratings["named"].astype(bool)).any():
+        return ""
+    wave = f"wave {info['wave']}" if info.get("wave") else "the survey"
+    return f"{wave} rated the tie but the log has no contact between them in that period"
+
+
 def _survey_side(G, actors, kind: str) -> str:
     """For a survey finding found in one period only: what the other period's survey wave
     says of the tie (its graph ``G``), as a clause: not rated, rated but not low (or no gap),
@@ -687,6 +703,13 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found after ({_q(a)}) and already near the "
                         f"threshold before ({_how_near(b_near, fdr)}). After: {a['explanation']}")
+            elif kind in SURVEY_KINDS and graphs is not None and _rated_without_contact(graphs["before"], actors):
+                # Rated before too, but with no logged contact then: a note about the data
+                # that period, not a barrier, so the finding is not new either.
+                change = "persisting"
+                said = (f"{title.capitalize()} ({who}): found after ({_q(a)}); before, "
+                        f"{_rated_without_contact(graphs['before'], actors)}, so it was a note about the data "
+                        f"then, not a barrier that could be told: not counted as new. After: {a['explanation']}")
             else:
                 change = "new"
                 arrived = sorted(actors - active["before"]) if active and kind in ACTOR_BARRIERS else []

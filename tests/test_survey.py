@@ -438,3 +438,18 @@ def test_a_row_without_a_wave_in_a_survey_of_waves_is_reported():
     row = report.rejected.iloc[0]
     assert (row["row"], row["column"]) == (3, "wave") and "no survey round" in row["reason"]
     assert len(sg.read_survey(df.assign(wave=""))) == 3
+
+
+def test_a_gap_rated_in_both_waves_is_not_new_when_the_pair_had_no_contact_before():
+    """Hand-made (review): A and B rate each other 4 and 1 in both waves (a gap of 3 both
+    times), but the log has contact between them only after the change date. Before, the
+    survey pair was a note about the data, not a barrier: the gap after is not new."""
+    months = pd.date_range("2024-01-05", periods=24, freq="MS") + pd.Timedelta(days=4)
+    rows = [(d, "A", "C") for d in months] + [(d, "B", "D") for d in months]
+    rows += [(d, "C", "D") for d in months[:12]] + [(d, "A", "B") for d in months[12:]]
+    log = pd.DataFrame(rows, columns=["date", "source", "target"])
+    survey = pd.DataFrame([("A", "B", 4, 4, 4, w) for w in "12"] + [("B", "A", 1, 1, 1, w) for w in "12"],
+                          columns=["respondent", "partner", "reliability", "mission", "openness", "wave"])
+    table = sg.compare_periods(log, at="2025-01-01", survey=survey).table()
+    gap = table[(table["section"] == "barrier") & (table["kind"] == "perception_gap")].iloc[0]
+    assert gap["change"] == "persisting" and "not counted as new" in gap["explanation"]

@@ -221,3 +221,13 @@ def test_exports_leave_out_who_rated_whom_unless_asked(demo, tmp_path):
     full_keys = {k for _, _, d in nx.read_graphml(full).edges(data=True) for k in d}
     assert {"trust", "value"} <= plain_keys and not plain_keys & {"trust_by_a", "trust_by_b", "named_by_a"}
     assert {"trust_by_a", "trust_by_b", "value_by_a", "named_by_b"} <= full_keys
+
+
+def test_the_form_must_be_named_xlsx(demo, tmp_path):
+    """A workbook written under a .csv name would not read back (review): one Error line,
+    exit 1 as for other user mistakes in this command, and no file."""
+    path = tmp_path / "survey.csv"
+    result = CliRunner().invoke(cli, ["survey-template", "--actors", str(demo["actors"]), "-o", str(path)])
+    assert result.exit_code != 0 and not path.exists()
+    assert result.stderr.strip().splitlines() == [
+        "Error: the survey form is an Excel workbook: give the output a .xlsx name, not 'survey.csv'"]

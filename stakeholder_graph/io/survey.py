@@ -288,6 +288,10 @@ def write_survey_template(actors, path, *, level: str = "organisation", wave: st
     from .readers import read_actors
     if level not in ("organisation", "actor"):
         raise InputError(f"level must be organisation or actor, not '{level}'")
+    if Path(path).suffix.lower() != ".xlsx":
+        # The form is a workbook: under another name it would not read back as one.
+        from ..errors import OutputError
+        raise OutputError(f"the survey form is an Excel workbook: give the output a .xlsx name, not '{Path(path).name}'")
     registry = actors if isinstance(actors, pd.DataFrame) and "organisation" in actors else read_actors(actors)
     people = template_population(registry, level)
     if len(people) < 2:
