@@ -657,7 +657,9 @@ def compare(fmt, output, raw_cells, at, before, after, report_path, map_path, se
         changes = {"formed", "lost", "strengthened", "weakened", "up", "down", "closed", "new"}
         changed = table[table["change"].isin(changes)]
         click.echo(f"Before: {C.before} ({C.before.days} days); after: {C.after} ({C.after.days} days). "
-                   f"{len(changed)} change(s) beyond chance.")
+                   f"{len(changed)} change(s) beyond chance"
+                   + (" (perception gaps: as the two survey waves' ratings say)."
+                      if (changed["kind"] == "perception_gap").any() else "."))
         for section in ("measure", "barrier", "tie"):
             for row in changed[changed["section"] == section].itertuples():
                 click.echo(f"- {section} {row.change}: {row.explanation}")

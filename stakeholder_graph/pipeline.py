@@ -77,7 +77,8 @@ def write_change(inputs, out_dir, *, at, echo=None, seed=None, **build_options) 
     C = compare_periods(inputs.interactions, inputs.meetings, inputs.actors, at=at, seed=seed or 0, **build_options)
     table = C.table()
     words = table[table["change"].isin(["formed", "lost", "strengthened", "weakened", "up", "down", "closed", "new"])]
-    echo(f"change at {at}: {len(words)} changes beyond chance "
+    gaps = " (perception gaps: as the survey's waves say)" if (words["kind"] == "perception_gap").any() else ""
+    echo(f"change at {at}: {len(words)} changes beyond chance{gaps} "
          f"({', '.join(f'{n} {w}' for w, n in words['change'].value_counts().items()) or 'none'})")
     written = {"change table": write_table(table, out / "changes.csv")}
     written["change map"] = write_change_map(C, out / "change_map.html")
