@@ -87,3 +87,15 @@ def test_names_do_not_print_over_each_other(browser, demo_graph, tmp_path):
         assert page.evaluate(f"network.body.data.nodes.get({held[0]}).label") != ""
     assert errors == [] and requests == [path.as_uri()]
     page.close()
+
+
+def test_the_focus_actor_keeps_its_name(browser, demo_graph, tmp_path):
+    """In an ego view the focus actor's name wins any clash of names (review: it could be
+    held back behind a larger neighbour's)."""
+    path = sg.write_map(demo_graph, tmp_path / "ego.html", focus="Northvale Public Health", radius=2)
+    page, requests, errors, _ = open_page(browser, path)
+    page.wait_for_selector("body[data-drawn=true]", timeout=10_000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("network.body.data.nodes.get(focusId).label") == "Northvale Public Health"
+    assert page.evaluate("!clashed[focusId]") and errors == []
+    page.close()

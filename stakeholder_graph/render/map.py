@@ -313,7 +313,8 @@ def write_map(G, path, *, barriers: pd.DataFrame | None = None, focus: str | Non
     focus_id = None
     if focus:
         focus_id = next(n["id"] for n in data["nodes"] if n["name"] == str(name))
-        data["nodes"][focus_id].update(label=str(name), named=True)
+        # The focus actor's name wins any clash of names (rank before every other).
+        data["nodes"][focus_id].update(label=str(name), named=True, rank=-1)
         data["meta"]["focus"] = str(name)
         data["meta"]["radius"] = radius
     # pyvis's Network carries the data and options; appending to its lists directly
