@@ -133,3 +133,15 @@ def test_an_actor_mean_needs_three_raters_of_that_score():
     scores = organisation_scores(G).loc["X"]
     assert (scores["trust_raters"], scores["value_raters"]) == (1, 1)
     assert not [line for line in tooltip(map_data(G), "node", "X") if line.startswith("survey")]
+
+
+def test_the_briefing_withholds_partnership_scores_from_fewer_than_three_respondents(tmp_path):
+    """Hand-made (review): with two respondents, the partnership's trust is their own
+    ratings' mean, so the briefing shows "n/a" for it; with --show-ratings it shows it."""
+    two = SURVEY[SURVEY["respondent"].isin(["A", "C"])]
+    G = sg.build_graph(LOG, survey=two)
+    assert sg.network_summary(G)["survey_respondents"] == 2
+    page = sg.write_report(G, tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "fewer than 3 respondents" in page
+    shown = sg.write_report(G, tmp_path / "c.html", show_ratings=True).read_text(encoding="utf-8")
+    assert "fewer than 3 respondents" not in shown

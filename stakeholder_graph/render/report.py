@@ -213,11 +213,15 @@ def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
     from .figures import plot_trust_and_contact
     G = A.graph
     info, s = G.graph["survey"], A.summary
+    # The partnership's scores too are shown only from MIN_RATERS respondents: from one,
+    # they would be that respondent's ratings.
+    few = (s.get("survey_respondents") or 0) < MIN_RATERS and not show_ratings
+    withheld = f"fewer than {MIN_RATERS} respondents: not shown, so no respondent's ratings can be read off it"
     numbers = [
-        ("Trust", f"{number(s.get('trust'), 2)} of 4", f"{number(s.get('trust_percent'), 0)}% of the scale: "
-                                                         "reliability, mission, openness"),
-        ("Value", f"{number(s.get('value'), 2)} of 4", f"{number(s.get('value_percent'), 0)}% of the scale: "
-                                                         "influence, involvement, resources"),
+        ("Trust", "n/a" if few else f"{number(s.get('trust'), 2)} of 4",
+         withheld if few else f"{number(s.get('trust_percent'), 0)}% of the scale: reliability, mission, openness"),
+        ("Value", "n/a" if few else f"{number(s.get('value'), 2)} of 4",
+         withheld if few else f"{number(s.get('value_percent'), 0)}% of the scale: influence, involvement, resources"),
         ("Response rate", f"{number(100 * s['survey_response_rate'], 0)}%" if s.get("survey_response_rate") is not None
          else "n/a", f"{s.get('survey_respondents', 0)} of {len(info['population'])} answered"),
         ("Ratings", number(s.get("survey_ratings")), f"respondent-partner rows, wave {info['wave'] or '(one)'}"),
