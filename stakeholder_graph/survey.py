@@ -380,6 +380,14 @@ def wave_change_rows(before, after, fdr: float = 0.05) -> list:
             continue
         pairs = paired[[f"{score}_b", f"{score}_a"]].dropna() if paired is not None else pd.DataFrame()
         diff = (pairs[f"{score}_a"] - pairs[f"{score}_b"]).to_numpy() if len(pairs) else np.zeros(0)
+        if not len(diff):
+            # Nothing to pair, so nothing tested: say so rather than "unchanged, p = 1".
+            row["explanation"] = (f"{label}: {b_mean:.2f} in wave {b_info['wave']}, {a_mean:.2f} in wave "
+                                  f"{a_info['wave']}; no respondent rated the same partner in both waves, so the "
+                                  "change cannot be tested and is not called one.")
+            rows.append(row)
+            p_values.append(float("nan"))
+            continue
         moved = diff[diff != 0]
         if len(moved):
             from scipy.stats import wilcoxon

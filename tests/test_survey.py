@@ -453,3 +453,16 @@ def test_a_gap_rated_in_both_waves_is_not_new_when_the_pair_had_no_contact_befor
     table = sg.compare_periods(log, at="2025-01-01", survey=survey).table()
     gap = table[(table["section"] == "barrier") & (table["kind"] == "perception_gap")].iloc[0]
     assert gap["change"] == "persisting" and "not counted as new" in gap["explanation"]
+
+
+def test_waves_with_no_rating_in_common_name_no_change_and_say_why():
+    """Hand-made (review): wave 1 rates A-B, wave 2 rates C-D only, so no rating can be
+    paired: the trust row has no p-value and says the change cannot be tested."""
+    months = pd.date_range("2024-01-05", periods=24, freq="MS")
+    log = pd.DataFrame([(d, a, b) for d in months for a, b in (("A", "B"), ("C", "D"), ("A", "C"))],
+                       columns=["date", "source", "target"])
+    survey = pd.DataFrame([("A", "B", 4, 4, 4, "1"), ("C", "D", 1, 1, 1, "2")],
+                          columns=["respondent", "partner", "reliability", "mission", "openness", "wave"])
+    trust = sg.compare_periods(log, at="2025-01-01", survey=survey).measures.set_index("kind").loc["trust"]
+    assert trust["change"] == "" and trust["p_value"] != trust["p_value"]
+    assert "cannot be tested" in trust["explanation"]
