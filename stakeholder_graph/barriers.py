@@ -1067,7 +1067,7 @@ def _pair_blocks(G, nodes, A, rows, cols) -> tuple:
     return population, first, second
 
 
-def _shared_beyond_groups(G, nodes, A, rows, cols, counts) -> tuple:
+def _shared_beyond_groups(G, nodes, A, rows, cols, counts) -> np.ndarray:
     """Whether two actors share more partners than their own groups explain.
 
     The other actors are split by the pair's groups (:func:`_pair_blocks`: in the
@@ -1078,8 +1078,7 @@ def _shared_beyond_groups(G, nodes, A, rows, cols, counts) -> tuple:
     Each block where both have partners gives a hypergeometric p = P(X >= shared there);
     the blocks' p-values are combined by Fisher's method (conservative with counts).  In
     a partnership with strong clusters and nothing else wrong, the test on all partners at
-    once flagged 3 to 7 pairs; this one, none.  Returns ``(p, shared, partners of the
-    first, of the second)``, the last three summed over the blocks that were tested."""
+    once flagged 3 to 7 pairs; this one, none.  Returns p for each pair."""
     from scipy.stats import chi2
     population, first, second = _pair_blocks(G, nodes, A, rows, cols)
     shared = _shared_by_block(G, nodes, A, rows, cols, counts)
@@ -1090,8 +1089,7 @@ def _shared_beyond_groups(G, nodes, A, rows, cols, counts) -> tuple:
     statistic = -2 * np.log(np.maximum(p_block, 1e-300)).sum(axis=1)
     degrees = 2 * informative.sum(axis=1)
     p = np.where(degrees > 0, chi2.sf(statistic, np.maximum(degrees, 1)), 1.0)
-    return (p, (shared * informative).sum(axis=1), (first * informative).sum(axis=1),
-            (second * informative).sum(axis=1))
+    return p
 
 
 def _introduction_tests(ev: _Evidence):
@@ -1107,7 +1105,7 @@ def _introduction_tests(ev: _Evidence):
     rows, cols, counts = rows[unlinked], cols[unlinked], counts[unlinked]
     if len(rows) == 0:
         return None
-    p, _, _, _ = _shared_beyond_groups(G, nodes, A, rows, cols, counts)
+    p = _shared_beyond_groups(G, nodes, A, rows, cols, counts)
     effect = counts / np.minimum(k[rows], k[cols])
     programmes_of = _actor_programmes(G)
     # Family sizes count every unlinked pair of the family, those sharing no partner too.

@@ -703,12 +703,12 @@ def barrier_rows(found: dict, near: dict, contact_after: set, fdr: float, active
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found after ({_q(a)}) and already near the "
                         f"threshold before ({_how_near(b_near, fdr)}). After: {a['explanation']}")
-            elif kind in SURVEY_KINDS and graphs is not None and _rated_without_contact(graphs["before"], actors):
+            elif kind in SURVEY_KINDS and graphs is not None and (note := _rated_without_contact(graphs["before"], actors)):
                 # Rated before too, but with no logged contact then: a note about the data
                 # that period, not a barrier, so the finding is not new either.
                 change = "persisting"
                 said = (f"{title.capitalize()} ({who}): found after ({_q(a)}); before, "
-                        f"{_rated_without_contact(graphs['before'], actors)}, so it was a note about the data "
+                        f"{note}, so it was a note about the data "
                         f"then, not a barrier that could be told: not counted as new. After: {a['explanation']}")
             else:
                 change = "new"

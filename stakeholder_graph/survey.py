@@ -66,11 +66,9 @@ def confidential_ties(ties: pd.DataFrame, show_ratings: bool = False) -> pd.Data
     ``trust`` / ``value`` blank where only one side rated it (see :func:`shown_scores`)."""
     if show_ratings or "trust" not in ties:
         return ties
-    ties = ties.copy()
-    for score in ("trust", "value"):
-        by = [f"{score}_by_a", f"{score}_by_b"]
-        if score in ties and all(c in ties for c in by):
-            ties[score] = ties[score].where(ties[by[0]].notna() & ties[by[1]].notna())
+    # One rule for every view and file: shown_scores, tie by tie.
+    shown = pd.DataFrame([shown_scores(d) for d in ties.to_dict("records")], index=ties.index)
+    ties = ties.assign(**{score: shown[score] for score in ("trust", "value") if score in ties})
     return ties.drop(columns=[c for c in WHO_RATED_WHOM if c in ties])
 
 
@@ -298,6 +296,13 @@ def organisation_scores(G) -> pd.DataFrame:
     out = received.join(given, how="outer")
     out.index.name = "actor"
     return out.sort_index()
+
+
+def enough_raters(scores: pd.DataFrame) -> pd.Series:
+    """Which actors of :func:`organisation_scores` views may show: rated on trust and on
+    value by :data:`MIN_RATERS` partners or more each (fewer, and a rater could work out
+    another's rating from the mean)."""
+    return (scores["trust_raters"] >= MIN_RATERS) & (scores["value_raters"] >= MIN_RATERS)
 
 
 def logged_pairs(inputs) -> set:

@@ -259,7 +259,7 @@ def test_missing_link_null_matches_a_count_by_hand():
              if not G.has_edge(nodes[i], nodes[j]) and common[i, j] > 0]
     rows, cols = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
     counts = np.array([float(common[i, j]) for i, j in pairs])
-    p, *_ = _shared_beyond_groups(G, nodes, A, rows, cols, counts)
+    p = _shared_beyond_groups(G, nodes, A, rows, cols, counts)
 
     def block(x, a, b):
         def shares(attribute):

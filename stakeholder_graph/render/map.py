@@ -241,12 +241,10 @@ def _actor_survey_lines(received, n) -> list:
     :data:`~stakeholder_graph.survey.MIN_RATERS` raters on (with two, either rater could
     work out the other's rating), without the number of raters (with it, a viewer could
     subtract one tie's rater from another view and learn who rated whom)."""
-    from ..survey import MIN_RATERS
-    if received is None or n not in received.index:
+    from ..survey import MIN_RATERS, enough_raters
+    if received is None or n not in received.index or not enough_raters(received.loc[[n]]).iloc[0]:
         return []
     r = received.loc[n]
-    if not (r["trust_raters"] >= MIN_RATERS and r["value_raters"] >= MIN_RATERS):
-        return []
     return [f"survey: partners rate its trust {_score(r['trust_received'])}, value {_score(r['value_received'])} "
             f"(the mean of {MIN_RATERS} or more partners' ratings)"]
 

@@ -209,7 +209,7 @@ def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
     """The briefing's "Trust and value" section: numbers, the figure, the actors rated
     lowest (aggregates from three raters or more, the count not shown), the survey-only pairs, and with
     ``show_ratings`` each side's ratings on the ties of the survey findings."""
-    from ..survey import MIN_RATERS, organisation_scores, percent_of_scale
+    from ..survey import MIN_RATERS, enough_raters, organisation_scores, percent_of_scale
     from .figures import plot_trust_and_contact
     G = A.graph
     info, s = G.graph["survey"], A.summary
@@ -229,7 +229,7 @@ def _trust_and_value(A, barriers, figure_dir, show_ratings: bool) -> dict:
     received = organisation_scores(G)
     # From three raters on, and without the count: with two, either rater could work out
     # the other's rating from the mean (docs/survey.md, confidentiality).
-    received = received[(received["trust_raters"] >= MIN_RATERS) & (received["value_raters"] >= MIN_RATERS)]
+    received = received[enough_raters(received)]
     received = received.assign(_name=received.index.astype(str)).sort_values(["trust_received", "_name"]).head(8)
     lowest = [{"actor": str(actor), "trust": number(r["trust_received"], 2), "percent":
                number(percent_of_scale(r["trust_received"]), 0), "value": number(r["value_received"], 2)}
