@@ -496,48 +496,43 @@ def combine_partials(parts) -> TiePartial | None:
         if (not p.categories.equals(head.categories) or p.unit != head.unit or p.day0 != head.day0
                 or p.span != head.span or p.period_volume.shape[1] != head.period_volume.shape[1]):
             raise ValueError("partial tie tables of different frames cannot be combined")
-    pairs, where = np.unique(np.concatenate([p.pairs for p in parts]), return_inverse=True)
-    groups = len(pairs)
-    sums = {}
-    for column in SUMS:
-        values = np.concatenate([p.sums[column] for p in parts])
-        if values.dtype.kind == "f":
-            sums[column] = np.bincount(where, weights=values, minlength=groups)
-        else:
-            sums[column] = np.zeros(groups, dtype=np.int64)
-            np.add.at(sums[column], where, values)
-    first = np.full(groups, np.iinfo(np.int64).max)
-    last = np.full(groups, np.iinfo(np.int64).min)
-    np.minimum.at(first, where, np.concatenate([p.first for p in parts]))
-    np.maximum.at(last, where, np.concatenate([p.last for p in parts]))
-    labels = {}
-    for column in ("type", "programme"):
-        given = [(p.labels[column], n) for p, n in zip(parts, _lengths(parts)) if p.labels[column] is not None]
-        if not given:
-            labels[column] = None
-            continue
-        names = sorted(set().union(*(set(names) for (names, _), _ in given)))[:MAX_LABELS]
-        position = {name: i for i, name in enumerate(names)}
-        masks = np.zeros(groups, dtype=np.int64)
-        offsets = dict(zip(map(id, parts), np.cumsum([0] + _lengths(parts))[:-1]))
-        for p in parts:
-            if p.labels[column] is None:
-                continue
-            own, own_masks = p.labels[column]
-            moved = np.zeros(len(own_masks), dtype=np.int64)
-            for i, name in enumerate(own):
-                if name in position:
-                    moved |= ((own_masks >> i) & 1) << position[name]
-            start = offsets[id(p)]
-            np.bitwise_or.at(masks, where[start:start + len(p.pairs)], moved)
-        labels[column] = (names, masks)
-    day_bits = np.zeros((groups, head.day_bits.shape[1]), dtype=np.uint8)
-    np.bitwise_or.at(day_bits, where, np.concatenate([p.day_bits for p in parts]))
-    period_volume = np.zeros((groups, head.period_volume.shape[1]))
-    np.add.at(period_volume, where, np.concatenate([p.period_volume for p in parts]))
-    return TiePartial(pairs=pairs, categories=head.categories, unit=head.unit, sums=sums, first=first, last=last,
-                      labels=labels, day0=head.day0, span=head.span, day_bits=day_bits,
-                      period_volume=period_volume)
+    keys = np.concatenate([p.pairs for p in parts])
+    # Every part's rows sorted by pair, then each run of one pair reduced: reduceat over
+    # contiguous runs is several times faster than ufunc.at's scattered updates (the days
+    # with contact alone are pairs x days / 8 bytes per part).
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+
+    def reduce(ufunc, arrays):
+        return ufunc.reduceat(np.concatenate(arrays)[order], starts, axis=0)
+
+    return TiePartial(pairs=keys[starts], categories=head.categories, unit=head.unit,
+                      sums={column: reduce(np.add, [p.sums[column] for p in parts]) for column in SUMS},
+                      first=reduce(np.minimum, [p.first for p in parts]),
+                      last=reduce(np.maximum, [p.last for p in parts]),
+                      labels={column: _united_labels(parts, column, lambda masks: reduce(np.bitwise_or, masks))
+                              for column in ("type", "programme")},
+                      day0=head.day0, span=head.span, day_bits=reduce(np.bitwise_or, [p.day_bits for p in parts]),
+                      period_volume=reduce(np.add, [p.period_volume for p in parts]))
+
+
+def _united_labels(parts: list, column: str, unite):
+    """The ``column`` labels ((names, masks) or None) of several parts as one: each part's
+    masks re-expressed on the united names (no label: a zero mask), then ``unite``d."""
+    given = [p.labels[column] for p in parts]
+    if all(g is None for g in given):
+        return None
+    names = sorted(set().union(*(set(g[0]) for g in given if g is not None)))[:MAX_LABELS]
+    position = {name: i for i, name in enumerate(names)}
+    masks = []
+    for p, g in zip(parts, given):
+        moved = np.zeros(len(p.pairs), dtype=np.int64)
+        for i, name in enumerate(g[0] if g is not None else []):
+            if name in position:
+                moved |= ((g[1] >> i) & 1) << position[name]
+        masks.append(moved)
+    return names, unite(masks)
 
 
 def respell_labels(partial: TiePartial, column: str, spelled: dict) -> TiePartial:
@@ -557,10 +552,6 @@ def respell_labels(partial: TiePartial, column: str, spelled: dict) -> TiePartia
             moved |= ((masks >> i) & 1) << target
     partial.labels = {**partial.labels, column: (new_names, moved)}
     return partial
-
-
-def _lengths(parts) -> list:
-    return [len(p.pairs) for p in parts]
 
 
 def finish_ties(partial: TiePartial, *, as_of, period_days: float) -> pd.DataFrame:
