@@ -30,15 +30,18 @@ def _texts(*columns: pd.Series) -> list:
     return relabel_columns(*columns, labels_of=_clean_text)
 
 
-def _several_names(names: pd.Series) -> pd.Series:
-    """Which cells name several actors ("A; B"), as a boolean Series on the column's index:
-    judged once per distinct name.  The registry separates aliases with ";", so no actor's
-    name holds one."""
+def _several_names(names: pd.Series, reason: str) -> pd.Series:
+    """``reason`` for the cells that name several actors ("A; B"), indexed by those rows
+    only (see :func:`_sparse`): judged once per distinct name, and with no row looked at
+    when no distinct name holds a ";".  The registry separates aliases with ";", so no
+    actor's name holds one."""
     if isinstance(names.dtype, pd.CategoricalDtype):
         several = np.array([";" in str(c) for c in names.cat.categories] + [False], dtype=bool)
+        if not several.any():
+            return _NO_REASONS
         codes = names.cat.codes.to_numpy()
-        return pd.Series(several[np.where(codes >= 0, codes, len(several) - 1)], index=names.index)
-    return names.astype(str).str.contains(";", regex=False)
+        return _sparse(pd.Series(several[np.where(codes >= 0, codes, len(several) - 1)], index=names.index), reason)
+    return _sparse(names.astype(str).str.contains(";", regex=False), reason)
 
 
 def _clean_text(uniques: pd.Index) -> list:
@@ -68,6 +71,8 @@ def _per_distinct(text: pd.Series, convert) -> tuple[pd.Series, np.ndarray]:
 
 def parse_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Positive finite numbers; empty means 1.  Returns ``(weights, reasons for failing rows)``."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return _numeric_weights(values)
     text = _text(values)
     num, number = _per_distinct(text, lambda u: pd.to_numeric(u.where(u != "", "1"), errors="coerce").astype(float))
     # Each distinct cell judged once; rows are looked at only if one fails.
@@ -80,6 +85,20 @@ def parse_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     reasons = pd.concat([_sparse(nan, "weight '" + text[nan].astype(str) + "' is not a number"),
                          _sparse(bad, "weight " + text[bad].astype(str) + " is not a positive number")])
     return num, reasons
+
+
+def _numeric_weights(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_weights` of a column already numeric (Parquet, a DataFrame): the same
+    weights and reasons, without writing a million numbers out as text to read them back."""
+    num = pd.Series(values.to_numpy(dtype=float, na_value=np.nan), index=values.index, copy=False)
+    blank_cell = num.isna()
+    if blank_cell.any():
+        num = num.where(~blank_cell, 1.0)                 # an empty cell means 1
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(num) & (num > 0))
+    if not bad.any():
+        return num, _NO_REASONS
+    return num, _sparse(bad, "weight " + _text(values[bad]).astype(str) + " is not a positive number")
 
 
 def parse_sentiment(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -99,11 +99,11 @@ def check_interactions(df: pd.DataFrame, name: str, first_row: int, *, day_first
     reasons = {"date": date_reason}
     several = "names several actors (one actor per cell; ';' separates a registry's aliases)"
     reasons["source"] = _first_reason(_sparse(out["source"] == "", "missing source actor"),
-                                      _sparse(_several_names(out["source"]), several))
+                                      _several_names(out["source"], several))
     same = (out["source"] != "") & _same_actor(out["source"], out["target"])
     reasons["target"] = _first_reason(_sparse(same, "self-contact: source and target are both the same actor"),
                                       _sparse(out["target"] == "", "missing target actor"),
-                                      _sparse(_several_names(out["target"]), several))
+                                      _several_names(out["target"], several))
     _optional_columns(df, out, reasons, ["type", "programme", "note"])
     if "sentiment" in df.columns:
         out["sentiment"], reasons["sentiment"] = parse_sentiment(df["sentiment"])
@@ -220,8 +220,8 @@ def check_meetings(df: pd.DataFrame, name: str, first_row: int, *, day_first: bo
         "event": _sparse(out["event"] == "", "missing event"),
         "date": date_reason,
         "participant": _first_reason(_sparse(out["participant"] == "", "missing participant"),
-                                     _sparse(_several_names(out["participant"]),
-                                             "names several participants (one row per participant)")),
+                                     _several_names(out["participant"],
+                                                    "names several participants (one row per participant)")),
     }
     for column, given in calendar_reasons.items():
         reasons[column] = _first_reason(given, reasons[column]) if len(given) else reasons[column]

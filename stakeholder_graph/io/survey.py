@@ -164,12 +164,12 @@ def read_survey(source, *, columns: dict | None = None, sheet: str | None = None
                for c in ("respondent", "partner")}
     reasons = {
         "respondent": _first_reason(_sparse(out["respondent"] == "", "missing respondent"),
-                                    _sparse(_several_names(out["respondent"]), several), unknown["respondent"]),
+                                    _several_names(out["respondent"], several), unknown["respondent"]),
     }
     same = (out["respondent"] != "") & _same_actor(out["respondent"], out["partner"])
     reasons["partner"] = _first_reason(_sparse(same, "self-rating: the respondent rates itself"),
                                        _sparse(out["partner"] == "", "missing partner"),
-                                       _sparse(_several_names(out["partner"]), several), unknown["partner"])
+                                       _several_names(out["partner"], several), unknown["partner"])
     if "works_with" in df.columns:
         works, reasons["works_with"] = _works_with(df["works_with"])
     else:
