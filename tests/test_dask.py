@@ -449,3 +449,46 @@ def test_a_register_split_across_dask_partitions_keeps_its_meetings_whole(dask_s
     expected = sg.build_graph(log, meetings=meetings)
     got = sg.build_graph(dd.from_pandas(log, npartitions=1), meetings=dd.from_pandas(meetings, npartitions=5))
     assert_same_graph(got, expected)
+
+
+def typed_log(unit: str) -> pd.DataFrame:
+    """:func:`raw_log` with its dates as timestamps of ``unit`` (as pandas writes Parquet):
+    the unreadable dates become missing (rejected as such), and rejected rows hold both the
+    log's first and its last date, so the dates the file's statistics give are not those of
+    the contacts used."""
+    log = raw_log()
+    log["date"] = pd.to_datetime(log["date"], errors="coerce").astype(f"datetime64[{unit}]")
+    log.loc[5, "date"] = pd.Timestamp("2022-06-01 08:00")
+    log.loc[5, "source"] = ""
+    return log
+
+
+@pytest.mark.parametrize("unit", ["ns", "us"])
+@pytest.mark.parametrize("options", OPTIONS[:3] + OPTIONS[4:5], ids=lambda o: ",".join(o) or "default")
+def test_timestamps_read_from_parquet_statistics_give_the_in_memory_graph(dask_sync, small_partitions, tmp_path,
+                                                                          unit, options):
+    paths = write_parquet(tmp_path / "log", typed_log(unit))
+    G = sg.build_graph(in_memory(paths), **options)
+    H = sg.build_graph(sg.read_interactions(str(tmp_path / "log"), engine="dask"), **options)
+    assert_same_graph(G, H)
+
+
+def test_parquet_statistics_give_each_partitions_first_and_last_date(tmp_path, small_partitions):
+    """Expected: the minimum and maximum of each run of row groups' dates by pandas (rows
+    rejected later included: the statistics cover every row)."""
+    pytest.importorskip("dask", reason=REASON)
+    from stakeholder_graph.io.lazy import _parquet_runs
+    log = typed_log("us")
+    log.to_parquet(tmp_path / "typed.parquet", index=False, row_group_size=50)
+    runs = _parquet_runs(str(tmp_path / "typed.parquet"), "interactions", None, {})
+    assert [offset for _, offset, _ in runs] == list(range(0, len(log), 100))
+    for groups, offset, dates in runs:
+        rows = log["date"].iloc[offset:offset + 50 * len(groups)]
+        assert dates == (rows.min(), rows.max())
+    # Dates written as text, or one the reader rejects: no statistics, the date column is read.
+    raw_log().to_parquet(tmp_path / "text.parquet", index=False)
+    assert {d for _, _, d in _parquet_runs(str(tmp_path / "text.parquet"), "interactions", None, {})} == {None}
+    log.loc[0, "date"] = pd.Timestamp("1600-01-01")
+    log.astype({"date": "datetime64[s]"}).to_parquet(tmp_path / "old.parquet", index=False, row_group_size=50)
+    first_run = _parquet_runs(str(tmp_path / "old.parquet"), "interactions", None, {})[0]
+    assert first_run[2] is None

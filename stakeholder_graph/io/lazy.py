@@ -306,22 +306,29 @@ def _scan(part, what: str, options: dict) -> Facts:
     return _scan_frame(df, what, options)
 
 
-def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) -> Facts:
-    """:func:`_scan_frame` of row groups of a Parquet file, reading only the name and date
-    columns, counting names with Arrow (no string is made per row)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    from .cells import _clean_text
+def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
+    """The file's own columns that hold dates and names, mapped as the reader maps them (a
+    one-row probe): ``{"date": header, "source": header, ...}``."""
     from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
     aliases, required = ((INTERACTION_ALIASES, ["date", "source", "target"]) if what == "interactions"
                          else (MEETING_ALIASES, ["event", "date", "participant"]))
+    canonical = map_columns(pd.DataFrame([header], columns=header), aliases, required, path, columns).columns
+    return {c: h for h, c in zip(header, canonical) if c in ("date", "source", "target", "participant")}
+
+
+def _scan_parquet(path: str, groups: list, what: str, columns, options: dict, dates: tuple | None = None) -> Facts:
+    """:func:`_scan_frame` of row groups of a Parquet file, reading only the name and date
+    columns, counting names with Arrow (no string is made per row).  ``dates``, the first
+    and last date when the file's statistics give them (:func:`_date_statistics`), spares
+    reading the date column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from .cells import _clean_text
     try:
         file = _dictionary_file(path)
-        header = list(file.schema_arrow.names)
-        # The file's own column names, mapped as the reader maps them (a one-row probe).
-        canonical = map_columns(pd.DataFrame([header], columns=header), aliases, required, path, columns).columns
-        wanted = {c: h for h, c in zip(header, canonical) if c in ("date", "source", "target", "participant")}
-        table = file.read_row_groups(groups, columns=list(wanted.values()))
+        wanted = _parquet_columns(list(file.schema_arrow.names), what, columns, path)
+        read = [h for c, h in wanted.items() if c != "date" or dates is None]
+        table = file.read_row_groups(groups, columns=read)
     except InputError:
         raise
     except Exception as err:
@@ -340,7 +347,47 @@ def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) ->
             for name, n in zip(cleaned, rows.tolist()):
                 if n:
                     names[name] = names.get(name, 0) + n
+    if dates is not None:
+        names.pop("", None)
+        return Facts(rows_read=table.num_rows, names=names, first=dates[0], last=dates[1])
     return _scanned(table.num_rows, names, table.column(wanted["date"]).to_pandas(), options)
+
+
+# Date columns whose Parquet statistics are read as the reader reads the column: dates, and
+# timestamps in units a statistic holds exactly (Python's datetime stops at microseconds).
+_STATISTIC_UNITS = ("s", "ms", "us")
+
+
+def _date_statistics(file, groups: list, date_column: str, options: dict) -> tuple | None:
+    """The first and last date of these row groups from the file's own statistics (its
+    footer: no row is read), parsed by the reader's date parser; None when the column is not
+    a date or timestamp, a row group has no statistics, or a date is one the reader would
+    reject.  The statistics cover every row, also those the rules will reject: the build
+    checks the dates of the contacts used and runs again in the rare log where they differ."""
+    import pyarrow as pa
+    from .dates import parse_dates
+    field = file.schema_arrow.field(date_column)
+    if not (pa.types.is_date(field.type) or (pa.types.is_timestamp(field.type) and field.type.unit in _STATISTIC_UNITS)):
+        return None
+    meta = file.metadata
+    index = [meta.schema.column(j).path for j in range(meta.num_columns)].index(date_column)
+    low = high = None
+    for g in groups:
+        column = meta.row_group(g).column(index)
+        stats = column.statistics
+        if column.num_values == 0 or (stats is not None and stats.null_count == column.num_values):
+            continue                                  # no date in this group
+        if stats is None or not stats.has_min_max:
+            return None
+        low = stats.min if low is None else min(low, stats.min)
+        high = stats.max if high is None else max(high, stats.max)
+    if low is None:
+        return None
+    try:
+        parsed = parse_dates(pa.array([low, high], type=field.type).to_pandas(), name="", first_row=1, **options)[0]
+    except Exception:  # the checked pass says what is wrong with the column
+        return None
+    return None if parsed.isna().any() else (parsed.iloc[0], parsed.iloc[1])
 
 
 def _rejected(table: pd.DataFrame) -> pd.DataFrame:
@@ -378,11 +425,14 @@ def source_files(source) -> list:
     return [text]
 
 
-def _parquet_groups(path: str) -> list:
-    """Row groups of a Parquet file in runs of about ROWS_PER_PARTITION rows: ``[(groups, offset)]``."""
+def _parquet_runs(path: str, what: str, columns, options: dict) -> list:
+    """Row groups of a Parquet file in runs of about ROWS_PER_PARTITION rows, each with its
+    first and last date from the file's statistics (see :func:`_date_statistics`; None when
+    they cannot say): ``[(groups, offset, dates)]``.  Reads the file's footer only."""
     import pyarrow.parquet as pq
     try:
-        meta = pq.ParquetFile(path).metadata
+        file = pq.ParquetFile(path)
+        meta = file.metadata
     except Exception as err:  # pyarrow raises ArrowInvalid, OSError and others on a damaged file
         raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
     runs, current, rows, offset = [], [], 0, 0
@@ -395,7 +445,12 @@ def _parquet_groups(path: str) -> list:
             current, rows = [], 0
     if current or not runs:
         runs.append((current, offset))
-    return runs
+    try:
+        date_column = _parquet_columns(list(file.schema_arrow.names), what, columns, path)["date"]
+        dates = [_date_statistics(file, groups, date_column, options) for groups, _ in runs]
+    except Exception:  # the checked pass says what is wrong with the file
+        dates = [None] * len(runs)
+    return [(groups, offset, first_last) for (groups, offset), first_last in zip(runs, dates)]
 
 
 def _dictionary_file(path: str):
@@ -461,14 +516,14 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
         if path.lower().endswith(".parquet"):
             # A meeting's rows must stay together for the rules about a meeting as a whole:
             # a register file is one partition, as in memory.
-            runs = _parquet_groups(path) if what == "interactions" else [(None, 0)]
-            for groups, offset in runs:
+            runs = _parquet_runs(path, what, columns, options) if what == "interactions" else [(None, 0, None)]
+            for groups, offset, first_last in runs:
                 if groups is None:
                     parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
                     scans.append(dask.delayed(_scan)(parts[-1], what, options))
                 else:
                     parts.append(dask.delayed(_load_parquet)(path, groups, offset, what, columns))
-                    scans.append(dask.delayed(_scan_parquet)(path, groups, what, columns, options))
+                    scans.append(dask.delayed(_scan_parquet)(path, groups, what, columns, options, first_last))
         else:
             parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
             scans.append(dask.delayed(_scan)(parts[-1], what, options))
