@@ -340,8 +340,9 @@ def _scan_parquet(path: str, groups: list, what: str, columns, options: dict, da
             if not pa.types.is_dictionary(chunk.type):
                 chunk = pc.dictionary_encode(chunk)
             codes = chunk.indices.to_numpy(zero_copy_only=False)
-            valid = chunk.indices.is_valid().to_numpy(zero_copy_only=False)
-            rows = np.bincount(codes[valid].astype(np.int64), minlength=len(chunk.dictionary))
+            if chunk.indices.null_count:
+                codes = codes[chunk.indices.is_valid().to_numpy(zero_copy_only=False)].astype(np.int64)
+            rows = np.bincount(codes, minlength=len(chunk.dictionary))
             values = chunk.dictionary.to_pandas()
             cleaned = _clean_text(pd.Index(values.astype(object).where(values.notna(), "")))
             for name, n in zip(cleaned, rows.tolist()):
