@@ -24,7 +24,7 @@ board does not look like 780 close relationships.  Meeting contacts have no init
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -493,46 +493,88 @@ def combine_partials(parts) -> TiePartial | None:
         return parts[0] if parts else None
     head = parts[0]
     for p in parts[1:]:
-        if (not p.categories.equals(head.categories) or p.unit != head.unit or p.day0 != head.day0
-                or p.span != head.span or p.period_volume.shape[1] != head.period_volume.shape[1]):
+        if (p.unit != head.unit or p.day0 != head.day0 or p.span != head.span
+                or p.period_volume.shape[1] != head.period_volume.shape[1]):
             raise ValueError("partial tie tables of different frames cannot be combined")
-    keys = np.concatenate([p.pairs for p in parts])
-    # Every part's rows sorted by pair, then each run of one pair reduced: reduceat over
-    # contiguous runs is several times faster than ufunc.at's scattered updates (the days
-    # with contact alone are pairs x days / 8 bytes per part).
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    if any(not p.categories.equals(head.categories) for p in parts[1:]):
+        # Parts that name different actors (partitions of a log): all keyed on the union.
+        categories = pd.Index(sorted(set().union(*(p.categories for p in parts)), key=str), dtype=object)
+        parts = [_on_categories(p, categories) for p in parts]
+        head = parts[0]
+    # Each part's pairs are distinct: its rows are placed in the united table's rows by one
+    # gather and scatter per part and column (no sort of every row, no ufunc.at).
+    pairs = np.unique(np.concatenate([p.pairs for p in parts]))
+    rows = [np.searchsorted(pairs, p.pairs) for p in parts]
 
-    def reduce(ufunc, arrays):
-        return ufunc.reduceat(np.concatenate(arrays)[order], starts, axis=0)
+    def united(values_of, ufunc, empty):
+        out = np.full((len(pairs),) + values_of(head).shape[1:], empty, dtype=values_of(head).dtype)
+        for p, where in zip(parts, rows):
+            out[where] = ufunc(out[where], values_of(p))
+        return out
 
-    return TiePartial(pairs=keys[starts], categories=head.categories, unit=head.unit,
-                      sums={column: reduce(np.add, [p.sums[column] for p in parts]) for column in SUMS},
-                      first=reduce(np.minimum, [p.first for p in parts]),
-                      last=reduce(np.maximum, [p.last for p in parts]),
-                      labels={column: _united_labels(parts, column, lambda masks: reduce(np.bitwise_or, masks))
-                              for column in ("type", "programme")},
-                      day0=head.day0, span=head.span, day_bits=reduce(np.bitwise_or, [p.day_bits for p in parts]),
-                      period_volume=reduce(np.add, [p.period_volume for p in parts]))
+    return TiePartial(pairs=pairs, categories=head.categories, unit=head.unit,
+                      sums={column: united(lambda p: p.sums[column], np.add, 0) for column in SUMS},
+                      first=united(lambda p: p.first, np.minimum, np.iinfo(np.int64).max),
+                      last=united(lambda p: p.last, np.maximum, np.iinfo(np.int64).min),
+                      labels={column: _united_labels(parts, column, rows, len(pairs)) for column in ("type", "programme")},
+                      day0=head.day0, span=head.span, day_bits=united(lambda p: p.day_bits, np.bitwise_or, 0),
+                      period_volume=united(lambda p: p.period_volume, np.add, 0))
 
 
-def _united_labels(parts: list, column: str, unite):
+def _on_categories(part: TiePartial, categories: pd.Index) -> TiePartial:
+    """``part`` with its pairs keyed on ``categories``, which hold all of its own actors in
+    the same order (so every pair keeps its order and the keys stay ascending)."""
+    code = categories.get_indexer(part.categories)
+    a, b = np.divmod(part.pairs, len(part.categories))
+    return replace(part, pairs=code[a] * np.int64(len(categories)) + code[b], categories=categories)
+
+
+def rename_actors(partial: TiePartial, names: dict) -> TiePartial | None:
+    """``partial`` with each actor (category) renamed as ``names`` says (an actor not in it
+    keeps its name): pairs re-keyed in the new names' order, the two initiation counts of a
+    pair whose order flips swapped.  None when two actors would get one name (their ties
+    would have to merge: the caller works from the names instead)."""
+    new = [names.get(c, c) for c in partial.categories]
+    if len(set(new)) < len(new):
+        return None
+    if new == list(partial.categories):
+        return partial
+    categories = pd.Index(sorted(new, key=str), dtype=object)
+    code = categories.get_indexer(new)
+    a, b = np.divmod(partial.pairs, len(partial.categories))
+    a, b = code[a], code[b]
+    swap = a > b
+    pairs = np.minimum(a, b) * np.int64(len(categories)) + np.maximum(a, b)
+    order = np.argsort(pairs, kind="stable")
+    sums = dict(partial.sums)
+    sums["a_to_b"], sums["b_to_a"] = (np.where(swap, partial.sums["b_to_a"], partial.sums["a_to_b"]),
+                                      np.where(swap, partial.sums["a_to_b"], partial.sums["b_to_a"]))
+    labels = {column: (given[0], given[1][order]) if given is not None else None
+              for column, given in partial.labels.items()}
+    return replace(partial, pairs=pairs[order], categories=categories,
+                   sums={column: values[order] for column, values in sums.items()},
+                   first=partial.first[order], last=partial.last[order], labels=labels,
+                   day_bits=partial.day_bits[order], period_volume=partial.period_volume[order])
+
+
+def _united_labels(parts: list, column: str, rows: list, pairs: int):
     """The ``column`` labels ((names, masks) or None) of several parts as one: each part's
-    masks re-expressed on the united names (no label: a zero mask), then ``unite``d."""
+    masks re-expressed on the united names and ORed into its ``rows`` of ``pairs``."""
     given = [p.labels[column] for p in parts]
     if all(g is None for g in given):
         return None
     names = sorted(set().union(*(set(g[0]) for g in given if g is not None)))[:MAX_LABELS]
     position = {name: i for i, name in enumerate(names)}
-    masks = []
-    for p, g in zip(parts, given):
-        moved = np.zeros(len(p.pairs), dtype=np.int64)
-        for i, name in enumerate(g[0] if g is not None else []):
+    masks = np.zeros(pairs, dtype=np.int64)
+    for g, where in zip(given, rows):
+        if g is None:
+            continue
+        moved = np.zeros(len(where), dtype=np.int64)
+        for i, name in enumerate(g[0]):
             if name in position:
                 moved |= ((g[1] >> i) & 1) << position[name]
-        masks.append(moved)
-    return names, unite(masks)
+        masks[where] |= moved
+    return names, masks
 
 
 def respell_labels(partial: TiePartial, column: str, spelled: dict) -> TiePartial:

@@ -492,3 +492,30 @@ def test_parquet_statistics_give_each_partitions_first_and_last_date(tmp_path, s
     log.astype({"date": "datetime64[s]"}).to_parquet(tmp_path / "old.parquet", index=False, row_group_size=50)
     first_run = _parquet_runs(str(tmp_path / "old.parquet"), "interactions", None, {})[0]
     assert first_run[2] is None
+
+
+def test_parquet_with_timestamps_is_read_once(dask_sync, small_partitions, tmp_path, monkeypatch):
+    """Dates from the files' statistics and actors keyed by what each partition holds: each
+    partition is loaded once, by its checked pass, with no first look; names spelled
+    differently across partitions ("TRUST A" in one, "Trust A" in another) are still one
+    actor, spelled as the whole log spells it most often, as in memory."""
+    from stakeholder_graph.io import lazy
+    rng = np.random.default_rng(5)
+    names = NAMES[:6] + ["Trust A"]
+    pairs = np.array([(a, b) for a in names for b in names if a != b])[rng.integers(0, 42, 500)]
+    log = pd.DataFrame({"date": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 600 * 24, 500), unit="h"),
+                        "source": pairs[:, 0], "target": pairs[:, 1],
+                        "programme": rng.choice(["diabetes", "Diabetes", "end of life care"], 500),
+                        "weight": rng.integers(1, 9, 500).astype(float)})
+    first_file = log.index[:30][log["source"][:30] == "Trust A"]
+    log.loc[first_file, "source"] = "TRUST A"          # the first file's spelling, less often than "Trust A"
+    paths = write_parquet(tmp_path / "log", log)
+    loads, looks = [], []
+    monkeypatch.setattr(lazy, "_load_parquet", lambda *a, _load=lazy._load_parquet: loads.append(a) or _load(*a))
+    monkeypatch.setattr(lazy, "_scan_parquet", lambda *a: looks.append(a))
+    dask_log = sg.read_interactions(str(tmp_path / "log"), engine="dask")
+    H = sg.build_graph(dask_log)
+    assert looks == [] and len(loads) == len(dask_log.parts) > len(paths)
+    G = sg.build_graph(in_memory(paths))
+    assert_same_graph(G, H)
+    assert dask_log.report.rows_rejected == 0 and H.graph["case_variants"]["TRUST A"] == "Trust A"

@@ -316,19 +316,16 @@ def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
     return {c: h for h, c in zip(header, canonical) if c in ("date", "source", "target", "participant")}
 
 
-def _scan_parquet(path: str, groups: list, what: str, columns, options: dict, dates: tuple | None = None) -> Facts:
+def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) -> Facts:
     """:func:`_scan_frame` of row groups of a Parquet file, reading only the name and date
-    columns, counting names with Arrow (no string is made per row).  ``dates``, the first
-    and last date when the file's statistics give them (:func:`_date_statistics`), spares
-    reading the date column."""
+    columns, counting names with Arrow (no string is made per row)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from .cells import _clean_text
     try:
         file = _dictionary_file(path)
         wanted = _parquet_columns(list(file.schema_arrow.names), what, columns, path)
-        read = [h for c, h in wanted.items() if c != "date" or dates is None]
-        table = file.read_row_groups(groups, columns=read)
+        table = file.read_row_groups(groups, columns=list(wanted.values()))
     except InputError:
         raise
     except Exception as err:
@@ -348,9 +345,6 @@ def _scan_parquet(path: str, groups: list, what: str, columns, options: dict, da
             for name, n in zip(cleaned, rows.tolist()):
                 if n:
                     names[name] = names.get(name, 0) + n
-    if dates is not None:
-        names.pop("", None)
-        return Facts(rows_read=table.num_rows, names=names, first=dates[0], last=dates[1])
     return _scanned(table.num_rows, names, table.column(wanted["date"]).to_pandas(), options)
 
 
@@ -524,7 +518,10 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
                     scans.append(dask.delayed(_scan)(parts[-1], what, options))
                 else:
                     parts.append(dask.delayed(_load_parquet)(path, groups, offset, what, columns))
-                    scans.append(dask.delayed(_scan_parquet)(path, groups, what, columns, options, first_last))
+                    # With the dates from the file's statistics there is nothing to look at
+                    # first: the partition is read once, by its checked pass.
+                    scans.append(Facts(first=first_last[0], last=first_last[1]) if first_last is not None
+                                 else dask.delayed(_scan_parquet)(path, groups, what, columns, options))
         else:
             parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
             scans.append(dask.delayed(_scan)(parts[-1], what, options))
