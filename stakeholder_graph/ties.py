@@ -211,11 +211,12 @@ def roll_up(contacts: pd.DataFrame, organisation_of: dict) -> tuple[pd.DataFrame
     return between, internal
 
 
-def _label_masks(pair: np.ndarray, labels, groups: int):
+def _label_masks(pair: np.ndarray, labels, groups: int, scratch: np.ndarray | None = None):
     """For each pair a bitmask of its distinct labels (``pair`` is the dense pair number of
     each contact, ``groups`` the number of pairs): ``(names, masks)``, ``names`` the sorted
     labels the bits stand for; None when no contact has a label.  Masks combine by OR, so
-    partial tie tables carry them (see :func:`_joined`).
+    partial tie tables carry them (see :func:`_joined`).  ``scratch``, an int64 array as
+    long as ``pair``, is used for the key per contact (its values are lost).
     """
     codes, uniques = distinct(labels)
     names = sorted(str(u) for u in uniques if str(u) != "")
@@ -231,7 +232,8 @@ def _label_masks(pair: np.ndarray, labels, groups: int):
         pair, bit = pair[labelled], bit[labelled]
     if groups * len(names) <= 20_000_000:
         # A dense pairs x labels presence table: one bincount, no hashing.
-        key = pair * len(names)
+        key = (np.multiply(pair, len(names), out=scratch[:len(pair)]) if scratch is not None
+               else pair * len(names))
         key += bit
         present = np.bincount(key, minlength=groups * len(names)) > 0
         del key
@@ -433,7 +435,6 @@ def partial_ties(contacts: pd.DataFrame, *, as_of, half_life: float, period_days
         "weight": total(decayed),
         "volume": total(weight),
         "count": np.bincount(codes, minlength=groups),
-        "contacts": count_where(meeting == 0),
         "meetings": count_where(meeting),
         "a_to_b": count_where(contacts["a_to_b"].to_numpy()),
         "b_to_a": count_where(contacts["b_to_a"].to_numpy()),
@@ -442,21 +443,26 @@ def partial_ties(contacts: pd.DataFrame, *, as_of, half_life: float, period_days
         "sentiment_sum": total(np.nan_to_num(sentiment)) if any_rated else np.zeros(groups),
         "recent_count": np.bincount(codes[age_days < period_days], minlength=groups),
     }
+    sums["contacts"] = sums["count"] - sums["meetings"]
+    # One scratch array of a key per contact serves every keyed count below, in turn: in a
+    # worker that hands freed memory back at once, each new array as long as the log costs
+    # its pages' first touch again.
+    key = decayed.view(np.int64)
     del decayed
-    labels = {column: (_label_masks(codes, contacts[column], groups) if column in contacts else None)
+    labels = {column: (_label_masks(codes, contacts[column], groups, key) if column in contacts else None)
               for column in ("type", "programme")}
     # Days with contact per tie (a sensor's dozens of records of one conversation, or a
     # day of meetings, are one day), as one bit per pair and day of the frame.
-    day = ticks // per_day
+    day = np.floor_divide(ticks, per_day, out=key)
     day -= day0
     if len(day) and (day.min() < 0 or day.max() >= span):
         raise ValueError("a contact lies outside the days of the tie table's frame")
     day_bits = _day_bits(codes, day, groups, span)
-    del day
     # Contact volume per pair and period (counted back from as_of): a dense pairs x
     # periods table.
     age_days /= period_days
-    period = age_days.astype(np.int64)       # ages are >= 0: truncation is floor
+    period = key
+    period[:] = age_days                     # ages are >= 0: truncation is floor
     del age_days
     if len(period) and period.max() >= periods:
         raise ValueError("a contact lies outside the periods of the tie table's frame")
@@ -476,7 +482,10 @@ def _day_bits(codes: np.ndarray, day: np.ndarray, groups: int, span: int) -> np.
     width = (span + 7) // 8
     if groups * span <= 1 << 26:
         present = np.zeros(groups * span, dtype=bool)
-        present[codes.astype(np.int64) * span + day] = True
+        cell = codes * np.int64(span)
+        cell += day
+        present[cell] = True
+        del cell
         return np.packbits(present.reshape(groups, span), axis=1, bitorder="little")
     key = np.unique(codes.astype(np.int64) * span + day)
     pair, offset = np.divmod(key, span)
