@@ -337,7 +337,7 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
         if not keyed:
             # Spellings needed before the pass (never in practice: see _keyed_ok): every
             # partition's names looked at first.
-            scans = [dask.delayed(_scan)(part, log.what, log.options) for log in given for part in log.parts]
+            scans = [dask.delayed(_scan)(part, log.what, log.options, True) for log in given for part in log.parts]
         if all(isinstance(s, Facts) for s in scans) and keyed:
             params = _params(combine_facts(scans), keyed=True, **options)
         else:

@@ -23,7 +23,6 @@ import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError, MissingLibraryError
@@ -167,7 +166,6 @@ class LazyLog:
         if self._facts is None:
             missing = [leaf for leaf in self.leaves if leaf._facts is None]
             if missing:
-                dask = require_dask()
                 trees = [leaf.facts_tree(leaf.checked()) for leaf in missing]
                 for leaf, facts in zip(missing, compute(*trees)):
                     leaf.set_facts(facts)
@@ -278,14 +276,19 @@ def _facts(table: pd.DataFrame, what: str) -> Facts:
                  first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
 
 
-def _scan_frame(df: pd.DataFrame, what: str, options: dict) -> Facts:
-    """Names and dates of every row of a loaded partition (no row rules): the cheap first
-    look of a build.  Names are cleaned as the readers clean them, dates parsed by the same
-    parser."""
+def _scan_frame(df: pd.DataFrame, what: str, options: dict, names: bool = False) -> Facts:
+    """Dates (and with ``names`` the names) of every row of a loaded partition (no row
+    rules): the cheap first look of a build.  Names are cleaned as the readers clean them,
+    dates parsed by the same parser.  A build needs the names first only in the rare case
+    :func:`~stakeholder_graph.cluster.build_graph_dask` says (partitions key actors by
+    themselves)."""
     from ..names import count_names
     from .cells import _text, _texts
-    names = count_names(_texts(df["source"], df["target"]) if what == "interactions" else [_text(df["participant"])])
-    return _scanned(len(df), names, df["date"], options)
+    counted = {}
+    if names:
+        counted = count_names(_texts(df["source"], df["target"]) if what == "interactions"
+                              else [_text(df["participant"])])
+    return _scanned(len(df), counted, df["date"], options)
 
 
 def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
@@ -301,9 +304,9 @@ def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
                  first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
 
 
-def _scan(part, what: str, options: dict) -> Facts:
+def _scan(part, what: str, options: dict, names: bool = False) -> Facts:
     df, _, _, _ = part
-    return _scan_frame(df, what, options)
+    return _scan_frame(df, what, options, names)
 
 
 def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
@@ -317,35 +320,17 @@ def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
 
 
 def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) -> Facts:
-    """:func:`_scan_frame` of row groups of a Parquet file, reading only the name and date
-    columns, counting names with Arrow (no string is made per row)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    from .cells import _clean_text
+    """:func:`_scan_frame` of row groups of a Parquet file whose statistics do not give the
+    dates (:func:`_date_statistics`): only the date column is read."""
     try:
         file = _dictionary_file(path)
-        wanted = _parquet_columns(list(file.schema_arrow.names), what, columns, path)
-        table = file.read_row_groups(groups, columns=list(wanted.values()))
+        date_column = _parquet_columns(list(file.schema_arrow.names), what, columns, path)["date"]
+        table = file.read_row_groups(groups, columns=[date_column])
     except InputError:
         raise
     except Exception as err:
         raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
-    names: dict = {}
-    for column in (("source", "target") if what == "interactions" else ("participant",)):
-        # Rows per distinct name: one bincount per chunk of dictionary codes.
-        for chunk in table.column(wanted[column]).chunks:
-            if not pa.types.is_dictionary(chunk.type):
-                chunk = pc.dictionary_encode(chunk)
-            codes = chunk.indices.to_numpy(zero_copy_only=False)
-            if chunk.indices.null_count:
-                codes = codes[chunk.indices.is_valid().to_numpy(zero_copy_only=False)].astype(np.int64)
-            rows = np.bincount(codes, minlength=len(chunk.dictionary))
-            values = chunk.dictionary.to_pandas()
-            cleaned = _clean_text(pd.Index(values.astype(object).where(values.notna(), "")))
-            for name, n in zip(cleaned, rows.tolist()):
-                if n:
-                    names[name] = names.get(name, 0) + n
-    return _scanned(table.num_rows, names, table.column(wanted["date"]).to_pandas(), options)
+    return _scanned(table.num_rows, {}, table.column(date_column).to_pandas(), options)
 
 
 # Date columns whose Parquet statistics are read as the reader reads the column: dates, and
