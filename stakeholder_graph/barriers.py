@@ -1097,7 +1097,6 @@ def _introduction_tests(ev: _Evidence):
     cols, shared, p, effect, peer family, q, tested, common, programmes)``; None without any."""
     G = ev.G
     nodes, _, A, common, k = ev.A.shared_partners
-    n = len(nodes)
     common = sp.triu(common, k=1).tocsr()
     rows, cols = common.nonzero()
     counts = _entries(common, rows, cols)
