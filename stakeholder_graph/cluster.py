@@ -39,11 +39,12 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, MissingLibraryError
 from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
-                    measurement_dates, resolve_contacts)
+                    measurement_dates, nothing_left_message, resolve_contacts)
 from .io.lazy import INSTALL_HINT, Facts, LazyLog, _scan, combine_facts, compute, read_lazy, require_dask, tree_reduce
 from .names import actor_name_index, case_variants, count_names, name_columns, spellings_of_counts, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
@@ -58,6 +59,8 @@ class Piece:
 
     partial: object = None               # TiePartial or None
     last_all: object = None              # last contact before the filters (for as_of)
+    first_all: object = None             # first contact before the filters
+    contacts: int = 0                    # contacts before the filters
     first_kept: object = None            # first contact after them (for the history's periods)
     filtered: int = 0                    # contacts left by the filters (before a roll-up)
     used: int = 0                        # contacts used (with contacts inside organisations)
@@ -88,6 +91,8 @@ def combine_pieces(pieces) -> Piece:
     out.partial = combine_partials([p.partial for p in pieces])
     for p in pieces:
         out.last_all = _extreme(out.last_all, p.last_all, max)
+        out.first_all = _extreme(out.first_all, p.first_all, min)
+        out.contacts += p.contacts
         out.first_kept = _extreme(out.first_kept, p.first_kept, min)
         out.filtered += p.filtered
         out.used += p.used
@@ -186,7 +191,7 @@ def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Para
     piece = Piece(merged_self=merged, labels=counted)
     if not len(contacts):
         return piece
-    piece.last_all = contacts["date"].max()
+    piece.last_all, piece.first_all, piece.contacts = contacts["date"].max(), contacts["date"].min(), len(contacts)
     kept = filter_contacts(contacts, since=params.since, until=params.window_end, programme=params.programme,
                            type=params.type)
     piece.filtered = len(kept)
@@ -246,18 +251,28 @@ def _combine_both(items) -> tuple:
     return (combine_facts(facts) if facts else None), combine_pieces([p for _, p in items])
 
 
+def _in_register_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Shuffled register rows back in the registers' order (a meeting takes its first row's
+    type, programme and weight), whatever order the shuffle left them in."""
+    if table is None or "order" not in table:
+        return table
+    return table.sort_values("order", kind="stable").drop(columns="order")
+
+
 def _register_piece(table, params):
-    return _piece(None, table, params)
+    return _piece(None, _in_register_order(table), params)
 
 
 REGISTER_COLUMNS = ["event", "date", "participant", "type", "programme", "weight"]
 
 
-def _register_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """A checked register partition as plain columns, ready to be shuffled by event."""
+def _register_rows(table: pd.DataFrame, place: int) -> pd.DataFrame:
+    """A checked register partition as plain columns, ready to be shuffled by event, with
+    each row's place in the registers (``place``, the partition's, then the row's)."""
     out = table[REGISTER_COLUMNS].copy()
     for column in ("event", "participant", "type", "programme"):
         out[column] = out[column].astype(object)
+    out["order"] = (np.int64(place) << 40) + np.arange(len(out), dtype=np.int64)
     out.attrs = {}
     return out
 
@@ -271,8 +286,10 @@ def _by_event(tables: list) -> list:
     import dask.dataframe as dd
     meta = pd.DataFrame({"event": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[us]"),
                          "participant": pd.Series(dtype=object), "type": pd.Series(dtype=object),
-                         "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
-    rows = dd.from_delayed([dask.delayed(_register_rows)(t) for t in tables], meta=meta, verify_meta=False)
+                         "programme": pd.Series(dtype=object), "weight": pd.Series(dtype=float),
+                         "order": pd.Series(dtype=np.int64)})
+    rows = dd.from_delayed([dask.delayed(_register_rows)(t, i) for i, t in enumerate(tables)], meta=meta,
+                           verify_meta=False)
     return rows.shuffle("event", npartitions=len(tables)).to_delayed()
 
 
@@ -282,18 +299,6 @@ def _lazy(value, what: str, **options):
     if value is None or isinstance(value, LazyLog):
         return value
     return read_lazy(value, what, **options)
-
-
-def _nothing_left(facts, **filters) -> str:
-    given = ", ".join(f"{k} {v if isinstance(v, str) else (';'.join(v) if isinstance(v, list) else pd.Timestamp(v).date())}"
-                      for k, v in filters.items() if v is not None and v != [])
-    held = [f"the {facts.rows_used:,} contacts run from {pd.Timestamp(facts.first).date()} to "
-            f"{pd.Timestamp(facts.last).date()}"]
-    for column in ["programme", "type"]:
-        labels = sorted({str(x) for x in facts.labels.get(column, {}) if str(x)})
-        if labels:
-            held.append(f"{column}s: {', '.join(labels[:12])}")
-    return f"no contact is left after the filters ({given}); " + "; ".join(held)
 
 
 def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=None,
@@ -369,13 +374,16 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
             raise InputError("has a header but no rows: no contacts to build a graph from", file=given[0].name)
         if not facts.rows_used:
             raise InputError("no contacts to build a graph from")
-        if not piece.filtered:
-            raise InputError(_nothing_left(facts, since=since, until=params.window_end, programme=programme, type=type))
         # What the contacts used really were: the spellings of their names, their last
         # date (as_of) and the window's first (the history's periods).
         first_kept = (piece.first_kept if piece.first_kept is not None
                       else params.frame["first"] if params.frame is not None else facts.first)
         true = _params(Facts(names=facts.names, first=first_kept, last=piece.last_all), **options)
+        if not piece.filtered:
+            labels = {column: set(label_spellings(piece.labels.get(column, {})).values())
+                      for column in ("programme", "type")}
+            raise InputError(nothing_left_message(piece.contacts, piece.first_all, piece.last_all, labels, since=since,
+                                                  until=true.window_end, programme=programme, type=type))
         if (not piece.outside and true.as_of == params.as_of and true.window_end == params.window_end
                 and true.frame["period_days"] == params.frame["period_days"]):
             if params.spellings is None:
@@ -392,7 +400,10 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     else:
         raise RuntimeError("the Dask engine's tie table frame did not settle in four passes")  # a bug, not input
     spellings, measured_as_of, window_end = true.spellings, params.as_of, params.window_end
-    period_days = params.frame["period_days"]
+    # No contact left between organisations (all inside one): no tie, and the periods of
+    # the history are the half-life's, as in memory.
+    period_days = (params.frame["period_days"] if piece.first_kept is not None
+                   else history_period_from(None, measured_as_of, half_life))
     if piece.partial is None:
         from .ties import tie_table
         ties = tie_table(pd.DataFrame(columns=["date"]))
@@ -457,7 +468,7 @@ def progress(minimum: float = 5.0):
 def _block_piece(log, register, params: Params, spans: list, labels: list, first, last, half_life: float):
     """One partition's :func:`~stakeholder_graph.compare.block_sums`."""
     from .compare import block_sums
-    contacts, _ = resolve_contacts(log, register, params.spellings, labels=params.labels,
+    contacts, _ = resolve_contacts(log, _in_register_order(register), params.spellings, labels=params.labels,
                                    categories=params.categories, undirected=params.undirected)
     if not len(contacts):
         return None

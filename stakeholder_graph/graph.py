@@ -353,7 +353,11 @@ def history_period(contacts: pd.DataFrame, as_of, half_life: float) -> float:
 
 
 def history_period_from(first, as_of, half_life: float) -> float:
-    """:func:`history_period` from the window's first contact date."""
+    """:func:`history_period` from the window's first contact date (None or NaT when no
+    contact is left to make a tie of, as when every one is inside an organisation: then
+    the half-life)."""
+    if first is None or pd.isna(first):
+        return float(half_life)
     window = (pd.Timestamp(as_of) - pd.Timestamp(first)) / pd.Timedelta(days=1)
     return float(min(half_life, max(window / HISTORY_PERIODS, 28.0)))
 
@@ -494,14 +498,21 @@ def _nothing_left(contacts, **filters) -> str:
     """Say why no contact passed the filters, and what the data does hold."""
     if contacts.empty:
         return "no contacts to build a graph from"
+    labels = {column: {str(x) for x in contacts[column].unique()} for column in ["programme", "type"]}
+    return nothing_left_message(len(contacts), contacts["date"].min(), contacts["date"].max(), labels, **filters)
+
+
+def nothing_left_message(count: int, first, last, labels: dict, **filters) -> str:
+    """The message of :func:`_nothing_left` from the contacts' number, first and last date
+    and their labels (``{"programme": {...}, "type": {...}}``): the Dask engine gives them
+    from its reduction."""
     given = ", ".join(f"{k} {v if isinstance(v, str) else (';'.join(v) if isinstance(v, list) else pd.Timestamp(v).date())}"
                       for k, v in filters.items() if v is not None and v != [])
-    first, last = contacts["date"].min().date(), contacts["date"].max().date()
-    held = [f"the {len(contacts):,} contacts run from {first} to {last}"]
+    held = [f"the {count:,} contacts run from {pd.Timestamp(first).date()} to {pd.Timestamp(last).date()}"]
     for column in ["programme", "type"]:
-        labels = sorted({str(x) for x in contacts[column].unique() if str(x)})
-        if labels:
-            held.append(f"{column}s: {', '.join(labels[:12])}")
+        names = sorted(x for x in labels.get(column, ()) if x)
+        if names:
+            held.append(f"{column}s: {', '.join(names[:12])}")
     return f"no contact is left after the filters ({given}); " + "; ".join(held)
 
 

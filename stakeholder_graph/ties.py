@@ -128,6 +128,7 @@ def meeting_contacts(meetings: pd.DataFrame, categories: pd.Index | None = None)
     m = m.drop_duplicates(["key", "code"])
     m["n"] = m.groupby("key")["code"].transform("size")
     m = m[m["n"] > 1]
+    m = _first_row_of_meeting(m)
     # Every pair at each meeting: a self-join, as long as the sum of n(n-1) over meetings.
     pairs = m.merge(m[["key", "code"]], on="key", suffixes=("", "_other"))
     pairs = pairs[pairs["code"] < pairs["code_other"]]
@@ -145,6 +146,23 @@ def meeting_contacts(meetings: pd.DataFrame, categories: pd.Index | None = None)
         "programme": pd.Categorical(pairs["programme"]),
         "sentiment": np.full(n, np.nan),
     }, copy=False)
+
+
+def _first_row_of_meeting(m: pd.DataFrame) -> pd.DataFrame:
+    """Every row of a meeting with its first row's weight, type and programme (rows in the
+    register's order): a meeting is one event, and a pair's contact must not depend on
+    which of its two attendees sorts first (the reader notes meetings whose rows differ)."""
+    key = m["key"].to_numpy()
+    if not len(key):
+        return m
+    first = ~m["key"].duplicated().to_numpy()
+    row_of = np.zeros(int(key.max()) + 1, dtype=np.intp)
+    row_of[key[first]] = np.flatnonzero(first)
+    source = row_of[key]
+    return m.assign(weight=m["weight"].to_numpy()[source],
+                    type=pd.Categorical.from_codes(m["type"].cat.codes.to_numpy()[source], dtype=m["type"].dtype),
+                    programme=pd.Categorical.from_codes(m["programme"].cat.codes.to_numpy()[source],
+                                                        dtype=m["programme"].dtype))
 
 
 def combine_contacts(parts: list) -> pd.DataFrame:

@@ -519,3 +519,103 @@ def test_parquet_with_timestamps_is_read_once(dask_sync, small_partitions, tmp_p
     G = sg.build_graph(in_memory(paths))
     assert_same_graph(G, H)
     assert dask_log.report.rows_rejected == 0 and H.graph["case_variants"]["TRUST A"] == "Trust A"
+
+
+def test_a_meeting_takes_its_first_rows_labels_and_weight_on_both_engines(dask_sync, tmp_path):
+    """Hand-worked: the rows of one board meeting give different programmes, types and
+    weights.  A pair's contact is the meeting's, i.e. its first row's (weight 1, so 1/(2-1)
+    = 1 for the pair), whichever attendee sorts first by name ("Zeta" < "alpha" as text,
+    not case-folded) or by the Dask partitions' keys; the reader says so in a note."""
+    pd.DataFrame({"date": ["2024-01-10", "2024-01-11"], "source": ["Zeta", "alpha"],
+                  "target": ["alpha", "Omega"]}).to_csv(tmp_path / "log.csv", index=False)
+    pd.DataFrame({"meeting": ["Board", "Board"], "date": ["2024-01-05"] * 2, "attendee": ["alpha", "Zeta"],
+                  "programme": ["alpha programme", "Zeta programme"], "type": ["workshop", "board"],
+                  "weight": [1, 9]}).to_csv(tmp_path / "reg.csv", index=False)
+    files = [str(tmp_path / "log.csv")], [str(tmp_path / "reg.csv")]
+    memory = sg.read_inputs(*files)
+    G = sg.build_graph(memory.interactions, memory.meetings)
+    tie = G["Zeta"]["alpha"]
+    assert (tie["programmes"], tie["types"], tie["volume"], tie["meetings"]) == ("alpha programme", "workshop", 2.0, 1)
+    assert any("a meeting takes its first row's" in note for note in memory.meetings.attrs["report"].notes)
+    lazy = sg.read_inputs(*files, engine="dask")
+    assert_same_graph(G, sg.build_graph(lazy.interactions, lazy.meetings))
+
+
+def test_register_files_split_and_reordered_keep_each_meetings_first_row(dask_sync, tmp_path):
+    """Meetings whose rows disagree, over two register files (the engine shuffles rows by
+    event and puts them back in the registers' order), actors the registry knows and does
+    not; expected: the in-memory graph."""
+    register = raw_register()
+    rng = np.random.default_rng(3)
+    register["type"] = rng.choice(["board", "workshop", ""], len(register))
+    register["weight"] = rng.integers(1, 5, len(register))
+    (tmp_path / "reg").mkdir()
+    paths = []
+    for i, half in enumerate([register.iloc[:60], register.iloc[60:]]):
+        paths.append(str(tmp_path / "reg" / f"r{i}.csv"))
+        half.to_csv(paths[-1], index=False)
+    ACTORS.to_csv(tmp_path / "actors.csv", index=False)
+    memory = sg.read_inputs([], paths, str(tmp_path / "actors.csv"))
+    lazy = sg.read_inputs([], [str(tmp_path / "reg" / "*.csv")], str(tmp_path / "actors.csv"), engine="dask")
+    for options in ({}, {"programme": "diabetes"}, {"level": "organisation"}):
+        assert_same_graph(sg.build_graph(memory.interactions, memory.meetings, memory.actors, **options),
+                          sg.build_graph(lazy.interactions, lazy.meetings, lazy.actors, **options))
+
+
+def test_a_register_file_of_rejected_rows_only_is_reported_not_refused(dask_sync, tmp_path):
+    """As in memory: a register whose only meeting has one participant gives no tie, and its
+    row is reported; the build goes on with the other register and the log."""
+    pd.DataFrame({"date": ["2024-01-10"], "source": ["A"], "target": ["B"]}).to_csv(tmp_path / "log.csv", index=False)
+    pd.DataFrame({"meeting": ["M1"], "date": ["2024-01-05"], "attendee": ["A"]}).to_csv(tmp_path / "r0.csv", index=False)
+    pd.DataFrame({"meeting": ["M2", "M2"], "date": ["2024-01-06"] * 2,
+                  "attendee": ["A", "C"]}).to_csv(tmp_path / "r1.csv", index=False)
+    files = [str(tmp_path / "log.csv")], [str(tmp_path / "r0.csv"), str(tmp_path / "r1.csv")]
+    memory, lazy = sg.read_inputs(*files), sg.read_inputs(*files, engine="dask")
+    G, H = sg.build_graph(memory.interactions, memory.meetings), sg.build_graph(lazy.interactions, lazy.meetings)
+    assert_same_graph(G, H)
+    assert sorted(H.edges) == [("A", "B"), ("A", "C")] and lazy.rows() == memory.rows()
+
+
+def test_every_contact_inside_one_organisation(dask_sync):
+    """No tie between organisations (and a rejected row holding the log's first date): the
+    history's periods are the half-life's on both engines."""
+    import dask.dataframe as dd
+    actors = pd.DataFrame({"name": ["Trust", "Team"], "kind": ["organisation", "team"], "parent": ["", "Trust"],
+                           "aliases": ["", ""]})
+    log = pd.DataFrame({"date": ["2021-01-01", "2023-01-10", "2023-06-01", "2024-01-01"],
+                        "source": ["Trust", "Trust", "Team", "Trust"], "target": ["Team", "Team", "Trust", "Team"],
+                        "weight": ["-1", "1", "1", "1"]})
+    G = sg.build_graph(sg.read_interactions(log), actors=actors, level="organisation", half_life=365)
+    H = sg.build_graph(dd.from_pandas(log, npartitions=1), actors=actors, level="organisation", half_life=365)
+    assert_same_graph(G, H)
+    assert H.graph["period_days"] == 365.0 and H.number_of_edges() == 0
+
+
+@pytest.mark.parametrize("source", ["ns", "us", "DataFrame"])
+def test_times_with_a_zone_give_the_in_memory_graph(dask_sync, tmp_path, source):
+    """Times with a zone are converted to UTC by the reader; the first look (from the
+    statistics, or the dates read) must see them so too."""
+    import dask.dataframe as dd
+    log = pd.DataFrame({"date": pd.to_datetime(["2024-01-10 09:00", "2024-02-11 10:00", "2024-03-01 12:00",
+                                                "2024-06-30 23:30"]).tz_localize("Europe/London"),
+                        "source": ["A", "B", "C", "A"], "target": ["B", "C", "A", "C"]})
+    G = sg.build_graph(sg.read_interactions(log))
+    if source == "DataFrame":
+        lazy = dd.from_pandas(log, npartitions=2)
+    else:
+        log.astype({"date": f"datetime64[{source}, Europe/London]"}).to_parquet(tmp_path / "log.parquet", index=False)
+        lazy = sg.read_interactions(str(tmp_path / "log.parquet"), engine="dask")
+    H = sg.build_graph(lazy)
+    assert_same_graph(G, H)
+    assert H.graph["as_of"] == "2024-06-30"          # 23:30 in London in summer is 22:30 UTC
+
+
+def test_nothing_left_after_the_filters_says_what_the_log_holds_as_in_memory(dask_sync, tmp_path):
+    """The message names the window's true end (the last contact used, not a rejected
+    row's date) and the labels as spelled."""
+    paths = write_parquet(tmp_path / "log", raw_log())
+    with pytest.raises(InputError) as memory:
+        sg.build_graph(in_memory(paths), programme="no such programme")
+    with pytest.raises(InputError) as lazy:
+        sg.build_graph(sg.read_interactions(str(tmp_path / "log"), engine="dask"), programme="no such programme")
+    assert str(lazy.value) == str(memory.value)

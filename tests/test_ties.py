@@ -107,3 +107,18 @@ def test_dates_in_any_unit_give_the_same_ties(demo_tables, unit):
     other = sg.tie_frame(sg.build_graph(log.assign(date=log["date"].astype(f"datetime64[{unit}]")),
                                         meetings.assign(date=meetings["date"].astype(f"datetime64[{unit}]"))))
     pd.testing.assert_frame_equal(expected, other, check_dtype=False)
+
+
+def test_a_meeting_is_one_event_whatever_its_attendees_names():
+    """Hand-worked: a board meeting whose rows give different programmes, types and weights
+    is its first row's (weight 4: 4/(3-1) = 2 per pair); the same register with the rows in
+    another order is the other row's meeting; the names' order plays no part."""
+    import stakeholder_graph as sg
+    rows = {"meeting": ["Board"] * 3, "date": ["2024-01-05"] * 3, "attendee": ["zed", "Amy", "bob"],
+            "programme": ["diabetes", "frailty", "frailty"], "type": ["board", "workshop", "call"], "weight": [4, 1, 1]}
+    G = sg.build_graph(meetings=sg.read_meetings(pd.DataFrame(rows)))
+    assert {frozenset((u, v)): (d["programmes"], d["types"], d["volume"]) for u, v, d in G.edges(data=True)} == {
+        frozenset(pair): ("diabetes", "board", 2.0) for pair in [("zed", "Amy"), ("zed", "bob"), ("Amy", "bob")]}
+    flipped = sg.build_graph(meetings=sg.read_meetings(pd.DataFrame(rows).iloc[::-1]))
+    assert {d["programmes"] for _, _, d in flipped.edges(data=True)} == {"frailty"}
+    assert {d["volume"] for _, _, d in flipped.edges(data=True)} == {0.5}

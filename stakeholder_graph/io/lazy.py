@@ -178,9 +178,10 @@ class LazyLog:
         return tree_reduce([dask.delayed(_facts)(table, self.what) for table in checked], combine_facts)
 
     def set_facts(self, facts: Facts) -> None:
-        """Keep the facts computed (by :meth:`facts` or on the way by a build); a log whose
-        every row was rejected is an error, as in memory."""
-        if facts.rows_read and not facts.rows_used:
+        """Keep the facts computed (by :meth:`facts` or on the way by a build); an
+        interaction log whose every row was rejected is an error, as in memory (a register
+        whose every meeting was rejected is not: its rows are reported)."""
+        if facts.rows_read and not facts.rows_used and self.what == "interactions":
             top = max(facts.reasons, key=facts.reasons.get)
             raise InputError(f"no usable rows: all {facts.rows_read} rows were rejected (most often: {top})",
                              file=self.name)
@@ -294,7 +295,8 @@ def _scan_frame(df: pd.DataFrame, what: str, options: dict, names: bool = False)
 def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
     from .dates import parse_dates
     names.pop("", None)
-    if not pd.api.types.is_datetime64_any_dtype(dates):
+    if not pd.api.types.is_datetime64_any_dtype(dates) or isinstance(dates.dtype, pd.DatetimeTZDtype):
+        # Text, or times with a zone (the reader converts them to UTC and drops the zone).
         try:
             dates = parse_dates(dates, name="", first_row=1, **options)[0]
         except Exception:  # the checked pass says what is wrong with the column
@@ -333,9 +335,9 @@ def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) ->
     return _scanned(table.num_rows, {}, table.column(date_column).to_pandas(), options)
 
 
-# Date columns whose Parquet statistics are read as the reader reads the column: dates, and
-# timestamps in units a statistic holds exactly (Python's datetime stops at microseconds).
-_STATISTIC_UNITS = ("s", "ms", "us")
+# Date columns whose Parquet statistics are read as the reader reads the column: dates and
+# timestamps (pyarrow gives a nanosecond statistic as a pandas Timestamp, exactly).
+_STATISTIC_UNITS = ("s", "ms", "us", "ns")
 
 
 def _date_statistics(file, groups: list, date_column: str, options: dict) -> tuple | None:

@@ -75,6 +75,8 @@ def _finish(columns, keep, rejected, name, what, first_row, notes, raw_len):
             out["source"], out["target"] = share_categories(out["source"], out["target"])
     if "date" in out.columns:
         _note_future_dates(out["date"], notes)
+    if what == "meetings":
+        _note_mixed_meetings(out, notes)
     report = ReadReport(file=name, what=what, rows_read=raw_len, rows_used=len(out), rejected=rejected,
                         notes=notes)
     out.attrs["report"] = report
@@ -201,6 +203,25 @@ def read_interactions(source, *, columns: dict | None = None, day_first: bool = 
                                              time_unit=time_unit, epoch=epoch)
     _require_usable(keep, rejected, len(df), name)
     return _finish(out, keep, rejected, name, "interactions", first_row, notes, len(df))
+
+
+def _note_mixed_meetings(register: pd.DataFrame, notes: list) -> None:
+    """A meeting is one event: its type, programme and weight are its first row's.  Say so
+    when its rows give different ones (the later rows' are not used)."""
+    if not len(register):
+        return
+    meeting = meeting_numbers(register["event"], register["date"])
+    columns = [c for c in ("type", "programme", "weight") if c in register.columns]
+    mixed = np.zeros(int(meeting.max()) + 1, dtype=bool)
+    for column in columns:
+        values = distinct(register[column])[0] if column != "weight" else pd.factorize(register[column])[0]
+        seen = pd.DataFrame({"m": meeting, "v": values}).drop_duplicates()
+        mixed |= np.bincount(seen["m"].to_numpy(), minlength=len(mixed)) > 1
+    if mixed.any():
+        first = int(np.flatnonzero(mixed[meeting])[0])
+        notes.append(f"{int(mixed.sum()):,} meeting(s) give different types, programmes or weights on their rows "
+                     f"(the first: '{register['event'].iloc[first]}' on {register['date'].iloc[first]:%Y-%m-%d}, "
+                     f"row {int(register['row'].iloc[first])}): a meeting takes its first row's")
 
 
 def check_meetings(df: pd.DataFrame, name: str, first_row: int, *, day_first: bool = False,
