@@ -13,7 +13,8 @@ What is measured, in one run (timings on a shared machine are noisy: read the ra
 - the in-memory path (``read_interactions`` of every file + ``build_graph``) on the same
   files, in a fresh subprocess (its peak RSS is its own).
 
-    python benchmarks/bench_dask.py [--sizes 4,16] [--actors 2000] [--workers 2] [--repeat 2] [--skip-memory-path]
+    python benchmarks/bench_dask.py [--sizes 4,16] [--actors 2000] [--workers 2] [--repeat 5] [--skip-memory-path]
+                                    [--text-dates]
 """
 
 import argparse
@@ -32,9 +33,11 @@ import pandas as pd
 ROWS_PER_FILE = 1_000_000
 
 
-def make_file(path, rows, actors, seed):
+def make_file(path, rows, actors, seed, text_dates=False):
     """One Parquet file of a pairwise log: ~10 partners per actor, minute timestamps over
-    three years (2022-2024), four types, three programmes, weights 1-59."""
+    three years (2022-2024), four types, three programmes, weights 1-59.  ``text_dates``:
+    the dates written as ISO text (no statistics to read them from: the build's first look
+    reads and parses them, and the checked pass parses them again)."""
     rng = np.random.default_rng(seed)
     partner_rng = np.random.default_rng(0)          # the same partnership in every file
     names = np.array([f"Organisation {i:05d} team" for i in range(actors)], dtype=object)
@@ -45,7 +48,7 @@ def make_file(path, rows, actors, seed):
     start = np.datetime64("2022-01-01T00:00", "us")
     stamps = start + (rng.integers(0, 3 * 365 * 24 * 60, size=rows) * 60_000_000).astype("timedelta64[us]")
     pd.DataFrame({
-        "date": stamps,
+        "date": np.datetime_as_string(stamps, unit="m") if text_dates else stamps,
         "source": names[src], "target": names[dst],
         "type": rng.choice(["meeting", "email", "call", "referral"], size=rows),
         "programme": rng.choice(["diabetes", "end of life care", "medicines optimisation"], size=rows),
@@ -53,10 +56,10 @@ def make_file(path, rows, actors, seed):
     }).to_parquet(path, index=False, row_group_size=ROWS_PER_FILE)
 
 
-def make_dataset(folder, millions, actors):
+def make_dataset(folder, millions, actors, text_dates=False):
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(millions):
-        make_file(folder / f"part{i:03d}.parquet", ROWS_PER_FILE, actors, seed=1000 + i)
+        make_file(folder / f"part{i:03d}.parquet", ROWS_PER_FILE, actors, seed=1000 + i, text_dates=text_dates)
     return folder
 
 
@@ -200,6 +203,8 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each timing, build and baseline in turns")
     parser.add_argument("--skip-memory-path", action="store_true", help="do not run the in-memory path")
+    parser.add_argument("--text-dates", action="store_true",
+                        help="write the dates as text (the first look must read them: memory and time then)")
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -208,9 +213,10 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench_dask_") as tmp:
         t0 = time.perf_counter()
-        folders = {m: make_dataset(Path(tmp) / f"log_{m}M", m, args.actors) for m in sizes}
+        folders = {m: make_dataset(Path(tmp) / f"log_{m}M", m, args.actors, args.text_dates) for m in sizes}
         print(f"generated {', '.join(f'{m}M' for m in sizes)} rows of Parquet ({args.actors} actors, 2022-2024, "
-              f"files of {ROWS_PER_FILE:,} rows) in {time.perf_counter() - t0:.0f} s", flush=True)
+              f"files of {ROWS_PER_FILE:,} rows{', dates as text' if args.text_dates else ''}) in "
+              f"{time.perf_counter() - t0:.0f} s", flush=True)
         results = {}
         for m in sizes:
             out = subprocess.run([sys.executable, __file__, "--child", str(folders[m]), str(args.workers),

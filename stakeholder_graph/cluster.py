@@ -45,7 +45,7 @@ import pandas as pd
 from .errors import InputError, MissingLibraryError
 from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
                     measurement_dates, nothing_left_message, resolve_contacts)
-from .io.lazy import INSTALL_HINT, Facts, LazyLog, _scan, combine_facts, compute, read_lazy, require_dask, tree_reduce
+from .io.lazy import INSTALL_HINT, Facts, LazyLog, _scan_loaded, combine_facts, compute, read_lazy, require_dask, tree_reduce
 from .names import actor_name_index, case_variants, count_names, name_columns, spellings_of_counts, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
                    rename_actors, respell_labels, roll_up)
@@ -239,10 +239,11 @@ def _named(piece: Piece, spellings: dict, index: dict) -> Piece | None:
                              else None))
 
 
-def _checked_piece(part, options: dict, params: Params, want_facts: bool) -> tuple:
-    """A log partition checked (the in-memory reader's rules), its facts and its piece."""
+def _checked_piece(load, args: tuple, options: dict, params: Params, want_facts: bool) -> tuple:
+    """A log partition loaded (``load(*args)``), checked (the in-memory reader's rules), its
+    facts and its piece: one task, so the loaded rows live only while it runs."""
     from .io.lazy import _checked, _facts
-    table = _checked(part, "interactions", options)
+    table = _checked(load(*args), "interactions", options)
     return (_facts(table, "interactions") if want_facts else None), _piece(table, None, params)
 
 
@@ -342,7 +343,8 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
         if not keyed:
             # Spellings needed before the pass (never in practice: see _keyed_ok): every
             # partition's names looked at first.
-            scans = [dask.delayed(_scan)(part, log.what, log.options, True) for log in given for part in log.parts]
+            scans = [dask.delayed(_scan_loaded)(func, args, log.what, log.options, True)
+                     for log in given for func, args in log.loads]
         if all(isinstance(s, Facts) for s in scans) and keyed:
             params = _params(combine_facts(scans), keyed=True, **options)
         else:
@@ -354,8 +356,8 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
         # by reason) and its partial tie table: one read of the log gives both, and no
         # checked table outlives its task.
         log_leaves = logs.leaves if logs is not None else []
-        per_leaf = [tree_reduce([dask.delayed(_checked_piece)(part, leaf.options, params, leaf._facts is None)
-                                 for part in leaf.parts], _combine_both) for leaf in log_leaves]
+        per_leaf = [tree_reduce([dask.delayed(_checked_piece)(func, args, leaf.options, params, leaf._facts is None)
+                                 for func, args in leaf.loads], _combine_both) for leaf in log_leaves]
         register_leaves = register.leaves if register is not None else []
         checked = {id(leaf): leaf.checked() for leaf in register_leaves}
         register_facts = [leaf.facts_tree(checked[id(leaf)]) for leaf in register_leaves if leaf._facts is None]

@@ -139,11 +139,18 @@ class LazyLog:
     reader returns a table (with ``file`` and ``row``, and its ``ReadReport``).
     """
 
-    def __init__(self, parts: list, what: str, name: str, options: dict, scans: list | None = None):
-        self.parts, self.what, self.name, self.options = parts, what, name, options
-        # One cheap look per partition (names, labels, first and last date of every row,
-        # read from the few columns they need): what step 2 of the build starts from.
-        self.scans = scans if scans is not None else [require_dask().delayed(_scan)(p, what, options) for p in parts]
+    def __init__(self, loads: list, what: str, name: str, options: dict, scans: list | None = None):
+        dask = require_dask()
+        # How each partition is loaded, ``(function, arguments)``: a build loads it inside
+        # the task that checks and reduces it, so no loaded partition waits in memory for
+        # the first look of the others to end.
+        self.loads = loads
+        self.parts = [dask.delayed(func)(*args) for func, args in loads]
+        self.what, self.name, self.options = what, name, options
+        # What the build starts from: each partition's first and last date, from the
+        # files' statistics (a Facts) or a first look at its dates (its own read).
+        self.scans = scans if scans is not None else [dask.delayed(_scan_loaded)(func, args, what, options)
+                                                      for func, args in loads]
         self.leaves = [self]     # the logs read one by one (several when combined)
         self._facts = None
 
@@ -231,7 +238,7 @@ class LazyLog:
         """Several logs of one kind as one (their partitions one after another)."""
         if len(logs) == 1:
             return logs[0]
-        out = LazyLog([p for log in logs for p in log.parts], logs[0].what, "; ".join(log.name for log in logs),
+        out = LazyLog([p for log in logs for p in log.loads], logs[0].what, "; ".join(log.name for log in logs),
                       logs[0].options, scans=[s for log in logs for s in log.scans])
         out.leaves = [leaf for log in logs for leaf in log.leaves]
         return out
@@ -309,6 +316,12 @@ def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
 def _scan(part, what: str, options: dict, names: bool = False) -> Facts:
     df, _, _, _ = part
     return _scan_frame(df, what, options, names)
+
+
+def _scan_loaded(load, args: tuple, what: str, options: dict, names: bool = False) -> Facts:
+    """:func:`_scan` of a partition loaded for the purpose (``load(*args)``), so that the
+    loaded rows are let go as soon as they are looked at."""
+    return _scan(load(*args), what, options, names)
 
 
 def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
@@ -489,9 +502,9 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
             # (a partition holding one of its attendees would reject it as a meeting of
             # one): a register is one partition, as a register file is.
             source = source.repartition(npartitions=1)
-        parts = [dask.delayed(_dask_part)(frame, i, what, columns) for i, frame in enumerate(source.to_delayed())]
-        return LazyLog(parts, what, "DataFrame", options)
-    parts, scans = [], []
+        loads = [(_dask_part, (frame, i, what, columns)) for i, frame in enumerate(source.to_delayed())]
+        return LazyLog(loads, what, "DataFrame", options)
+    loads, scans = [], []
     if what == "meetings" and any(str(f).lower().endswith(".ics") for f in source_files(source)):
         raise InputError("a calendar (.ics) is read in memory: give it without the Dask engine", file=str(source))
     for path in source_files(source):
@@ -501,15 +514,15 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
             runs = _parquet_runs(path, what, columns, options) if what == "interactions" else [(None, 0, None)]
             for groups, offset, first_last in runs:
                 if groups is None:
-                    parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
-                    scans.append(dask.delayed(_scan)(parts[-1], what, options))
+                    loads.append((_load_file, (path, what, columns, sheet, no_header)))
+                    scans.append(dask.delayed(_scan_loaded)(*loads[-1], what, options))
                 else:
-                    parts.append(dask.delayed(_load_parquet)(path, groups, offset, what, columns))
+                    loads.append((_load_parquet, (path, groups, offset, what, columns)))
                     # With the dates from the file's statistics there is nothing to look at
                     # first: the partition is read once, by its checked pass.
                     scans.append(Facts(first=first_last[0], last=first_last[1]) if first_last is not None
                                  else dask.delayed(_scan_parquet)(path, groups, what, columns, options))
         else:
-            parts.append(dask.delayed(_load_file)(path, what, columns, sheet, no_header))
-            scans.append(dask.delayed(_scan)(parts[-1], what, options))
-    return LazyLog(parts, what, str(source), options, scans=scans)
+            loads.append((_load_file, (path, what, columns, sheet, no_header)))
+            scans.append(dask.delayed(_scan_loaded)(*loads[-1], what, options))
+    return LazyLog(loads, what, str(source), options, scans=scans)
