@@ -624,3 +624,29 @@ def test_nothing_left_after_the_filters_says_what_the_log_holds_as_in_memory(das
     with pytest.raises(InputError) as lazy:
         sg.build_graph(sg.read_interactions(str(tmp_path / "log"), engine="dask"), programme="no such programme")
     assert str(lazy.value) == str(memory.value)
+
+
+def test_iso_text_dates_first_look_takes_two_cells(tmp_path):
+    """Text dates all ISO 8601 of one length: the least and greatest text are the first and
+    last date (expected: pandas' min and max of the parsed column); any other text: None
+    (every cell is parsed)."""
+    pytest.importorskip("pyarrow")
+    import pyarrow as pa
+    from stakeholder_graph.io.lazy import _iso_text_ends
+    dates = raw_log()["date"].drop([3, 10])            # minus "2023-02-31" and "not a date"
+    ends = _iso_text_ends(pa.chunked_array([pa.array(dates.tolist())]))
+    parsed = pd.to_datetime(dates)
+    assert [pd.Timestamp(e) for e in ends] == [parsed.min(), parsed.max()]
+    for other in (["2024-03-01", "2024-3-02"], ["01/03/2024", "02/03/2024"], ["2024-03-01", "not a date"],
+                  ["2024-03-01T09:30+01:00", "2024-03-01T10:30+01:00"]):
+        assert _iso_text_ends(pa.chunked_array([pa.array(other)])) is None, other
+
+
+def test_iso_text_dates_in_parquet_give_the_in_memory_graph(dask_sync, small_partitions, tmp_path):
+    """The first look's two cells per partition, with a rejected row holding the last date."""
+    log = raw_log()
+    log = log[~log.index.isin([3, 10])]                 # every date readable: the quick look applies
+    paths = write_parquet(tmp_path / "log", log)
+    for options in ({}, {"since": "2023-03-01"}):
+        assert_same_graph(sg.build_graph(in_memory(paths), **options),
+                          sg.build_graph(sg.read_interactions(str(tmp_path / "log"), engine="dask"), **options))

@@ -337,15 +337,41 @@ def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
 def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) -> Facts:
     """:func:`_scan_frame` of row groups of a Parquet file whose statistics do not give the
     dates (:func:`_date_statistics`): only the date column is read."""
+    import pyarrow.parquet as pq
     try:
-        file = _dictionary_file(path)
+        file = pq.ParquetFile(path)
         date_column = _parquet_columns(list(file.schema_arrow.names), what, columns, path)["date"]
-        table = file.read_row_groups(groups, columns=[date_column])
+        dates = file.read_row_groups(groups, columns=[date_column]).column(date_column)
+        ends = _iso_text_ends(dates)
+        if ends is not None:
+            return _scanned(len(dates), {}, pd.Series(ends, dtype=object), options)
+        # Any other text: every distinct cell parsed, as the reader parses them.
+        dates = _dictionary_file(path).read_row_groups(groups, columns=[date_column]).column(date_column)
     except InputError:
         raise
     except Exception as err:
         raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
-    return _scanned(table.num_rows, {}, table.column(date_column).to_pandas(), options)
+    return _scanned(len(dates), {}, dates.to_pandas(), options)
+
+
+# Dates written as ISO 8601 text in one layout, without a zone ("2024-03-01", "2024-03-01
+# 09:30", "2024-03-01T09:30:00.5"): for these, text order is time order.
+_ISO_TEXT = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$"
+
+
+def _iso_text_ends(dates) -> list | None:
+    """The least and greatest cell of a column of text dates when they are all ISO 8601 of
+    one length (so that the least and greatest text are the first and last date), else
+    None: a first look then needs two cells parsed, not a million."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if not (pa.types.is_string(dates.type) or pa.types.is_large_string(dates.type)) or dates.null_count == len(dates):
+        return None
+    lengths = pc.min_max(pc.utf8_length(dates))
+    if lengths["min"].as_py() != lengths["max"].as_py() or not pc.all(pc.match_substring_regex(dates, _ISO_TEXT)).as_py():
+        return None
+    ends = pc.min_max(dates)
+    return [ends["min"].as_py(), ends["max"].as_py()]
 
 
 # Date columns whose Parquet statistics are read as the reader reads the column: dates and
