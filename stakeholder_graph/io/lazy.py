@@ -474,21 +474,52 @@ def _parquet_runs(path: str, what: str, columns, options: dict) -> list:
     return [(groups, offset, first_last) for (groups, offset), first_last in zip(runs, dates)]
 
 
-def _dictionary_file(path: str):
-    """The Parquet file, its text columns read as dictionaries (as Parquet stores them by
-    default): they arrive as Categoricals, each distinct name made into a string once."""
+def _dictionary_file(path: str, but=()):
+    """The Parquet file, its text columns (``but`` these) read as dictionaries (as Parquet
+    stores them by default): they arrive as Categoricals, each distinct name made into a
+    string once."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     schema = pq.read_schema(path)
-    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    text = [f.name for f in schema if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+            and f.name not in but]
     return pq.ParquetFile(path, read_dictionary=text)
+
+
+def _iso_dates(table, column: str):
+    """``table`` with its text ``column`` of dates read as times when Arrow reads every cell
+    as an ISO 8601 date or time without a zone (as the CSV loader does), else as a
+    dictionary (the reader then parses each distinct cell): a column of a million distinct
+    times is never a million-entry dictionary to sort."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    dates = table.column(column)
+    if not (pa.types.is_string(dates.type) or pa.types.is_large_string(dates.type)):
+        return table
+    where = table.schema.get_field_index(column)
+    try:
+        if _iso_text_ends(dates) is None:
+            raise ValueError("not ISO 8601 of one layout")
+        read = pc.cast(dates, pa.timestamp("us"))
+    except (ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        read = pc.dictionary_encode(dates)
+    # Without the file's pandas metadata, which would turn the column back into text.
+    return table.set_column(where, column, read).replace_schema_metadata(None)
 
 
 def _load_parquet(path: str, groups: list, offset: int, what: str, columns) -> tuple:
     from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
     try:
-        file = _dictionary_file(path)
-        df = file.read_row_groups(groups).to_pandas() if groups else file.schema_arrow.empty_table().to_pandas()
+        header = list(_dictionary_file(path).schema_arrow.names)
+        date_column = _parquet_columns(header, what, columns, path).get("date")
+        file = _dictionary_file(path, but=(date_column,))
+        if groups:
+            table = file.read_row_groups(groups)
+            df = (_iso_dates(table, date_column) if date_column else table).to_pandas()
+        else:
+            df = _dictionary_file(path).schema_arrow.empty_table().to_pandas()
+    except InputError:
+        raise
     except Exception as err:  # as in load_table: a damaged file is one clear error
         raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
     aliases, required = ((INTERACTION_ALIASES, ["date", "source", "target"]) if what == "interactions"
