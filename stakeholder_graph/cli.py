@@ -62,9 +62,17 @@ def user_errors(func):
     return wrapper
 
 
+def _given_on_command_line(name: str) -> bool:
+    """Was option ``name`` written on the command line (not left at its default)?"""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+
+
 def _engine(opts: dict):
     """With ``--engine dask`` (or ``--scheduler``): the command runs on that Dask scheduler,
     with Dask's progress bar on stderr for long steps; else nothing to set up."""
+    if opts.get("scheduler") and opts.get("engine") == "pandas" and _given_on_command_line("engine"):
+        raise UserError("--scheduler runs the Dask engine: it cannot be given with --engine pandas")
     if opts.get("engine") != "dask" and not opts.get("scheduler"):
         return contextlib.nullcontext()
     from .cluster import progress, scheduler
@@ -173,8 +181,9 @@ def input_options(func):
                      help="dask: read and reduce the logs partition by partition on a Dask scheduler (logs larger "
                           "than memory; a log may then be a glob or a folder of Parquet/CSV files)."),
         click.option("--scheduler", metavar="ADDRESS",
-                     help="The Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
-                          "default: $DASK_SCHEDULER_ADDRESS, else local processes/threads)."),
+                     help="The Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --engine dask). "
+                          "With --engine dask and no --scheduler: $DASK_SCHEDULER_ADDRESS, else local "
+                          "processes/threads."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -344,7 +353,7 @@ def validate(ctx, fmt, show_all, **opts):
                 click.echo(f"           {row.file + ', ' if row.file != report.file else ''}row {row.row}, "
                            f"column '{row.column}'")
             if count > len(shown):
-                click.echo(f"           ... and {count - len(shown):,} more rows "
+                click.echo(f"           ... and {count - len(shown):,} more row{'s' if count - len(shown) != 1 else ''} "
                            + ("(--all lists them)" if len(rows) > len(shown) else
                               "(the Dask engine keeps a sample; LazyLog.rejected_rows() has them all)"))
     _rows_left_out_by_filters(inputs, opts)

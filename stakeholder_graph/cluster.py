@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -449,12 +450,43 @@ def scheduler(address: str | None = None):
         from distributed import Client
     except ImportError:
         raise MissingLibraryError(f"a Dask scheduler address needs distributed: {INSTALL_HINT}") from None
-    try:
-        client = Client(address, timeout="10s", set_as_default=True)
-    except (OSError, TimeoutError, ValueError, TypeError) as err:
-        raise InputError(f"cannot reach the Dask scheduler at '{address}': {err}") from None
+    client = _connect(Client, address)
     with client:
         yield client
+
+
+# Seconds to wait for a scheduler's answer in all: Client's own timeout (10 s) does not
+# cover a port where another service accepts the connection and never answers (a
+# dashboard's HTTP port), on which it waits for good.
+CONNECT_SECONDS = 15.0
+
+
+def _connect(Client, address: str):
+    """A ``Client`` of the scheduler at ``address``, or one InputError: nothing answers,
+    something that is not a Dask scheduler answers (garbage or silence), or no answer comes
+    within ``CONNECT_SECONDS``."""
+    made: dict = {}
+
+    def connect():
+        try:
+            made["client"] = Client(address, timeout="10s", set_as_default=True)
+        except BaseException as err:     # whatever another service's bytes make of the handshake
+            made["error"] = err
+
+    # In a thread of its own, so that a connection that never answers can be given up.
+    attempt = threading.Thread(target=connect, name="stakeholder-graph connect", daemon=True)
+    attempt.start()
+    attempt.join(CONNECT_SECONDS)
+    if "client" in made:
+        return made["client"]
+    if attempt.is_alive():
+        raise InputError(f"no Dask scheduler answered at '{address}' within {CONNECT_SECONDS:g} s (something "
+                         "accepted the connection: another service's port, such as the dashboard's? a scheduler "
+                         "listens on 8786 unless told otherwise)")
+    err = made.get("error")
+    what = f"{err}" if isinstance(err, (OSError, TimeoutError, ValueError, TypeError)) else (
+        f"what answered is not a Dask scheduler ({type(err).__name__})")
+    raise InputError(f"cannot reach the Dask scheduler at '{address}': {what}")
 
 
 @contextlib.contextmanager

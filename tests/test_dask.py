@@ -650,3 +650,67 @@ def test_iso_text_dates_in_parquet_give_the_in_memory_graph(dask_sync, small_par
     for options in ({}, {"since": "2023-03-01"}):
         assert_same_graph(sg.build_graph(in_memory(paths), **options),
                           sg.build_graph(sg.read_interactions(str(tmp_path / "log"), engine="dask"), **options))
+
+
+@pytest.mark.parametrize("answer", [None, b"SSH-2.0-OpenSSH_9.6\r\n" + bytes(range(256)) * 64],
+                         ids=["silent", "not dask"])
+def test_cli_a_port_that_is_not_a_scheduler_is_one_error_line(dask_sync, tmp_path, monkeypatch, answer):
+    """A service that accepts the connection and says nothing (a dashboard's HTTP port
+    waits for a request), or answers with bytes that are not Dask's: one Error: line, within
+    the time allowed, never a hang or a traceback."""
+    import socket
+    import threading
+    from stakeholder_graph import cluster
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 3.0)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if answer:
+                conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    write_parquet(tmp_path / "log", raw_log(), files=1)
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        result = CliRunner().invoke(cli, ["summary", str(tmp_path / "log"), "--scheduler", address])
+    finally:
+        server.close()
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert address in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_scheduler_with_engine_pandas_is_refused(dask_sync, tmp_path):
+    write_parquet(tmp_path / "log", raw_log(), files=1)
+    result = CliRunner().invoke(cli, ["summary", str(tmp_path / "log" / "part0.parquet"), "--engine", "pandas",
+                                      "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --scheduler runs the Dask engine: it cannot be given with --engine pandas\n"
+
+
+@pytest.mark.parametrize("by", ["type", "date"])
+def test_a_hive_style_folder_gives_its_folders_columns(dask_sync, tmp_path, by):
+    """``logs/type=email/...parquet`` (as pandas, Spark and pyarrow write a partitioned
+    dataset): the files hold no ``type`` (or ``date``) column, the folders do; expected:
+    the in-memory graph of the table that was written, read as a folder and as a glob."""
+    log = raw_log()
+    log = log[~log.index.isin([3, 10])].copy()          # a folder per readable date
+    if by == "date":                                     # a folder per day: 12 days keep it quick
+        log["date"] = "2024-01-" + (log.index % 12 + 10).astype(str)
+    log.to_parquet(tmp_path / "hive", partition_cols=[by], index=False)
+    assert not (tmp_path / "hive").joinpath("x").exists() and any(p.name.startswith(f"{by}=")
+                                                                  for p in (tmp_path / "hive").iterdir())
+    G = sg.build_graph(sg.read_interactions(log))
+    for source in (tmp_path / "hive", tmp_path / "hive" / "*" / "*.parquet"):
+        H = sg.build_graph(sg.read_interactions(str(source), engine="dask"))
+        assert_same_graph(G, H)
+    assert all(H.edges[e]["types"] for e in H.edges)          # every tie has its types from the folders

@@ -355,12 +355,18 @@ def load_table(source, what: str = "table", kinds=None, *, is_header=None,
     notes: list = []
     if isinstance(source, pd.DataFrame):
         return source.reset_index(drop=True), "DataFrame", 1, notes
+    if isinstance(source, (list, tuple)):
+        raise InputError("give one file here; several files are read together by read_inputs([...]) (or, as one "
+                         "log, by the Dask engine: a glob or folder with engine='dask')",
+                         file=", ".join(map(str, source))[:200])
     path = Path(source)
     name = str(source)
     if not path.exists():
-        raise InputError("file not found", file=name)
+        hint = (" (a pattern is read by the Dask engine: --engine dask)" if any(c in name for c in "*?[") else "")
+        raise InputError("file not found" + hint, file=name)
     if path.is_dir():
-        raise InputError("is a folder, not a file", file=name)
+        raise InputError("is a folder, not a file (a folder of logs is read by the Dask engine: --engine dask)",
+                         file=name)
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise InputError("is empty (0 bytes): no header and no rows", file=name)

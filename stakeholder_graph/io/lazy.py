@@ -23,6 +23,7 @@ import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, MissingLibraryError
@@ -80,7 +81,7 @@ class Facts:
     reasons: dict = field(default_factory=dict)
     sample: list = field(default_factory=list)      # rejected-row tables, in partition order
     sampled: int = 0
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)     # (file, note) of the partitions' reports
     names: dict = field(default_factory=dict)       # name -> rows using it (source/target or participant)
     labels: dict = field(default_factory=dict)      # "programme"/"type" -> {label: rows}
     first: object = None
@@ -208,7 +209,8 @@ class LazyLog:
                   else ReadReport(self.name, "").rejected)
         reasons = pd.Series(f.reasons, dtype="int64", name="rows").sort_values(ascending=False, kind="stable")
         return LazyReport(file=self.name, what=self.what, rows_read=f.rows_read, rows_used=f.rows_used,
-                          rejected=sample, notes=list(f.notes), reasons=reasons)
+                          rejected=sample, notes=[note if file == self.name else f"{file}: {note}"
+                                                  for file, note in f.notes], reasons=reasons)
 
     @property
     def attrs(self) -> dict:
@@ -279,7 +281,7 @@ def _facts(table: pd.DataFrame, what: str) -> Facts:
     return Facts(rows_read=report.rows_read, rows_used=report.rows_used,
                  reasons={str(k): int(v) for k, v in report.counts_by_reason().items()},
                  sample=[report.rejected.head(SAMPLE_ROWS)] if len(report.rejected) else [],
-                 notes=list(report.notes), names=names,
+                 notes=[(report.file, note) for note in report.notes], names=names,
                  labels={c: label_counts([table], c) for c in ("programme", "type")},
                  first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
 
@@ -334,13 +336,16 @@ def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
     return {c: h for h, c in zip(header, canonical) if c in ("date", "source", "target", "participant")}
 
 
-def _scan_parquet(path: str, groups: list, what: str, columns, options: dict) -> Facts:
+def _scan_parquet(path: str, groups: list, what: str, columns, options: dict, partition: dict | None = None) -> Facts:
     """:func:`_scan_frame` of row groups of a Parquet file whose statistics do not give the
     dates (:func:`_date_statistics`): only the date column is read."""
     import pyarrow.parquet as pq
     try:
         file = pq.ParquetFile(path)
-        date_column = _parquet_columns(list(file.schema_arrow.names), what, columns, path)["date"]
+        names = list(file.schema_arrow.names)
+        date_column = _parquet_columns(_with_partition(names, partition), what, columns, path)["date"]
+        if date_column not in names:              # the dates are a folder's (date=...)
+            return _scanned(1, {}, pd.Series([partition[date_column]], dtype=object), options)
         dates = file.read_row_groups(groups, columns=[date_column]).column(date_column)
         ends = _iso_text_ends(dates)
         if ends is not None:
@@ -446,7 +451,44 @@ def source_files(source) -> list:
     return [text]
 
 
-def _parquet_runs(path: str, what: str, columns, options: dict) -> list:
+def partition_values(path: str, source) -> dict:
+    """The columns a Hive-style folder layout gives a file (``logs/type=email/part0.parquet``:
+    ``{"type": "email"}``), from the folders between ``source`` (a folder, or a glob's
+    folder before its first wildcard) and the file, as Spark, Hive and pyarrow write them;
+    Hive's name for a missing value is an empty cell."""
+    from urllib.parse import unquote
+    text = str(source)
+    if any(c in text for c in "*?["):
+        parts = Path(text).parts
+        root = Path(*parts[:next(i for i, p in enumerate(parts) if any(c in p for c in "*?["))] or ".")
+    elif Path(text).is_dir():
+        root = Path(text)
+    else:
+        return {}
+    try:
+        folders = Path(path).parent.relative_to(root).parts
+    except ValueError:
+        return {}
+    values = {}
+    for folder in folders:
+        key, equals, value = folder.partition("=")
+        if equals and key:
+            value = unquote(value)
+            values[unquote(key)] = "" if value == "__HIVE_DEFAULT_PARTITION__" else value
+    return values
+
+
+def _with_partition(header: list, partition: dict | None) -> list:
+    return header + [k for k in (partition or {}) if k not in header]
+
+
+def _partition_dates(value: str, options: dict) -> tuple | None:
+    """The first and last date of a file whose dates are one folder's (``date=2024-03-01``)."""
+    facts = _scanned(1, {}, pd.Series([value], dtype=object), options)
+    return None if facts.first is None else (facts.first, facts.last)
+
+
+def _parquet_runs(path: str, what: str, columns, options: dict, partition: dict | None = None) -> list:
     """Row groups of a Parquet file in runs of about ROWS_PER_PARTITION rows, each with its
     first and last date from the file's statistics (see :func:`_date_statistics`; None when
     they cannot say): ``[(groups, offset, dates)]``.  Reads the file's footer only."""
@@ -467,8 +509,10 @@ def _parquet_runs(path: str, what: str, columns, options: dict) -> list:
     if current or not runs:
         runs.append((current, offset))
     try:
-        date_column = _parquet_columns(list(file.schema_arrow.names), what, columns, path)["date"]
-        dates = [_date_statistics(file, groups, date_column, options) for groups, _ in runs]
+        names = list(file.schema_arrow.names)
+        date_column = _parquet_columns(_with_partition(names, partition), what, columns, path)["date"]
+        dates = [(_partition_dates(partition[date_column], options) if date_column not in names
+                  else _date_statistics(file, groups, date_column, options)) for groups, _ in runs]
     except Exception:  # the checked pass says what is wrong with the file
         dates = [None] * len(runs)
     return [(groups, offset, first_last) for (groups, offset), first_last in zip(runs, dates)]
@@ -507,21 +551,25 @@ def _iso_dates(table, column: str):
     return table.set_column(where, column, read).replace_schema_metadata(None)
 
 
-def _load_parquet(path: str, groups: list, offset: int, what: str, columns) -> tuple:
+def _load_parquet(path: str, groups: list, offset: int, what: str, columns, partition: dict | None = None) -> tuple:
     from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
     try:
         header = list(_dictionary_file(path).schema_arrow.names)
-        date_column = _parquet_columns(header, what, columns, path).get("date")
+        date_column = _parquet_columns(_with_partition(header, partition), what, columns, path).get("date")
         file = _dictionary_file(path, but=(date_column,))
         if groups:
             table = file.read_row_groups(groups)
-            df = (_iso_dates(table, date_column) if date_column else table).to_pandas()
+            df = (_iso_dates(table, date_column) if date_column in header else table).to_pandas()
         else:
             df = _dictionary_file(path).schema_arrow.empty_table().to_pandas()
     except InputError:
         raise
     except Exception as err:  # as in load_table: a damaged file is one clear error
         raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
+    for key, value in (partition or {}).items():
+        if key not in df.columns:
+            # A folder's value for every row of its files (one category, not a string per row).
+            df[key] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), categories=[value])
     aliases, required = ((INTERACTION_ALIASES, ["date", "source", "target"]) if what == "interactions"
                          else (MEETING_ALIASES, ["event", "date", "participant"]))
     return map_columns(df, aliases, required, path, columns), path, offset + 1, []
@@ -568,17 +616,19 @@ def read_lazy(source, what: str, *, columns=None, day_first=False, month_first=F
         if path.lower().endswith(".parquet"):
             # A meeting's rows must stay together for the rules about a meeting as a whole:
             # a register file is one partition, as in memory.
-            runs = _parquet_runs(path, what, columns, options) if what == "interactions" else [(None, 0, None)]
+            partition = partition_values(path, source)
+            runs = (_parquet_runs(path, what, columns, options, partition) if what == "interactions"
+                    else [(None, 0, None)])
             for groups, offset, first_last in runs:
                 if groups is None:
                     loads.append((_load_file, (path, what, columns, sheet, no_header)))
                     scans.append(dask.delayed(_scan_loaded)(*loads[-1], what, options))
                 else:
-                    loads.append((_load_parquet, (path, groups, offset, what, columns)))
+                    loads.append((_load_parquet, (path, groups, offset, what, columns, partition)))
                     # With the dates from the file's statistics there is nothing to look at
                     # first: the partition is read once, by its checked pass.
                     scans.append(Facts(first=first_last[0], last=first_last[1]) if first_last is not None
-                                 else dask.delayed(_scan_parquet)(path, groups, what, columns, options))
+                                 else dask.delayed(_scan_parquet)(path, groups, what, columns, options, partition))
         else:
             loads.append((_load_file, (path, what, columns, sheet, no_header)))
             scans.append(dask.delayed(_scan_loaded)(*loads[-1], what, options))
