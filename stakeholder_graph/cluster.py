@@ -46,7 +46,7 @@ import pandas as pd
 from .errors import InputError, MissingLibraryError
 from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
                     measurement_dates, nothing_left_message, resolve_contacts)
-from .io.lazy import INSTALL_HINT, Facts, LazyLog, _scan_loaded, combine_facts, compute, read_lazy, require_dask, tree_reduce
+from .io.lazy import INSTALL_HINT, Facts, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
 from .names import actor_name_index, case_variants, count_names, name_columns, spellings_of_counts, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
                    rename_actors, respell_labels, roll_up)
@@ -127,30 +127,32 @@ class Params:
     half_life: float
     frame: dict
     index: dict = field(default_factory=dict)
+    unknown: str = "\x00"
 
 
-# An actor the registry does not know is keyed by this and its case-folded name: no
-# registry name (an actor's key) or organisation starts with it (checked, see _keyed_ok).
-UNKNOWN = "\x00"
+def unknown_mark(index: dict, organisation_of: dict) -> str:
+    """What an unknown actor's key starts with (see :func:`actor_keys`): NUL characters,
+    more of them than any registry name or organisation starts with, so that no key of an
+    unknown actor is a registry actor's or an organisation's."""
+    mark = "\x00"
+    while any(str(n).startswith(mark) for n in list(index.values()) + list(organisation_of.values())):
+        mark += "\x00"
+    return mark
 
 
-def actor_keys(names, index: dict) -> dict:
+def actor_keys(names, index: dict, unknown: str) -> dict:
     """Each name -> the key of the actor it denotes, the same in every partition whatever
     the spellings elsewhere: the registry's name when the registry knows it (name or alias,
-    ignoring case), else ``UNKNOWN`` and the name case-folded.  Names with one key are one
-    actor, exactly as :func:`~stakeholder_graph.names.spellings_of_counts` groups them; only
-    the spelling an unknown actor is shown by needs the whole log's counts."""
-    return {name: index.get(str(name).casefold()) or UNKNOWN + str(name).casefold() for name in names}
-
-
-def _keyed_ok(index: dict, organisation_of: dict) -> bool:
-    """Can partitions key actors by :func:`actor_keys` (no registry name or organisation
-    could be taken for an unknown actor's key)?"""
-    return not any(str(n).startswith(UNKNOWN) for n in list(index.values()) + list(organisation_of.values()))
+    ignoring case), else ``unknown`` (:func:`unknown_mark`) and the name case-folded.  Names
+    with one key are one actor, exactly as :func:`~stakeholder_graph.names.spellings_of_counts`
+    groups them; only the spelling an unknown actor is shown by needs the whole log's
+    counts."""
+    return {name: index.get(str(name).casefold()) or unknown + str(name).casefold() for name in names}
 
 
 def _params(facts: Facts, *, index: dict, extra_names: dict, as_of, since, until, half_life: float, undirected: bool,
-            programme, type, level: str, organisation_of: dict, keyed: bool = False) -> Params:
+            programme, type, level: str, organisation_of: dict, unknown: str = "\x00",
+            keyed: bool = False) -> Params:
     """The parameters of the checked pass from what the log is known (or guessed) to hold:
     actors by the spellings of its names (and ``extra_names``, the survey's), or by their
     keys when ``keyed`` (no name needed), as_of from its last date, the periods of the
@@ -168,7 +170,7 @@ def _params(facts: Facts, *, index: dict, extra_names: dict, as_of, since, until
         # No date could be read on the first look: the checked pass finds the dates (and
         # says what is wrong with them) and runs again with them.
         return Params(spellings, labels, categories, undirected, since, until, programme, type, level,
-                      organisation_of, None, half_life, None, index)
+                      organisation_of, None, half_life, None, index, unknown)
     first = max(pd.Timestamp(facts.first), pd.Timestamp(since)) if since is not None else pd.Timestamp(facts.first)
     measured_as_of, window_end = measurement_dates(facts.last, as_of=as_of, until=until)
     period_days = history_period_from(first, measured_as_of, half_life)
@@ -177,16 +179,14 @@ def _params(facts: Facts, *, index: dict, extra_names: dict, as_of, since, until
     # Labels are kept as written in the partitions (labels = {}) and spelled once at home,
     # from the rows per label of the contacts used (label sets and activity respell exactly).
     return Params(spellings, labels, categories, undirected, since, window_end, programme, type, level,
-                  organisation_of, measured_as_of, half_life, frame, index)
+                  organisation_of, measured_as_of, half_life, frame, index, unknown)
 
 
 def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Params) -> Piece:
     counted: dict = {}
-    spellings, categories = params.spellings, params.categories
-    if spellings is None:
-        # Actors by their keys: what this partition holds needs nothing from the others.
-        spellings = actor_keys(count_names(name_columns(log, register)), params.index)
-        categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
+    # Actors by their keys: what this partition holds needs nothing from the others.
+    spellings = actor_keys(count_names(name_columns(log, register)), params.index, params.unknown)
+    categories = pd.Index(sorted(set(spellings.values()), key=str), dtype=object)
     contacts, merged = resolve_contacts(log, register, spellings, labels=params.labels,
                                         categories=categories, undirected=params.undirected, counted=counted)
     piece = Piece(merged_self=merged, labels=counted)
@@ -224,17 +224,13 @@ def _piece(log: pd.DataFrame | None, register: pd.DataFrame | None, params: Para
     return piece
 
 
-def _named(piece: Piece, spellings: dict, index: dict) -> Piece | None:
+def _named(piece: Piece, spellings: dict, index: dict, unknown: str) -> Piece:
     """A piece whose actors are keys (:func:`actor_keys`) with the actors' names, as
-    ``spellings`` (the whole log's) gives them; None when two keys would get one name (at
-    organisation level, an unknown actor spelled as an organisation of the registry: their
-    contacts are inside one organisation, which the partitions could not know)."""
-    keys = actor_keys(spellings, index)
+    ``spellings`` (the whole log's) gives them.  No two keys get one name: a registry
+    actor's (or organisation's) name is its key, and an unknown actor's spelling is never a
+    registry name (its case-folded form would be in the registry's index)."""
+    keys = actor_keys(spellings, index, unknown)
     name_of = {keys[name]: actor for name, actor in spellings.items()}
-    held = set(piece.partial.categories if piece.partial is not None else [])
-    held |= set(piece.internal.index if piece.internal is not None else [])
-    if len({name_of.get(k, k) for k in held}) < len(held):
-        return None
     return replace(piece, partial=rename_actors(piece.partial, name_of) if piece.partial is not None else None,
                    internal=(piece.internal.rename(index=name_of).sort_index() if piece.internal is not None
                              else None))
@@ -333,25 +329,17 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     # frame of dates must be those of the contacts used, or step 2 runs again.
     options = {"index": index, "extra_names": count_names(survey_name_columns(survey)), "as_of": as_of, "since": since, "until": until, "half_life": float(half_life),
                "undirected": bool(undirected), "programme": programme, "type": type, "level": level,
-               "organisation_of": organisation_of}
-    if all(log.has_facts() for log in given):
-        params = _params(combine_facts([log.facts() for log in given]), **options)
+               "organisation_of": organisation_of, "unknown": unknown_mark(index, organisation_of)}
+    # Partitions key actors by what they hold alone (actor_keys): the first look needs only
+    # the dates, which Parquet's statistics give without reading a row.
+    scans = ([combine_facts([log.facts() for log in given])] if all(log.has_facts() for log in given)
+             else [s for log in given for s in log.scans])
+    if all(isinstance(s, Facts) for s in scans):
+        params = _params(combine_facts(scans), keyed=True, **options)
     else:
-        # Partitions key actors by what they hold alone (actor_keys): the first look needs
-        # only the dates, which Parquet's statistics give without reading a row.
-        keyed = _keyed_ok(index, organisation_of)
-        scans = [s for log in given for s in log.scans]
-        if not keyed:
-            # Spellings needed before the pass (never in practice: see _keyed_ok): every
-            # partition's names looked at first.
-            scans = [dask.delayed(_scan_loaded)(func, args, log.what, log.options, True)
-                     for log in given for func, args in log.loads]
-        if all(isinstance(s, Facts) for s in scans) and keyed:
-            params = _params(combine_facts(scans), keyed=True, **options)
-        else:
-            # Worked out on the cluster, in the same computation as the checked pass: no
-            # round trip between the first look and the pass that uses it.
-            params = dask.delayed(_params)(tree_reduce(scans, combine_facts), keyed=keyed, **options)
+        # Worked out on the cluster, in the same computation as the checked pass: no round
+        # trip between the first look and the pass that uses it.
+        params = dask.delayed(_params)(tree_reduce(scans, combine_facts), keyed=True, **options)
     for _attempt in range(4):
         # One task per partition checks it and gives both its facts (rows used, rejected
         # by reason) and its partial tie table: one read of the log gives both, and no
@@ -389,16 +377,10 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
                                                   until=true.window_end, programme=programme, type=type))
         if (not piece.outside and true.as_of == params.as_of and true.window_end == params.window_end
                 and true.frame["period_days"] == params.frame["period_days"]):
-            if params.spellings is None:
-                named = _named(piece, true.spellings, index)
-                if named is not None:
-                    piece = named
-                    break
-            elif all(params.spellings.get(n) == a for n, a in true.spellings.items()):
-                break
-        # The guess was wrong (rare: the log's first or last date, or a name's most common
-        # spelling, on a rejected row; an unknown actor spelled as an organisation is): the
-        # checked pass again, with the true values.
+            piece = _named(piece, true.spellings, index, options["unknown"])
+            break
+        # The dates guessed were not those of the contacts used (rare: the log's first or
+        # last date on a rejected row): the checked pass again, with the true dates.
         params = true
     else:
         raise RuntimeError("the Dask engine's tie table frame did not settle in four passes")  # a bug, not input

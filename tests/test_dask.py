@@ -714,3 +714,17 @@ def test_a_hive_style_folder_gives_its_folders_columns(dask_sync, tmp_path, by):
         H = sg.build_graph(sg.read_interactions(str(source), engine="dask"))
         assert_same_graph(G, H)
     assert all(H.edges[e]["types"] for e in H.edges)          # every tie has its types from the folders
+
+
+def test_an_unknown_actors_key_is_never_a_registry_name():
+    """Hand-worked: a registry name that starts with the mark an unknown actor's key starts
+    with pushes the mark one NUL longer, so "zeta" (unknown) and "\\x00zeta" (registry) stay
+    two actors."""
+    pytest.importorskip("dask", reason=REASON)
+    from stakeholder_graph.cluster import actor_keys, unknown_mark
+    index = {"\x00zeta": "\x00zeta", "trust a": "Trust A"}
+    mark = unknown_mark(index, {"\x00zeta": "\x00zeta", "Trust A": "Trust A"})
+    assert mark == "\x00\x00"
+    keys = actor_keys(["Zeta", "\x00zeta", "TRUST A"], index, mark)
+    assert keys == {"Zeta": "\x00\x00zeta", "\x00zeta": "\x00zeta", "TRUST A": "Trust A"}
+    assert unknown_mark({"trust a": "Trust A"}, {}) == "\x00"

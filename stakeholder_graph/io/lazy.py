@@ -286,24 +286,10 @@ def _facts(table: pd.DataFrame, what: str) -> Facts:
                  first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
 
 
-def _scan_frame(df: pd.DataFrame, what: str, options: dict, names: bool = False) -> Facts:
-    """Dates (and with ``names`` the names) of every row of a loaded partition (no row
-    rules): the cheap first look of a build.  Names are cleaned as the readers clean them,
-    dates parsed by the same parser.  A build needs the names first only in the rare case
-    :func:`~stakeholder_graph.cluster.build_graph_dask` says (partitions key actors by
-    themselves)."""
-    from ..names import count_names
-    from .cells import _text, _texts
-    counted = {}
-    if names:
-        counted = count_names(_texts(df["source"], df["target"]) if what == "interactions"
-                              else [_text(df["participant"])])
-    return _scanned(len(df), counted, df["date"], options)
-
-
-def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
+def _scanned(rows: int, dates: pd.Series, options: dict) -> Facts:
+    """The first and last of ``dates`` (of ``rows`` rows), parsed by the reader's parser
+    (no row rules): a build's first look."""
     from .dates import parse_dates
-    names.pop("", None)
     if not pd.api.types.is_datetime64_any_dtype(dates) or isinstance(dates.dtype, pd.DatetimeTZDtype):
         # Text, or times with a zone (the reader converts them to UTC and drops the zone).
         try:
@@ -311,19 +297,14 @@ def _scanned(rows: int, names: dict, dates: pd.Series, options: dict) -> Facts:
         except Exception:  # the checked pass says what is wrong with the column
             dates = pd.Series([], dtype="datetime64[us]")
     dates = dates.dropna()
-    return Facts(rows_read=rows, names=names,
-                 first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
+    return Facts(rows_read=rows, first=dates.min() if len(dates) else None, last=dates.max() if len(dates) else None)
 
 
-def _scan(part, what: str, options: dict, names: bool = False) -> Facts:
-    df, _, _, _ = part
-    return _scan_frame(df, what, options, names)
-
-
-def _scan_loaded(load, args: tuple, what: str, options: dict, names: bool = False) -> Facts:
-    """:func:`_scan` of a partition loaded for the purpose (``load(*args)``), so that the
-    loaded rows are let go as soon as they are looked at."""
-    return _scan(load(*args), what, options, names)
+def _scan_loaded(load, args: tuple, what: str, options: dict) -> Facts:
+    """The first look at a partition loaded for the purpose (``load(*args)``), so that the
+    loaded rows are let go as soon as their dates are looked at."""
+    df = load(*args)[0]
+    return _scanned(len(df), df["date"], options)
 
 
 def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
@@ -337,26 +318,26 @@ def _parquet_columns(header: list, what: str, columns, path: str) -> dict:
 
 
 def _scan_parquet(path: str, groups: list, what: str, columns, options: dict, partition: dict | None = None) -> Facts:
-    """:func:`_scan_frame` of row groups of a Parquet file whose statistics do not give the
-    dates (:func:`_date_statistics`): only the date column is read."""
+    """The first look (:func:`_scanned`) at row groups of a Parquet file whose statistics
+    do not give the dates (:func:`_date_statistics`): only the date column is read."""
     import pyarrow.parquet as pq
     try:
         file = pq.ParquetFile(path)
         names = list(file.schema_arrow.names)
         date_column = _parquet_columns(_with_partition(names, partition), what, columns, path)["date"]
         if date_column not in names:              # the dates are a folder's (date=...)
-            return _scanned(1, {}, pd.Series([partition[date_column]], dtype=object), options)
+            return _scanned(1, pd.Series([partition[date_column]], dtype=object), options)
         dates = file.read_row_groups(groups, columns=[date_column]).column(date_column)
         ends = _iso_text_ends(dates)
         if ends is not None:
-            return _scanned(len(dates), {}, pd.Series(ends, dtype=object), options)
+            return _scanned(len(dates), pd.Series(ends, dtype=object), options)
         # Any other text: every distinct cell parsed, as the reader parses them.
         dates = _dictionary_file(path).read_row_groups(groups, columns=[date_column]).column(date_column)
     except InputError:
         raise
     except Exception as err:
         raise InputError(f"cannot be read as Parquet ({type(err).__name__}: {err})", file=path) from None
-    return _scanned(len(dates), {}, dates.to_pandas(), options)
+    return _scanned(len(dates), dates.to_pandas(), options)
 
 
 # Dates written as ISO 8601 text in one layout, without a zone ("2024-03-01", "2024-03-01
@@ -484,7 +465,7 @@ def _with_partition(header: list, partition: dict | None) -> list:
 
 def _partition_dates(value: str, options: dict) -> tuple | None:
     """The first and last date of a file whose dates are one folder's (``date=2024-03-01``)."""
-    facts = _scanned(1, {}, pd.Series([value], dtype=object), options)
+    facts = _scanned(1, pd.Series([value], dtype=object), options)
     return None if facts.first is None else (facts.first, facts.last)
 
 
