@@ -46,7 +46,7 @@ import pandas as pd
 from .errors import InputError, MissingLibraryError
 from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
                     measurement_dates, nothing_left_message, resolve_contacts)
-from .io.lazy import INSTALL_HINT, Facts, LazyLog, combine_facts, compute, read_lazy, require_dask, tree_reduce
+from .io.lazy import INSTALL_HINT, Facts, LazyLog, add_nested, combine_facts, compute, read_lazy, require_dask, tree_reduce
 from .names import actor_name_index, case_variants, count_names, name_columns, spellings_of_counts, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
                    rename_actors, respell_labels, roll_up)
@@ -72,15 +72,6 @@ class Piece:
     outside: bool = False                # a contact fell outside the frame asked for
 
 
-def _add_nested(a: dict, b: dict) -> dict:
-    out = {k: dict(v) for k, v in a.items()}
-    for key, inner in b.items():
-        bucket = out.setdefault(key, {})
-        for k, n in inner.items():
-            bucket[k] = bucket.get(k, 0) + n
-    return out
-
-
 def _extreme(a, b, pick):
     return b if a is None else (a if b is None else pick(a, b))
 
@@ -98,8 +89,8 @@ def combine_pieces(pieces) -> Piece:
         out.filtered += p.filtered
         out.used += p.used
         out.merged_self += p.merged_self
-        out.labels = _add_nested(out.labels, p.labels)
-        out.activity = _add_nested(out.activity, p.activity)
+        out.labels = add_nested(out.labels, p.labels)
+        out.activity = add_nested(out.activity, p.activity)
         out.outside = out.outside or p.outside
     internal = [p.internal for p in pieces if p.internal is not None and len(p.internal)]
     if internal:
@@ -409,7 +400,7 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     respelled: dict = {}
     for label, months in piece.activity.items():
         label = spelled.get(label, label)
-        respelled = _add_nested(respelled, {label: months})
+        respelled = add_nested(respelled, {label: months})
     activity = {label: dict(sorted(respelled[label].items())) for label in sorted(respelled)}
     return assemble_graph(prepared, ties, activity=activity, contacts_used=piece.used,
                           internal=piece.internal if level == "organisation" else None, as_of=measured_as_of,

@@ -594,14 +594,20 @@ def _united_labels(parts: list, column: str, rows: list, pairs: int):
     position = {name: i for i, name in enumerate(names)}
     masks = np.zeros(pairs, dtype=np.int64)
     for g, where in zip(given, rows):
-        if g is None:
-            continue
-        moved = np.zeros(len(where), dtype=np.int64)
-        for i, name in enumerate(g[0]):
-            if name in position:
-                moved |= ((g[1] >> i) & 1) << position[name]
-        masks[where] |= moved
+        if g is not None:
+            masks[where] |= _moved_masks(*g, position)
     return names, masks
+
+
+def _moved_masks(names: list, masks: np.ndarray, position: dict, spelled: dict | None = None) -> np.ndarray:
+    """Label bitmasks over ``names`` re-expressed with bit ``position[label]`` for each
+    label (as ``spelled`` spells it; a label with no position is dropped)."""
+    moved = np.zeros(len(masks), dtype=np.int64)
+    for i, name in enumerate(names):
+        target = position.get(spelled.get(name, name) if spelled else name)
+        if target is not None:
+            moved |= ((masks >> i) & 1) << target
+    return moved
 
 
 def respell_labels(partial: TiePartial, column: str, spelled: dict) -> TiePartial:
@@ -614,12 +620,7 @@ def respell_labels(partial: TiePartial, column: str, spelled: dict) -> TiePartia
     names, masks = given
     new_names = sorted({spelled.get(n, n) for n in names})[:MAX_LABELS]
     position = {name: i for i, name in enumerate(new_names)}
-    moved = np.zeros(len(masks), dtype=np.int64)
-    for i, name in enumerate(names):
-        target = position.get(spelled.get(name, name))
-        if target is not None:
-            moved |= ((masks >> i) & 1) << target
-    partial.labels = {**partial.labels, column: (new_names, moved)}
+    partial.labels = {**partial.labels, column: (new_names, _moved_masks(names, masks, position, spelled))}
     return partial
 
 

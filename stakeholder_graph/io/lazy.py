@@ -95,6 +95,11 @@ def _add(counts: dict, more: dict) -> dict:
     return out
 
 
+def add_nested(counts: dict, more: dict) -> dict:
+    """Counts by two keys (``{"programme": {label: rows}}``) added up."""
+    return {key: _add(counts.get(key, {}), more.get(key, {})) for key in {**counts, **more}}
+
+
 def combine_facts(parts) -> Facts:
     """The facts of several partitions, in their order."""
     out = Facts()
@@ -108,7 +113,7 @@ def combine_facts(parts) -> Facts:
                 out.sampled += len(out.sample[-1])
         out.notes += [n for n in f.notes if n not in out.notes][:20]
         out.names = _add(out.names, f.names)
-        out.labels = {c: _add(out.labels.get(c, {}), f.labels.get(c, {})) for c in set(out.labels) | set(f.labels)}
+        out.labels = add_nested(out.labels, f.labels)
         if f.first is not None:
             out.first = f.first if out.first is None else min(out.first, f.first)
             out.last = f.last if out.last is None else max(out.last, f.last)
@@ -499,13 +504,13 @@ def _parquet_runs(path: str, what: str, columns, options: dict, partition: dict 
     return [(groups, offset, first_last) for (groups, offset), first_last in zip(runs, dates)]
 
 
-def _dictionary_file(path: str, but=()):
+def _dictionary_file(path: str, but=(), schema=None):
     """The Parquet file, its text columns (``but`` these) read as dictionaries (as Parquet
     stores them by default): they arrive as Categoricals, each distinct name made into a
-    string once."""
+    string once.  ``schema``: the file's, when already read."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    schema = pq.read_schema(path)
+    schema = schema if schema is not None else pq.read_schema(path)
     text = [f.name for f in schema if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
             and f.name not in but]
     return pq.ParquetFile(path, read_dictionary=text)
@@ -533,16 +538,17 @@ def _iso_dates(table, column: str):
 
 
 def _load_parquet(path: str, groups: list, offset: int, what: str, columns, partition: dict | None = None) -> tuple:
+    import pyarrow.parquet as pq
     from .columns import INTERACTION_ALIASES, MEETING_ALIASES, map_columns
     try:
-        header = list(_dictionary_file(path).schema_arrow.names)
+        schema = pq.read_schema(path)
+        header = list(schema.names)
         date_column = _parquet_columns(_with_partition(header, partition), what, columns, path).get("date")
-        file = _dictionary_file(path, but=(date_column,))
         if groups:
-            table = file.read_row_groups(groups)
+            table = _dictionary_file(path, but=(date_column,), schema=schema).read_row_groups(groups)
             df = (_iso_dates(table, date_column) if date_column in header else table).to_pandas()
         else:
-            df = _dictionary_file(path).schema_arrow.empty_table().to_pandas()
+            df = _dictionary_file(path, schema=schema).schema_arrow.empty_table().to_pandas()
     except InputError:
         raise
     except Exception as err:  # as in load_table: a damaged file is one clear error
