@@ -45,7 +45,7 @@ import pandas as pd
 
 from .errors import InputError, MissingLibraryError
 from .graph import (PreparedContacts, _monthly_activity, assemble_graph, history_period_from, label_spellings,
-                    measurement_dates, nothing_left_message, resolve_contacts)
+                    measurement_dates, nothing_left_message, resolve_contacts, survey_table)
 from .io.lazy import INSTALL_HINT, Facts, LazyLog, add_nested, combine_facts, compute, read_lazy, require_dask, tree_reduce
 from .names import actor_name_index, case_variants, count_names, name_columns, spellings_of_counts, unknown_actors
 from .ties import (DEFAULT_HALF_LIFE_DAYS, combine_partials, filter_contacts, finish_ties, frame_of, partial_ties,
@@ -306,10 +306,9 @@ def build_graph_dask(interactions=None, meetings=None, actors=None, *, as_of=Non
     from .io.readers import read_actors
     logs = _lazy(interactions, "interactions", day_first=day_first)
     register = _lazy(meetings, "meetings", day_first=day_first)
-    from .io.survey import read_survey
     from .survey import resolve_survey, survey_name_columns
     actors = _as_table(actors, read_actors)
-    survey = _as_table(survey, read_survey)      # a survey is small: read in memory
+    survey = survey_table(survey, actors)        # a survey is small: read in memory
     if logs is None and register is None:
         raise InputError("give an interaction log, a meeting register, or both")
     given = [log for log in (logs, register) if log is not None]
@@ -497,11 +496,10 @@ class LazyPrepared:
                  survey=None):
         from .graph import _as_table
         from .io.readers import read_actors
-        from .io.survey import read_survey
         self.interactions = _lazy(interactions, "interactions", day_first=day_first)
         self.meetings = _lazy(meetings, "meetings", day_first=day_first)
         self.actors = _as_table(actors, read_actors)
-        self._survey = _as_table(survey, read_survey)
+        self._survey = survey_table(survey, self.actors)
         self.undirected = bool(undirected)
         self._found: dict = {}
 

@@ -225,6 +225,16 @@ def build_graph(interactions=None, meetings=None, actors=None, *, as_of=None,
                            wave=survey_wave)
 
 
+def survey_table(survey, actors: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The survey as read (a path, or a frame read or not), with the registry: rows naming
+    an actor the registry does not know are reported, or, in a survey read without it, an
+    InputError (:func:`_survey_names_known`).  Both engines read it so."""
+    survey = _as_table(survey, lambda v: read_survey(v, actors=actors))
+    if survey is not None and actors is not None:
+        _survey_names_known(survey, actors)
+    return survey
+
+
 def _survey_names_known(survey: pd.DataFrame, actors: pd.DataFrame) -> None:
     """A survey read without the registry (``read_survey(path)``) may name actors the
     registry does not know (a typo would become a new actor and a survey-only pair): an
@@ -276,9 +286,7 @@ def prepare_contacts(interactions=None, meetings=None, actors=None, *, day_first
     interactions = _as_table(interactions, reader_i)
     meetings = _as_table(meetings, reader_m)
     actors = _as_table(actors, read_actors)
-    survey = _as_table(survey, lambda v: read_survey(v, actors=actors))
-    if survey is not None and actors is not None:
-        _survey_names_known(survey, actors)
+    survey = survey_table(survey, actors)
     if interactions is None and meetings is None:
         raise InputError("give an interaction log, a meeting register, or both")
     index = actor_name_index(actors)

@@ -728,3 +728,19 @@ def test_an_unknown_actors_key_is_never_a_registry_name():
     keys = actor_keys(["Zeta", "\x00zeta", "TRUST A"], index, mark)
     assert keys == {"Zeta": "\x00\x00zeta", "\x00zeta": "\x00zeta", "TRUST A": "Trust A"}
     assert unknown_mark({"trust a": "Trust A"}, {}) == "\x00"
+
+
+def test_a_survey_path_is_read_with_the_registry_on_both_engines(dask_sync, tmp_path):
+    """Given as a path, the survey is read with the registry by both engines: a row rating
+    an actor the registry does not know ("Zed", a typo) is reported, not a survey-only pair."""
+    from pathlib import Path
+    data = Path(__file__).resolve().parents[1] / "data"
+    survey = pd.read_csv(data / "survey.csv")
+    survey.loc[len(survey)] = {**survey.iloc[0].to_dict(), "partner": "Zed"}
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    files = (str(data / "interactions.csv"), str(data / "meetings.csv"), str(data / "actors.csv"))
+    G = sg.build_graph(*files, survey=str(tmp_path / "survey.csv"))
+    lazy = sg.read_inputs([files[0]], [files[1]], files[2], engine="dask")
+    H = sg.build_graph(lazy.interactions, lazy.meetings, lazy.actors, survey=str(tmp_path / "survey.csv"))
+    assert_same_graph(G, H)
+    assert "Zed" not in H
