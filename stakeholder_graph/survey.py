@@ -239,9 +239,10 @@ def survey_population(G, actors: pd.DataFrame | None, rows: pd.DataFrame, level:
     raters = set(rows["rater"])
     if level == "organisation" or raters <= organisations:
         return sorted(organisations | {organisation_of.get(r, r) for r in raters}, key=str)
-    parents = {str(p) for p in actors["parent"] if p is not None and p == p and str(p) != ""} \
+    # A parent is matched ignoring case, as the registry matches it ("org a" is Org A's).
+    parents = {str(p).casefold() for p in actors["parent"] if p is not None and p == p and str(p) != ""} \
         if "parent" in actors else set()
-    leaves = {n for n in actors["name"] if str(n) not in parents}
+    leaves = {n for n in actors["name"] if str(n).casefold() not in parents}
     return sorted(leaves | raters, key=str)
 
 

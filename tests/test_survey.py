@@ -466,3 +466,16 @@ def test_waves_with_no_rating_in_common_name_no_change_and_say_why():
     trust = sg.compare_periods(log, at="2025-01-01", survey=survey).measures.set_index("kind").loc["trust"]
     assert trust["change"] == "" and trust["p_value"] != trust["p_value"]
     assert "cannot be tested" in trust["explanation"]
+
+
+def test_the_response_rate_asks_the_teams_whose_parent_is_written_in_other_capitals():
+    """Hand-worked: Org A's teams give their parent as "org a"; the registry matches it
+    ignoring case, so Org A is a parent, not one of the teams the survey asked: the people
+    asked are Team 1 and Team 2."""
+    import pandas as pd
+    import stakeholder_graph as sg
+    from stakeholder_graph.survey import survey_population
+    actors = sg.read_actors(pd.DataFrame({"name": ["Org A", "Team 1", "Team 2"], "kind": ["organisation", "team", "team"],
+                                          "parent": ["", "org a", "org a"]}))
+    rows = pd.DataFrame({"rater": ["Team 1"], "ratee": ["Team 2"]})
+    assert survey_population(None, actors, rows, "actor") == ["Team 1", "Team 2"]
